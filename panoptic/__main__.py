@@ -1,0 +1,3 @@
+from panoptic.cli import main
+
+main()

@@ -1,0 +1,68 @@
+"""The `panoptic` command line.
+
+Each command lives in `panoptic.commands.<name>` and registers itself on the
+Typer app; heavy modules are imported inside the command bodies so that
+`panoptic --help` and `panoptic check` stay fast and never load a driver.
+"""
+
+from __future__ import annotations
+
+import sys
+
+COMMANDS = ("check", "fmt", "compile", "run", "report", "merge", "doctor", "lsp", "docs")
+
+
+def build_app():
+    """The Typer application with every command registered."""
+    import importlib
+
+    import typer
+
+    app = typer.Typer(
+        name="panoptic",
+        help="A statically checked language for UI test automation.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+    )
+
+    @app.callback(invoke_without_command=True)
+    def _root(
+        version: bool = typer.Option(False, "--version", help="Print the version and exit."),
+    ) -> None:
+        if version:
+            from panoptic import __version__
+
+            typer.echo(f"panoptic {__version__}")
+            raise typer.Exit(0)
+
+    for name in COMMANDS:
+        try:
+            module = importlib.import_module(f"panoptic.commands.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"panoptic.commands.{name}":
+                raise
+            continue
+        module.register(app)
+    return app
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the `panoptic` script."""
+    args = sys.argv[1:] if argv is None else argv
+    if args == ["--version"]:  # the fast path: no Typer import at all
+        from panoptic import __version__
+
+        print(f"panoptic {__version__}")
+        return
+    app = build_app()
+    try:
+        app(args=args, prog_name="panoptic", standalone_mode=True)
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        raise SystemExit(130) from None
+
+
+if __name__ == "__main__":
+    main()

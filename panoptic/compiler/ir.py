@@ -1,0 +1,206 @@
+"""The action IR: plain, typed, serialisable data produced by the compiler.
+
+Flows are *referenced*, not inlined: a `CallFlow` step names a flow of
+`Program.flows` and passes argument expressions. The interpreter keeps the
+call chain at run time and puts it on every event, so a step inside a flow is
+reported with the chain of calls that led to it (scenario → flow → flow).
+Referencing keeps the IR as small as the source, whatever the call depth.
+
+Every step keeps the span it came from. Argument values stay expressions
+(`Const`, `VarRef`, `Template`, …) because their values are known only at run
+time (`env()`, flow parameters, `for each` variables).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, Union
+
+from panoptic.source import Span
+
+IR_VERSION = 1
+
+
+# ---- expressions ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Const:
+    """A literal. `type` is one of: string, number, duration (seconds), size ((w, h)), bool, none."""
+
+    value: Any
+    type: str
+
+
+@dataclass(frozen=True)
+class VarRef:
+    name: str
+    span: Span | None = None
+
+
+@dataclass(frozen=True)
+class Template:
+    """An interpolated string: literal parts and expressions, joined at run time."""
+
+    parts: tuple[Union[str, "Expr"], ...]
+
+
+@dataclass(frozen=True)
+class CallExpr:
+    function: str
+    args: tuple["Expr", ...]
+    span: Span | None = None
+
+
+@dataclass(frozen=True)
+class ListExpr:
+    items: tuple["Expr", ...]
+
+
+@dataclass(frozen=True)
+class MapExpr:
+    entries: tuple[tuple[str, "Expr"], ...]
+
+
+Expr = Union[Const, VarRef, Template, CallExpr, ListExpr, MapExpr]
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where an action points.
+
+    kind: css, text, role, label, placeholder, testid, xpath, id, image, point.
+    `value` is the selector / text / name (None for a bare `role button`);
+    `role` is the ARIA role for kind `role`; `point` the (x, y) for kind `point`;
+    `exact` asks for an exact text match. For `image`, `value` is the resolved path.
+    """
+
+    kind: str
+    value: Expr | None = None
+    role: str | None = None
+    point: tuple[Expr, Expr] | None = None
+    exact: bool = False
+    span: Span | None = None
+
+
+# ---- steps ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Step:
+    """One statement. `action` is a registry key such as `web.click` or `control.repeat`.
+
+    `args` maps the signature's parameter names to expressions, targets or plain
+    values (choice words, variable names to bind). `body`/`orelse` hold nested
+    steps for statements with blocks. `text` is the statement's source text.
+    """
+
+    action: str
+    args: dict[str, Any]
+    span: Span
+    text: str
+    body: tuple["Step", ...] = ()
+    orelse: tuple["Step", ...] = ()
+
+
+@dataclass(frozen=True)
+class CallFlow:
+    """A call of a flow by name with positional argument expressions."""
+
+    flow: str
+    args: tuple[Expr, ...]
+    span: Span
+    text: str
+
+
+AnyStep = Union[Step, CallFlow]
+
+
+@dataclass(frozen=True)
+class Binding:
+    """A `let` or `secret` at file level."""
+
+    name: str
+    value: Expr
+    secret: bool
+    span: Span
+
+
+@dataclass(frozen=True)
+class FlowDef:
+    name: str
+    params: tuple[str, ...]
+    body: tuple[AnyStep, ...]
+    span: Span
+    module: str
+
+
+@dataclass(frozen=True)
+class AppDef:
+    """An app with its settings resolved to plain values (paths made absolute)."""
+
+    name: str
+    platform: str
+    settings: dict[str, Any]
+    span: Span
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A scenario with its file's setup and teardown attached.
+
+    `id` is stable across runs: `<file>::<title>`.
+    """
+
+    id: str
+    title: str
+    app: str
+    tags: tuple[str, ...]
+    file: str
+    span: Span
+    body: tuple[AnyStep, ...]
+    setup: tuple[AnyStep, ...] = ()
+    teardown: tuple[AnyStep, ...] = ()
+
+
+@dataclass(frozen=True)
+class Program:
+    """Everything `panoptic run` needs, with no reference back to the syntax tree."""
+
+    apps: tuple[AppDef, ...]
+    bindings: tuple[Binding, ...]
+    flows: tuple[FlowDef, ...]
+    scenarios: tuple[Scenario, ...]
+    files: tuple[str, ...] = ()
+    version: int = field(default=IR_VERSION)
+
+    def app(self, name: str) -> AppDef:
+        return next(a for a in self.apps if a.name == name)
+
+    def flow(self, name: str) -> FlowDef:
+        return next(f for f in self.flows if f.name == name)
+
+    @property
+    def secret_names(self) -> frozenset[str]:
+        return frozenset(b.name for b in self.bindings if b.secret)
+
+
+def to_json(value: Any) -> Any:
+    """Turn IR (or AST) dataclasses into JSON-ready data, tagging each node with its type."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        if isinstance(value, Span):
+            return value.to_json()
+        data: dict[str, Any] = {"type": type(value).__name__}
+        for f in dataclasses.fields(value):
+            if f.name.startswith("_"):
+                continue
+            data[f.name] = to_json(getattr(value, f.name))
+        return data
+    if isinstance(value, dict):
+        return {str(k): to_json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_json(v) for v in value]
+    if hasattr(value, "value") and hasattr(value, "name") and not isinstance(value, (str, int, float)):
+        return value.value  # enums
+    return value

@@ -1,0 +1,152 @@
+"""Render diagnostics for people (caret snippets) and machines (json, sarif, github)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping
+
+from panoptic.diagnostics.model import Diagnostic, Severity
+from panoptic.diagnostics.rules import RULES
+from panoptic.source import Source, Span
+
+SourceLookup = Callable[[str], Source | None]
+
+_COLOURS = {Severity.ERROR: "\x1b[1;31m", Severity.WARNING: "\x1b[1;33m", Severity.INFO: "\x1b[1;36m"}
+_BOLD, _BLUE, _RESET = "\x1b[1m", "\x1b[1;34m", "\x1b[0m"
+
+
+def lookup_from(sources: Mapping[str, Source]) -> SourceLookup:
+    """A lookup that falls back to reading the file from disk."""
+
+    def lookup(path: str) -> Source | None:
+        if path in sources:
+            return sources[path]
+        try:
+            return Source.read(path)
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    return lookup
+
+
+def snippet(span: Span, source: Source | None, *, marker: str = "^", colour: str = "") -> list[str]:
+    """The source line(s) of a span with a caret line under it."""
+    if source is None:
+        return []
+    reset = _RESET if colour else ""
+    text = source.line_text(span.line)
+    gutter = str(span.line)
+    pad = " " * len(gutter)
+    width = span.end_col - span.col if span.end_line == span.line else len(text) - span.col + 1
+    width = max(1, width)
+    lead = "".join(ch if ch == "\t" else " " for ch in text[: span.col - 1])
+    return [
+        f"{pad} |",
+        f"{gutter} | {text}",
+        f"{pad} | {lead}{colour}{marker * width}{reset}",
+    ]
+
+
+def render_text(diag: Diagnostic, lookup: SourceLookup, *, colour: bool = False) -> str:
+    """`error[PAN201]: message` + location + caret snippet + help, like a compiler."""
+    sev = diag.severity
+    c = _COLOURS[sev] if colour else ""
+    b, blue, r = (_BOLD, _BLUE, _RESET) if colour else ("", "", "")
+    lines = [f"{c}{sev.value}[{diag.code}]{r}{b}: {diag.message}{r}"]
+    if diag.span is not None:
+        lines.append(f"  {blue}-->{r} {diag.span}")
+        lines.extend("  " + ln for ln in snippet(diag.span, lookup(diag.span.file), colour=c))
+    for label in diag.labels:
+        lines.append(f"  {blue}-->{r} {label.span}: {label.message}")
+        lines.extend("  " + ln for ln in snippet(label.span, lookup(label.span.file), marker="-", colour=blue))
+    for note in diag.notes:
+        lines.append(f"  {blue}={r} note: {note}")
+    if diag.help:
+        lines.append(f"  {blue}={r} {b}help{r}: {diag.help}")
+    return "\n".join(lines)
+
+
+def summary_line(diags: Iterable[Diagnostic], files: int) -> str:
+    diags = list(diags)
+    errors = sum(d.severity is Severity.ERROR for d in diags)
+    warnings = sum(d.severity is Severity.WARNING for d in diags)
+    noun = "file" if files == 1 else "files"
+    if not diags:
+        return f"checked {files} {noun}: no problems"
+    return f"checked {files} {noun}: {errors} error(s), {warnings} warning(s)"
+
+
+def render_json(diags: Iterable[Diagnostic]) -> str:
+    return json.dumps([d.to_json() for d in diags], indent=2)
+
+
+def render_github(diag: Diagnostic) -> str:
+    """A GitHub Actions workflow command that annotates the line in a pull request."""
+    kind = {"error": "error", "warning": "warning", "info": "notice"}[diag.severity.value]
+
+    def esc(text: str) -> str:
+        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+    message = esc(diag.message + (f" (help: {diag.help})" if diag.help else ""))
+    if diag.span is None:
+        return f"::{kind} title={diag.code}::{message}"
+    s = diag.span
+    return (
+        f"::{kind} file={s.file},line={s.line},col={s.col},endLine={s.end_line},"
+        f"endColumn={s.end_col},title={diag.code}::{message}"
+    )
+
+
+def render_sarif(diags: Iterable[Diagnostic], *, version: str) -> str:
+    """SARIF 2.1.0 with the rule metadata taken from the registry."""
+    diags = list(diags)
+    used = sorted({d.code for d in diags})
+    rules = [
+        {
+            "id": code,
+            "name": RULES[code].name,
+            "shortDescription": {"text": RULES[code].summary},
+            "fullDescription": {"text": RULES[code].explanation},
+            "helpUri": f"docs/rules.md#{code.lower()}",
+            "defaultConfiguration": {"level": _sarif_level(RULES[code].severity)},
+        }
+        for code in used
+    ]
+    results = []
+    for d in diags:
+        result: dict = {
+            "ruleId": d.code,
+            "ruleIndex": used.index(d.code),
+            "level": _sarif_level(d.severity),
+            "message": {"text": d.message + (f"\nhelp: {d.help}" if d.help else "")},
+        }
+        if d.span is not None:
+            result["locations"] = [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": d.span.file},
+                        "region": {
+                            "startLine": d.span.line,
+                            "startColumn": d.span.col,
+                            "endLine": d.span.end_line,
+                            "endColumn": d.span.end_col,
+                        },
+                    }
+                }
+            ]
+        results.append(result)
+    doc = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {"driver": {"name": "panoptic", "version": version, "rules": rules}},
+                "results": results,
+            }
+        ],
+    }
+    return json.dumps(doc, indent=2)
+
+
+def _sarif_level(severity: Severity) -> str:
+    return {"error": "error", "warning": "warning", "info": "note"}[severity.value]

@@ -1,0 +1,193 @@
+"""Events emitted by the interpreter; reporters are listeners of these.
+
+Each event is a frozen dataclass with a `kind` and serialises to one JSON
+object (one line of `results.jsonl`). `event_from_json` reads them back so
+`panoptic report` and `panoptic merge` can work without re-running anything.
+
+Statuses: a step is passed, failed, error or skipped; a scenario is passed,
+failed, error, flaky (failed, then passed on a retry) or skipped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, ClassVar, Protocol
+
+from panoptic.source import Span
+
+PASSED, FAILED, ERROR, FLAKY, SKIPPED = "passed", "failed", "error", "flaky", "skipped"
+
+
+@dataclass(frozen=True)
+class Artifact:
+    """A file written during a run; `path` is relative to the run's output folder."""
+
+    kind: str  # screenshot, video, trace, html, log, image
+    path: str
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One flow call on the way to a step: the flow name and the call's span."""
+
+    flow: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Why a step failed: a registered PAN9xx code, a message and the source location."""
+
+    code: str
+    message: str
+    span: Span | None
+    help: str | None = None
+    expected: str | None = None
+    actual: str | None = None
+    candidates: tuple[str, ...] = ()
+    chain: tuple[Frame, ...] = ()
+
+
+@dataclass(frozen=True)
+class Event:
+    kind: ClassVar[str] = "event"
+
+    def to_json(self) -> dict[str, Any]:
+        data = {"kind": self.kind}
+        data.update(_encode(asdict(self)))
+        return data
+
+
+@dataclass(frozen=True)
+class RunStarted(Event):
+    kind: ClassVar[str] = "run_started"
+    run_id: str
+    started_at: float
+    command: str
+    environment: dict[str, str] = field(default_factory=dict)
+    scenarios: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ScenarioStarted(Event):
+    kind: ClassVar[str] = "scenario_started"
+    scenario: str  # Scenario.id
+    title: str
+    file: str
+    app: str
+    platform: str
+    tags: tuple[str, ...]
+    attempt: int
+    worker: int
+    span: Span
+    at: float
+
+
+@dataclass(frozen=True)
+class StepStarted(Event):
+    kind: ClassVar[str] = "step_started"
+    scenario: str
+    path: str  # dotted index of the step in the scenario's tree, e.g. "3.1.0"
+    action: str
+    text: str
+    span: Span
+    chain: tuple[Frame, ...]
+    phase: str  # setup, body, teardown
+    at: float
+
+
+@dataclass(frozen=True)
+class StepFinished(Event):
+    kind: ClassVar[str] = "step_finished"
+    scenario: str
+    path: str
+    status: str
+    duration: float
+    failure: Failure | None = None
+    artifacts: tuple[Artifact, ...] = ()
+
+
+@dataclass(frozen=True)
+class ScenarioFinished(Event):
+    kind: ClassVar[str] = "scenario_finished"
+    scenario: str
+    status: str
+    duration: float
+    attempt: int
+    failure: Failure | None = None
+    artifacts: tuple[Artifact, ...] = ()
+
+
+@dataclass(frozen=True)
+class RunFinished(Event):
+    kind: ClassVar[str] = "run_finished"
+    finished_at: float
+    duration: float
+    counts: dict[str, int]
+    exit_code: int
+    interrupted: bool = False
+
+
+EVENT_TYPES: dict[str, type[Event]] = {
+    cls.kind: cls for cls in (RunStarted, ScenarioStarted, StepStarted, StepFinished, ScenarioFinished, RunFinished)
+}
+
+
+class Listener(Protocol):
+    """Anything that wants events: console, JSONL writer, live HTML, tests."""
+
+    def __call__(self, event: Event) -> None: ...
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _encode(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_encode(v) for v in value]
+    return value
+
+
+def _span(data: Any) -> Span | None:
+    return Span.from_json(data) if data else None
+
+
+def _frames(data: Any) -> tuple[Frame, ...]:
+    return tuple(Frame(f["flow"], Span.from_json(f["span"])) for f in data or ())
+
+
+def _failure(data: Any) -> Failure | None:
+    if not data:
+        return None
+    return Failure(
+        code=data["code"],
+        message=data["message"],
+        span=_span(data.get("span")),
+        help=data.get("help"),
+        expected=data.get("expected"),
+        actual=data.get("actual"),
+        candidates=tuple(data.get("candidates") or ()),
+        chain=_frames(data.get("chain")),
+    )
+
+
+def event_from_json(data: dict[str, Any]) -> Event:
+    """Rebuild an event from one parsed line of `results.jsonl`."""
+    cls = EVENT_TYPES[data["kind"]]
+    kwargs: dict[str, Any] = {}
+    for f in fields(cls):
+        if f.name not in data:
+            continue
+        raw = data[f.name]
+        if f.name == "span":
+            raw = _span(raw)
+        elif f.name == "chain":
+            raw = _frames(raw)
+        elif f.name == "failure":
+            raw = _failure(raw)
+        elif f.name == "artifacts":
+            raw = tuple(Artifact(**a) for a in raw or ())
+        elif isinstance(raw, list):
+            raw = tuple(raw)
+        kwargs[f.name] = raw
+    return cls(**kwargs)
