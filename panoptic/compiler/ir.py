@@ -162,6 +162,7 @@ class Scenario:
     body: tuple[AnyStep, ...]
     setup: tuple[AnyStep, ...] = ()
     teardown: tuple[AnyStep, ...] = ()
+    record_video: bool = False  # a top-level `record video` statement: the session records from its start
 
 
 @dataclass(frozen=True)
