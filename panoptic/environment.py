@@ -1,0 +1,277 @@
+"""Where the external pieces Panoptic drives live on this machine.
+
+Small, dependency-free lookups shared by `panoptic doctor` and the backends:
+
+* `find_chromium()` picks the browser executable for the web backend,
+* `playwright_ffmpeg_path()` / `ensure_ffmpeg_link()` give Playwright's video
+  recorder the ffmpeg it expects, using the system's ffmpeg,
+* `find_appium()` / `appium_server_ready()` locate the project's Appium
+  install and probe a running server.
+
+Nothing here imports Playwright, Appium or any other driver: the Playwright
+package is located with `importlib.util.find_spec`, and its `browsers.json`
+is read as plain JSON.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+BROWSER_ENV = "PANOPTIC_BROWSER"
+"""Environment variable naming the browser executable (a path or a command name)."""
+
+APPIUM_HOME_ENV = "PANOPTIC_APPIUM_HOME"
+"""Environment variable naming the folder whose `node_modules` holds Appium."""
+
+SYSTEM_CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+"""Command names tried, in order, for a system Chromium."""
+
+# Executable paths inside Playwright's browser folders on Linux, newest layout first.
+_PLAYWRIGHT_CHROMIUM_LAYOUTS = (
+    ("chromium", ("chrome-linux64", "chrome")),
+    ("chromium", ("chrome-linux", "chrome")),
+    ("chromium_headless_shell", ("chrome-headless-shell-linux64", "chrome-headless-shell")),
+    ("chromium_headless_shell", ("chrome-linux", "headless_shell")),
+)
+
+
+@dataclass(frozen=True)
+class Located:
+    """An executable that was found, and how (`explicit`, `env PANOPTIC_BROWSER`, `playwright`, `system`)."""
+
+    path: str
+    origin: str
+
+
+# ---------------------------------------------------------------------------
+# Playwright's package and browser folders
+
+
+def playwright_package_dir() -> Path | None:
+    """The installed `playwright` Python package folder, or None when it is not installed."""
+    try:
+        spec = importlib.util.find_spec("playwright")
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def playwright_driver_dir() -> Path | None:
+    """Playwright's bundled Node driver package (`<site-packages>/playwright/driver/package`)."""
+    package = playwright_package_dir()
+    if package is None:
+        return None
+    driver = package / "driver" / "package"
+    return driver if driver.is_dir() else None
+
+
+def playwright_browsers_path() -> Path:
+    """The folder where Playwright keeps its browsers and ffmpeg.
+
+    Follows Playwright's own rule: `$PLAYWRIGHT_BROWSERS_PATH` (where "0" means
+    inside the driver package), else `$XDG_CACHE_HOME/ms-playwright`, else
+    `~/.cache/ms-playwright`.
+    """
+    configured = os.environ.get("PLAYWRIGHT_BROWSERS_PATH")
+    if configured == "0":
+        driver = playwright_driver_dir()
+        if driver is not None:
+            return driver / ".local-browsers"
+    if configured:
+        return Path(configured).expanduser().resolve()
+    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache) / "ms-playwright"
+
+
+def playwright_revision(name: str) -> str | None:
+    """The revision Playwright expects for one of its downloads (`chromium`, `ffmpeg` …), from browsers.json."""
+    driver = playwright_driver_dir()
+    if driver is None:
+        return None
+    try:
+        data = json.loads((driver / "browsers.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    for entry in data.get("browsers", []):
+        if isinstance(entry, dict) and entry.get("name") == name:
+            revision = entry.get("revision")
+            return str(revision) if revision is not None else None
+    return None
+
+
+def playwright_chromium() -> str | None:
+    """Playwright's own Chromium (or headless shell) for the installed Playwright version, if downloaded."""
+    revision = playwright_revision("chromium")
+    if revision is None:
+        return None
+    root = playwright_browsers_path()
+    for folder, parts in _PLAYWRIGHT_CHROMIUM_LAYOUTS:
+        rev = playwright_revision(folder.replace("_", "-")) or revision
+        candidate = root.joinpath(f"{folder}-{rev}", *parts)
+        if _is_executable(candidate):
+            return str(candidate)
+    return None
+
+
+# ---------------------------------------------------------------------------
+# Browser
+
+
+def locate_chromium(explicit: str | None = None) -> Located | None:
+    """Find a Chromium executable and say where it came from.
+
+    Order: `explicit` (a path or a command name), `$PANOPTIC_BROWSER`,
+    Playwright's own Chromium, then the system names in `SYSTEM_CHROMIUM_NAMES`.
+    When `explicit` or the environment variable is set but does not name an
+    executable, the answer is None: a browser that was asked for by name is
+    never silently replaced by another one.
+    """
+    if explicit:
+        path = _resolve_executable(explicit)
+        return Located(path, "explicit") if path else None
+    configured = os.environ.get(BROWSER_ENV)
+    if configured:
+        path = _resolve_executable(configured)
+        return Located(path, f"env {BROWSER_ENV}") if path else None
+    own = playwright_chromium()
+    if own:
+        return Located(own, "playwright")
+    for name in SYSTEM_CHROMIUM_NAMES:
+        path = shutil.which(name)
+        if path:
+            return Located(path, "system")
+    return None
+
+
+def find_chromium(explicit: str | None = None) -> str | None:
+    """The path of the Chromium executable to launch, or None (see `locate_chromium` for the order)."""
+    located = locate_chromium(explicit)
+    return located.path if located else None
+
+
+# ---------------------------------------------------------------------------
+# ffmpeg for Playwright's video recording
+
+
+def playwright_ffmpeg_path() -> Path | None:
+    """Where Playwright looks for ffmpeg (`<browsers path>/ffmpeg-<rev>/ffmpeg-linux`), or None without Playwright."""
+    revision = playwright_revision("ffmpeg")
+    if revision is None:
+        return None
+    return playwright_browsers_path() / f"ffmpeg-{revision}" / "ffmpeg-linux"
+
+
+def system_ffmpeg() -> str | None:
+    """The system's ffmpeg executable, if any."""
+    return shutil.which("ffmpeg")
+
+
+def ffmpeg_ready() -> bool:
+    """True when Playwright's ffmpeg path holds a working executable (a file or a valid link)."""
+    path = playwright_ffmpeg_path()
+    return path is not None and _is_executable(path)
+
+
+def ensure_ffmpeg_link(ffmpeg: str | None = None) -> tuple[bool, str]:
+    """Make Playwright's ffmpeg path point at the system ffmpeg (or `ffmpeg`), creating folders as needed.
+
+    Returns `(ok, message)`. An existing working executable is left alone; a
+    dangling link is replaced. Never raises for an expected problem (no
+    Playwright, no ffmpeg, a read-only folder): it reports it in the message.
+    """
+    target = playwright_ffmpeg_path()
+    if target is None:
+        return False, "playwright is not installed, so there is no ffmpeg location to fill"
+    if _is_executable(target):
+        return True, f"{target} is present"
+    source = ffmpeg or system_ffmpeg()
+    if not source:
+        return False, "no ffmpeg on PATH; install it with: apt-get install -y ffmpeg"
+    source_path = Path(source)
+    if not _is_executable(source_path):
+        return False, f"{source} is not an executable file"
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.is_symlink() or target.exists():
+            target.unlink()
+        target.symlink_to(source_path.resolve())
+    except OSError as exc:
+        return False, f"could not link {target} to {source_path}: {exc.strerror or exc}"
+    return True, f"linked {target} -> {source_path.resolve()}"
+
+
+# ---------------------------------------------------------------------------
+# Appium
+
+
+def project_root() -> Path:
+    """The source checkout that holds this package (where `.tools/` lives in a development install)."""
+    return Path(__file__).resolve().parent.parent
+
+
+def appium_home_candidates() -> list[Path]:
+    """Folders that may hold `node_modules/appium`, in the order they are tried."""
+    candidates: list[Path] = []
+    configured = os.environ.get(APPIUM_HOME_ENV)
+    if configured:
+        candidates.append(Path(configured).expanduser())
+    candidates.append(Path.cwd() / ".tools" / "appium")
+    candidates.append(project_root() / ".tools" / "appium")
+    unique: list[Path] = []
+    for candidate in candidates:
+        if candidate not in unique:
+            unique.append(candidate)
+    return unique
+
+
+def find_appium() -> Path | None:
+    """The Appium entry script (`node_modules/appium/index.js`'s `.bin` link) of the project's install, or None.
+
+    Run it as `node <path> server --address 127.0.0.1 --port 4723`.
+    """
+    for home in appium_home_candidates():
+        script = home / "node_modules" / ".bin" / "appium"
+        if script.exists():
+            return script.resolve()
+    return None
+
+
+def appium_driver_installed(home: Path, package: str = "appium-chromium-driver") -> bool:
+    """True when `package` is installed next to Appium in `home`."""
+    return (home / "node_modules" / package / "package.json").is_file()
+
+
+def appium_server_ready(url: str = "http://127.0.0.1:4723", timeout: float = 1.0) -> bool:
+    """True when an Appium server answers `GET <url>/status` with a ready status."""
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url.rstrip("/") + "/status", timeout=timeout) as response:
+            body = json.loads(response.read().decode("utf-8", "replace") or "{}")
+    except (OSError, ValueError, urllib.error.URLError):
+        return False
+    value = body.get("value") if isinstance(body, dict) else None
+    return isinstance(value, dict) and value.get("ready", True) is not False
+
+
+# ---------------------------------------------------------------------------
+# helpers
+
+
+def _is_executable(path: Path) -> bool:
+    return path.is_file() and os.access(path, os.X_OK)
+
+
+def _resolve_executable(name: str) -> str | None:
+    expanded = Path(name).expanduser()
+    if os.sep in name or expanded.is_absolute():
+        return str(expanded) if _is_executable(expanded) else None
+    return shutil.which(name)
