@@ -1,0 +1,324 @@
+"""Find a template image on a screenshot (OpenCV template matching).
+
+Matching is done in grayscale with normalised cross-correlation
+(`TM_CCOEFF_NORMED`). The template is first tried at its own size; only when
+that best score is below the threshold are other scales tried (0.8 … 1.25),
+first on half-resolution copies to pick the scale cheaply, then refined at
+full resolution around the best candidate. The result always carries the best
+candidate found, so a failure can say where and how close it was.
+
+OpenCV and NumPy are imported inside the functions, never at module import.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from panoptic.runtime.errors import ActionFailed, InfrastructureError
+
+if TYPE_CHECKING:
+    import numpy as np
+
+DEFAULT_CONFIDENCE = 0.8
+# Scales tried when the template's own size does not reach the threshold, nearest to 1.0 first.
+SCALES = (0.95, 1.05, 0.9, 1.1, 0.85, 1.15, 0.8, 1.2, 1.25)
+_COARSE_FACTOR = 0.5  # resolution of the first, cheap search
+_MIN_COARSE_SIDE = 8  # smallest template side at that resolution; smaller templates are searched at full size
+_COARSE_PEAKS = 3  # places of the cheap search scored at full resolution
+_PAD = 6  # pixels around a coarse hit searched at full resolution
+
+Screenshot = Any  # PNG/JPEG bytes, a numpy array (RGB, RGBA or grayscale), a PIL image, or a Path
+
+
+@dataclass(frozen=True)
+class Match:
+    """The best candidate for a template on a screenshot.
+
+    `x`, `y` are the centre of the candidate box; `left`, `top`, `width`,
+    `height` its box in screenshot pixels; `score` the correlation in [-1, 1];
+    `scale` the template scale that gave it. `found` is `score >= confidence`.
+    """
+
+    found: bool
+    x: int
+    y: int
+    left: int
+    top: int
+    width: int
+    height: int
+    score: float
+    scale: float
+    confidence: float = DEFAULT_CONFIDENCE
+
+    def describe(self) -> str:
+        """One line for reports: the score and where the best candidate is."""
+        return (
+            f"best match {self.score:.2f} (needs {self.confidence:.2f}) at {self.x}, {self.y} "
+            f"(box {self.width}x{self.height} at {self.left}, {self.top}, scale {self.scale:g})"
+        )
+
+
+def _modules() -> tuple[Any, Any]:
+    try:
+        import cv2
+        import numpy
+    except ImportError as exc:  # pragma: no cover - depends on the installation
+        raise InfrastructureError(
+            f"image matching needs OpenCV and NumPy ({exc.name} is not installed)",
+            help="install them with: pip install 'panoptic[desktop]' (opencv-python-headless, numpy)",
+        ) from exc
+    return cv2, numpy
+
+
+def to_gray(image: Screenshot) -> np.ndarray:
+    """A screenshot in any accepted form as a 2-D uint8 grayscale array."""
+    cv2, np = _modules()
+    if isinstance(image, (bytes, bytearray, memoryview)):
+        data = np.frombuffer(bytes(image), dtype=np.uint8)
+        gray = cv2.imdecode(data, cv2.IMREAD_GRAYSCALE)
+        if gray is None:
+            raise ActionFailed("the screenshot could not be decoded as an image")
+        return gray
+    if isinstance(image, (str, Path)):
+        return _read_gray_file(Path(image), what="image")
+    if hasattr(image, "convert") and hasattr(image, "size"):  # a PIL image
+        return np.asarray(image.convert("L"))
+    arr = np.asarray(image)
+    if arr.dtype != np.uint8:
+        arr = np.clip(arr, 0, 255).astype(np.uint8)
+    if arr.ndim == 2:
+        return arr
+    if arr.ndim == 3 and arr.shape[2] == 4:
+        return cv2.cvtColor(arr, cv2.COLOR_RGBA2GRAY)
+    if arr.ndim == 3 and arr.shape[2] == 3:
+        return cv2.cvtColor(arr, cv2.COLOR_RGB2GRAY)
+    if arr.ndim == 3 and arr.shape[2] == 1:
+        return arr[:, :, 0]
+    raise ActionFailed(f"unsupported screenshot array shape {arr.shape}")
+
+
+def _read_gray_file(path: Path, *, what: str) -> np.ndarray:
+    cv2, np = _modules()
+    if not path.is_file():
+        raise ActionFailed(
+            f"{what} file not found: {path}",
+            help="check the path; image paths are relative to the .pan file's folder",
+        )
+    try:
+        data = np.fromfile(str(path), dtype=np.uint8)
+    except OSError as exc:
+        raise ActionFailed(f"{what} file cannot be read: {path} ({exc.strerror or exc})") from exc
+    gray = cv2.imdecode(data, cv2.IMREAD_GRAYSCALE) if data.size else None
+    if gray is None:
+        raise ActionFailed(
+            f"{what} file is not a readable image: {path}",
+            help="use a PNG or JPEG file",
+        )
+    return gray
+
+
+_TEMPLATE_CACHE: dict[tuple[str, int, int], np.ndarray] = {}
+_TEMPLATE_CACHE_SIZE = 32
+
+
+def load_template(template: Path | str) -> np.ndarray:
+    """Read a template file as grayscale; ActionFailed (with the path) if it is missing or unreadable.
+
+    Decoded templates are kept while their file is unchanged, so polling an
+    `expect image … visible` does not decode the file again each time.
+    """
+    path = Path(template)
+    try:
+        st = path.stat()
+    except OSError:
+        st = None
+    key = (str(path.resolve()), st.st_mtime_ns, st.st_size) if st is not None else None
+    if key is not None and key in _TEMPLATE_CACHE:
+        return _TEMPLATE_CACHE[key]
+    gray = _read_gray_file(path, what="template image")
+    if key is not None:
+        if len(_TEMPLATE_CACHE) >= _TEMPLATE_CACHE_SIZE:
+            _TEMPLATE_CACHE.pop(next(iter(_TEMPLATE_CACHE)))
+        gray.setflags(write=False)
+        _TEMPLATE_CACHE[key] = gray
+    return gray
+
+
+def _best(cv2: Any, np: Any, screen: np.ndarray, templ: np.ndarray) -> tuple[float, tuple[int, int]]:
+    """Best TM_CCOEFF_NORMED score and its top-left corner; flat regions score 0, not NaN."""
+    result = cv2.matchTemplate(screen, templ, cv2.TM_CCOEFF_NORMED)
+    np.nan_to_num(result, copy=False, nan=0.0, posinf=0.0, neginf=0.0)
+    _, max_val, _, max_loc = cv2.minMaxLoc(result)
+    return float(max_val), (int(max_loc[0]), int(max_loc[1]))
+
+
+def _resize(cv2: Any, img: np.ndarray, factor: float) -> np.ndarray:
+    h, w = img.shape[:2]
+    size = (max(1, round(w * factor)), max(1, round(h * factor)))
+    interp = cv2.INTER_AREA if factor < 1 else cv2.INTER_LINEAR
+    return cv2.resize(img, size, interpolation=interp)
+
+
+def _make_match(loc: tuple[int, int], size: tuple[int, int], score: float, scale: float, confidence: float) -> Match:
+    w, h = size
+    score = max(-1.0, min(1.0, score)) if math.isfinite(score) else 0.0
+    return Match(
+        found=score >= confidence,
+        x=loc[0] + w // 2,
+        y=loc[1] + h // 2,
+        left=loc[0],
+        top=loc[1],
+        width=w,
+        height=h,
+        score=round(score, 4),
+        scale=scale,
+        confidence=confidence,
+    )
+
+
+def _peaks(cv2: Any, result: np.ndarray, size: tuple[int, int], k: int) -> list[tuple[float, tuple[int, int]]]:
+    """The `k` best, mutually distant locations of a match result (modifies `result`)."""
+    w, h = size
+    out: list[tuple[float, tuple[int, int]]] = []
+    for _ in range(k):
+        _, val, _, (x, y) = cv2.minMaxLoc(result)
+        if val <= -1.0:
+            break
+        out.append((float(val), (int(x), int(y))))
+        result[max(0, y - h // 2) : y + h // 2 + 1, max(0, x - w // 2) : x + w // 2 + 1] = -1.0
+    return out
+
+
+def _refine(
+    cv2: Any, np: Any, screen: np.ndarray, templ: np.ndarray, approx: tuple[int, int]
+) -> tuple[float, tuple[int, int]]:
+    """Full-resolution match in a small window around an approximate top-left corner."""
+    sh, sw = screen.shape[:2]
+    h, w = templ.shape[:2]
+    x0 = min(max(0, approx[0] - _PAD), sw - w)
+    y0 = min(max(0, approx[1] - _PAD), sh - h)
+    x1 = min(sw, x0 + w + 2 * _PAD)
+    y1 = min(sh, y0 + h + 2 * _PAD)
+    score, (lx, ly) = _best(cv2, np, screen[y0:y1, x0:x1], templ)
+    return score, (x0 + lx, y0 + ly)
+
+
+def _coarse(
+    cv2: Any, np: Any, small_screen: np.ndarray, templ: np.ndarray, k: int
+) -> list[tuple[float, tuple[int, int]]]:
+    """Peaks of a half-resolution match, with corners mapped back to full resolution."""
+    t = _resize(cv2, templ, _COARSE_FACTOR)
+    if t.shape[0] > small_screen.shape[0] or t.shape[1] > small_screen.shape[1]:
+        return []
+    result = cv2.matchTemplate(small_screen, t, cv2.TM_CCOEFF_NORMED)
+    np.nan_to_num(result, copy=False, nan=0.0, posinf=0.0, neginf=0.0)
+    peaks = _peaks(cv2, result, (t.shape[1], t.shape[0]), k)
+    return [(s, (round(x / _COARSE_FACTOR), round(y / _COARSE_FACTOR))) for s, (x, y) in peaks]
+
+
+def match_gray(screen: np.ndarray, templ: np.ndarray, confidence: float = DEFAULT_CONFIDENCE) -> Match:
+    """Match two grayscale arrays (see `find_image`).
+
+    Templates big enough are located on half-resolution copies first and the
+    few best places are then scored at full resolution; the full-resolution
+    search runs only when that finds nothing, so a hit is exact and a miss is
+    as thorough as a plain search.
+    """
+    cv2, np = _modules()
+    if not 0.0 < confidence <= 1.0:
+        raise ActionFailed(f"confidence must be between 0 and 1, got {confidence:g}")
+    sh, sw = screen.shape[:2]
+    th, tw = templ.shape[:2]
+    small_screen = _resize(cv2, screen, _COARSE_FACTOR) if min(th, tw) >= _MIN_COARSE_SIDE * 2 else None
+    best: Match | None = None
+
+    def consider(score: float, loc: tuple[int, int], size: tuple[int, int], scale: float) -> bool:
+        nonlocal best
+        cand = _make_match(loc, size, score, scale, confidence)
+        if best is None or cand.score > best.score:
+            best = cand
+        return best.found
+
+    if th <= sh and tw <= sw:
+        if small_screen is not None:
+            for _, approx in _coarse(cv2, np, small_screen, templ, _COARSE_PEAKS):
+                if consider(*_refine(cv2, np, screen, templ, approx), (tw, th), 1.0):
+                    return best  # type: ignore[return-value]
+        if consider(*_best(cv2, np, screen, templ), (tw, th), 1.0):
+            return best  # type: ignore[return-value]
+
+    scales = [s for s in SCALES if round(th * s) <= sh and round(tw * s) <= sw and min(th, tw) * s >= 4]
+    if not scales and best is None:
+        raise ActionFailed(
+            f"the template ({tw}x{th}) is larger than the screen ({sw}x{sh})",
+            help="crop the template to the element to find",
+        )
+    scaled = {s: _resize(cv2, templ, s) for s in scales}
+    if small_screen is not None:
+        ranked = []
+        for s in scales:
+            ranked.extend((score, s, approx) for score, approx in _coarse(cv2, np, small_screen, scaled[s], 2))
+        ranked.sort(key=lambda r: r[0], reverse=True)
+        for _, s, approx in ranked[:4]:
+            t = scaled[s]
+            if consider(*_refine(cv2, np, screen, t, approx), (t.shape[1], t.shape[0]), s):
+                break
+    else:
+        for s in scales:
+            t = scaled[s]
+            if consider(*_best(cv2, np, screen, t), (t.shape[1], t.shape[0]), s):
+                break
+    assert best is not None
+    return best
+
+
+def find_image(screenshot_png: Screenshot, template: Path | str, confidence: float = DEFAULT_CONFIDENCE) -> Match:
+    """Find `template` (an image file) on `screenshot_png` and return the best candidate.
+
+    `screenshot_png` may be PNG/JPEG bytes, a numpy array (RGB/RGBA/gray), a PIL
+    image or a file path. The result's `found` tells whether the best score
+    reached `confidence`; otherwise it still holds the best score and where it
+    was, for the failure message. A missing or unreadable template raises
+    ActionFailed naming the path.
+    """
+    templ = load_template(template)
+    screen = to_gray(screenshot_png)
+    return match_gray(screen, templ, confidence)
+
+
+def annotate(screenshot_png: Screenshot, match: Match, out_path: Path | str, label: str = "") -> Path:
+    """Write a PNG of the screenshot with the match's box drawn (green if found, red if not)."""
+    from PIL import Image, ImageDraw
+
+    if isinstance(screenshot_png, (bytes, bytearray, memoryview)):
+        img = Image.open(io.BytesIO(bytes(screenshot_png)))
+    elif isinstance(screenshot_png, (str, Path)):
+        img = Image.open(screenshot_png)
+    elif hasattr(screenshot_png, "convert"):
+        img = screenshot_png
+    else:
+        img = Image.fromarray(screenshot_png)
+    img = img.convert("RGB")
+    draw = ImageDraw.Draw(img)
+    colour = (0, 200, 0) if match.found else (230, 0, 0)
+    box = (match.left, match.top, match.left + max(1, match.width) - 1, match.top + max(1, match.height) - 1)
+    for inset in range(3):
+        draw.rectangle(
+            (box[0] - inset, box[1] - inset, box[2] + inset, box[3] + inset),
+            outline=colour,
+        )
+    r = 4
+    draw.ellipse((match.x - r, match.y - r, match.x + r, match.y + r), outline=colour, width=2)
+    caption = label or f"score {match.score:.2f} / {match.confidence:.2f}"
+    ty = match.top - 16 if match.top >= 16 else match.top + match.height + 4
+    tw = int(draw.textlength(caption)) + 6
+    draw.rectangle((match.left - 2, ty - 1, match.left - 2 + tw, ty + 13), fill=colour)
+    draw.text((match.left + 1, ty), caption, fill=(255, 255, 255))
+    out = Path(out_path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    img.save(out, format="PNG")
+    return out
