@@ -231,16 +231,31 @@ def appium_home_candidates() -> list[Path]:
     return unique
 
 
-def find_appium() -> Path | None:
-    """The Appium entry script (`node_modules/appium/index.js`'s `.bin` link) of the project's install, or None.
-
-    Run it as `node <path> server --address 127.0.0.1 --port 4723`.
-    """
+def find_appium_home() -> Path | None:
+    """The first folder from `appium_home_candidates()` whose `node_modules` holds Appium, or None."""
     for home in appium_home_candidates():
-        script = home / "node_modules" / ".bin" / "appium"
-        if script.exists():
-            return script.resolve()
+        if (home / "node_modules" / ".bin" / "appium").exists() and (home / "node_modules" / "appium").is_dir():
+            return home.resolve()
     return None
+
+
+def find_appium() -> Path | None:
+    """Appium's command-line script in the project's install (the target of `node_modules/.bin/appium`), or None.
+
+    Start a server with `node <path> server --address 127.0.0.1 --port 4723`.
+    """
+    home = find_appium_home()
+    return (home / "node_modules" / ".bin" / "appium").resolve() if home else None
+
+
+def npm_package_version(home: Path, package: str) -> str | None:
+    """The version of an npm package installed under `home/node_modules`, or None."""
+    try:
+        data = json.loads((home / "node_modules" / package / "package.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    version = data.get("version") if isinstance(data, dict) else None
+    return str(version) if version else None
 
 
 def appium_driver_installed(home: Path, package: str = "appium-chromium-driver") -> bool:
