@@ -42,11 +42,18 @@ def _env(name: str, default: Any = None) -> Any:
 FUNCTIONS: dict[str, Function] = {
     f.name: f
     for f in (
-        Function("env", 1, 2, 'env("NAME", "default")',
-                 "the value of an environment variable, or the default when it is unset", _env),
+        Function(
+            "env",
+            1,
+            2,
+            'env("NAME", "default")',
+            "the value of an environment variable, or the default when it is unset",
+            _env,
+        ),
         Function("uuid", 0, 0, "uuid()", "a random UUID, e.g. for unique user names", lambda: str(_uuid.uuid4())),
-        Function("timestamp", 0, 0, "timestamp()", "the current Unix time in whole seconds",
-                 lambda: str(int(time.time()))),
+        Function(
+            "timestamp", 0, 0, "timestamp()", "the current Unix time in whole seconds", lambda: str(int(time.time()))
+        ),
         Function("lower", 1, 1, "lower(text)", "the text in lower case", lambda s: str(s).lower()),
         Function("upper", 1, 1, "upper(text)", "the text in upper case", lambda s: str(s).upper()),
     )

@@ -35,32 +35,35 @@ class Const:
 
 @dataclass(frozen=True)
 class VarRef:
+    """A variable. `name` is a local name or a global's id; `path` reads fields of a map (`user.name`)."""
+
     name: str
     span: Span | None = None
+    path: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Template:
     """An interpolated string: literal parts and expressions, joined at run time."""
 
-    parts: tuple[Union[str, "Expr"], ...]
+    parts: tuple[str | Expr, ...]
 
 
 @dataclass(frozen=True)
 class CallExpr:
     function: str
-    args: tuple["Expr", ...]
+    args: tuple[Expr, ...]
     span: Span | None = None
 
 
 @dataclass(frozen=True)
 class ListExpr:
-    items: tuple["Expr", ...]
+    items: tuple[Expr, ...]
 
 
 @dataclass(frozen=True)
 class MapExpr:
-    entries: tuple[tuple[str, "Expr"], ...]
+    entries: tuple[tuple[str, Expr], ...]
 
 
 Expr = Union[Const, VarRef, Template, CallExpr, ListExpr, MapExpr]
@@ -100,8 +103,8 @@ class Step:
     args: dict[str, Any]
     span: Span
     text: str
-    body: tuple["Step", ...] = ()
-    orelse: tuple["Step", ...] = ()
+    body: tuple[Step, ...] = ()
+    orelse: tuple[Step, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -46,120 +46,342 @@ def _rule(code: str, name: str, severity: Severity, summary: str, explanation: s
 
 
 # PAN0xx — I/O and configuration
-_rule("PAN001", "unreadable-file", E, "a file cannot be read",
-      "The path does not exist, is not readable, or is not valid UTF-8.")
-_rule("PAN002", "no-input", E, "no `.pan` files were found",
-      "The paths given on the command line hold no `.pan` files.")
-_rule("PAN003", "unwritable-output", E, "the output folder cannot be written",
-      "The run's output folder cannot be created or written; nothing is run.")
-_rule("PAN004", "bad-option", E, "a command-line option has an invalid value",
-      "An option such as `--workers` or `--timeout` has a value out of range.")
+_rule(
+    "PAN001",
+    "unreadable-file",
+    E,
+    "a file cannot be read",
+    "The path does not exist, is not readable, or is not valid UTF-8.",
+)
+_rule(
+    "PAN002", "no-input", E, "no `.pan` files were found", "The paths given on the command line hold no `.pan` files."
+)
+_rule(
+    "PAN003",
+    "unwritable-output",
+    E,
+    "the output folder cannot be written",
+    "The run's output folder cannot be created or written; nothing is run.",
+)
+_rule(
+    "PAN004",
+    "bad-option",
+    E,
+    "a command-line option has an invalid value",
+    "An option such as `--workers` or `--timeout` has a value out of range.",
+)
 
 # PAN1xx — syntax
-_rule("PAN101", "unexpected-token", E, "the parser met a token it did not expect",
-      "The text does not follow the grammar here. The message lists what could come next.")
-_rule("PAN102", "unterminated-string", E, "a string is not closed",
-      "A string literal starts with `\"` but the line ends before the closing quote.")
-_rule("PAN103", "unexpected-character", E, "a character that the language does not use",
-      "The character cannot start any token of the language.")
-_rule("PAN104", "unclosed-block", E, "a `{` block is not closed",
-      "The file ends while a block opened with `{` is still open.")
-_rule("PAN105", "bad-interpolation", E, "a `${…}` interpolation is malformed",
-      "Inside a string, `${` must be followed by a variable name (dots allowed) and `}`. "
-      "Write `$${` for a literal `${`.")
+_rule(
+    "PAN101",
+    "unexpected-token",
+    E,
+    "the parser met a token it did not expect",
+    "The text does not follow the grammar here. The message lists what could come next.",
+)
+_rule(
+    "PAN102",
+    "unterminated-string",
+    E,
+    "a string is not closed",
+    'A string literal starts with `"` but the line ends before the closing quote.',
+)
+_rule(
+    "PAN103",
+    "unexpected-character",
+    E,
+    "a character that the language does not use",
+    "The character cannot start any token of the language.",
+)
+_rule(
+    "PAN104",
+    "unclosed-block",
+    E,
+    "a `{` block is not closed",
+    "The file ends while a block opened with `{` is still open.",
+)
+_rule(
+    "PAN105",
+    "bad-interpolation",
+    E,
+    "a `${…}` interpolation is malformed",
+    "Inside a string, `${` must be followed by a variable name (dots allowed) and `}`. Write `$${` for a literal `${`.",
+)
 
 # PAN2xx — names and structure
-_rule("PAN201", "unknown-statement", E, "no statement has this form",
-      "The statement's words do not match any registered statement signature, nor a flow call. "
-      "See the statement reference for the forms that exist.")
-_rule("PAN202", "undefined-variable", E, "a variable is used but never defined",
-      "Variables come from `let`, `secret`, flow parameters and `for each`.")
-_rule("PAN203", "undefined-flow", E, "a flow is called but never defined",
-      "Flows are defined with `flow NAME(params) { … }` in this file or a `use`d module.")
-_rule("PAN204", "undefined-app", E, "a scenario runs on an app that is not defined",
-      "Apps are declared with `app NAME: web|desktop|mobile { … }`.")
-_rule("PAN205", "duplicate-scenario", E, "two scenarios have the same title",
-      "Scenario titles identify results and must be unique in a run.")
-_rule("PAN206", "duplicate-flow", E, "two flows have the same name",
-      "A flow name may be defined once across a file and the modules it uses.")
+_rule(
+    "PAN201",
+    "unknown-statement",
+    E,
+    "no statement has this form",
+    "The statement's words do not match any registered statement signature, nor a flow call. "
+    "See the statement reference for the forms that exist.",
+)
+_rule(
+    "PAN202",
+    "undefined-variable",
+    E,
+    "a variable is used but never defined",
+    "Variables come from `let`, `secret`, flow parameters and `for each`.",
+)
+_rule(
+    "PAN203",
+    "undefined-flow",
+    E,
+    "a flow is called but never defined",
+    "Flows are defined with `flow NAME(params) { … }` in this file or a `use`d module.",
+)
+_rule(
+    "PAN204",
+    "undefined-app",
+    E,
+    "a scenario runs on an app that is not defined",
+    "Apps are declared with `app NAME: web|desktop|mobile { … }`.",
+)
+_rule(
+    "PAN205",
+    "duplicate-scenario",
+    E,
+    "two scenarios have the same title",
+    "Scenario titles identify results and must be unique in a run.",
+)
+_rule(
+    "PAN206",
+    "duplicate-flow",
+    E,
+    "two flows have the same name",
+    "A flow name may be defined once across a file and the modules it uses.",
+)
 _rule("PAN207", "duplicate-app", E, "two apps have the same name", "An app name may be declared once.")
-_rule("PAN208", "duplicate-variable", E, "a variable is defined twice in one scope",
-      "A `let` or `secret` name may be defined once per scope.")
-_rule("PAN209", "unknown-module", E, "a `use`d module cannot be found",
-      "`use std.NAME` loads `stdlib/NAME.pan` shipped with Panoptic; `use \"./path.pan\"` loads a file "
-      "relative to the current file.")
-_rule("PAN210", "import-cycle", E, "modules `use` each other in a cycle",
-      "A module may not (directly or indirectly) `use` itself.")
-_rule("PAN211", "recursive-flow", E, "a flow calls itself",
-      "Flows are expanded at run time; a flow that (directly or indirectly) calls itself never ends.")
-_rule("PAN212", "unreachable", W, "a statement can never run",
-      "Statements after `fail` in the same block never run.")
-_rule("PAN213", "unused-variable", W, "a `let` or `secret` is never used",
-      "Remove the definition or use it.")
-_rule("PAN214", "unused-flow", W, "a flow is never called",
-      "Flows defined in a scenario file but never called are dead code. Flows of `use`d modules are not reported.")
-_rule("PAN215", "misplaced-declaration", E, "a declaration or block is where it cannot be",
-      "For example `else` without an `if`, a block on a statement that takes none, or a statement that "
-      "needs a block without one.")
-_rule("PAN216", "missing-app", E, "a scenario names no app and there is no single app to default to",
-      "Write `scenario \"title\" on APP { … }`; the app may be left out only when exactly one app is declared.")
+_rule(
+    "PAN208",
+    "duplicate-variable",
+    E,
+    "a variable is defined twice in one scope",
+    "A `let` or `secret` name may be defined once per scope.",
+)
+_rule(
+    "PAN209",
+    "unknown-module",
+    E,
+    "a `use`d module cannot be found",
+    '`use std.NAME` loads `stdlib/NAME.pan` shipped with Panoptic; `use "./path.pan"` loads a file '
+    "relative to the current file.",
+)
+_rule(
+    "PAN210",
+    "import-cycle",
+    E,
+    "modules `use` each other in a cycle",
+    "A module may not (directly or indirectly) `use` itself.",
+)
+_rule(
+    "PAN211",
+    "recursive-flow",
+    E,
+    "a flow calls itself",
+    "Flows are expanded at run time; a flow that (directly or indirectly) calls itself never ends.",
+)
+_rule("PAN212", "unreachable", W, "a statement can never run", "Statements after `fail` in the same block never run.")
+_rule("PAN213", "unused-variable", W, "a `let` or `secret` is never used", "Remove the definition or use it.")
+_rule(
+    "PAN214",
+    "unused-flow",
+    W,
+    "a flow is never called",
+    "Flows defined in a scenario file but never called are dead code. Flows of `use`d modules are not reported.",
+)
+_rule(
+    "PAN215",
+    "misplaced-declaration",
+    E,
+    "a declaration or block is where it cannot be",
+    "For example `else` without an `if`, a block on a statement that takes none, or a statement that "
+    "needs a block without one.",
+)
+_rule(
+    "PAN216",
+    "missing-app",
+    E,
+    "a scenario names no app and there is no single app to default to",
+    'Write `scenario "title" on APP { … }`; the app may be left out only when exactly one app is declared.',
+)
+
+_rule(
+    "PAN217",
+    "unknown-platform",
+    E,
+    "an app names a platform that does not exist",
+    "Built-in platforms are `web`, `desktop` and `mobile`; plugins add more.",
+)
 
 # PAN3xx — arguments, types and capabilities
-_rule("PAN301", "wrong-argument-type", E, "an argument has the wrong type",
-      "For example a number where a duration is needed (`wait 5` instead of `wait 5s`).")
-_rule("PAN302", "wrong-arity", E, "a flow or function is called with the wrong number of arguments",
-      "The call passes more or fewer arguments than the definition has parameters.")
-_rule("PAN303", "unknown-setting", E, "an app has a setting its platform does not know",
-      "Each platform accepts a fixed set of settings; see the language reference.")
-_rule("PAN304", "missing-setting", E, "an app lacks a setting its platform needs",
-      "For example a web app needs `url` or `serve`; a desktop app needs `command`.")
-_rule("PAN305", "bad-setting-value", E, "an app setting has a value of the wrong type or range",
-      "For example `viewport: 1280` instead of `viewport: 1280x720`.")
-_rule("PAN306", "unsupported-on-platform", E, "the app's platform cannot do this statement",
-      "Each backend declares its capabilities; a statement the app's backend lacks is rejected at check time "
-      "instead of doing nothing at run time.")
-_rule("PAN307", "missing-file", E, "a file named in the source does not exist",
-      "Image targets, `serve` folders and other referenced files are resolved relative to the `.pan` file.")
-_rule("PAN308", "bad-statement-arguments", E, "a statement's words are known but its arguments do not fit",
-      "The statement starts like a registered one, but what follows does not match its signature.")
-_rule("PAN309", "invalid-value", E, "a value is out of range or malformed",
-      "For example a negative repeat count or an invalid regular expression.")
-_rule("PAN310", "secret-in-output", W, "a secret is interpolated into text that is logged or saved",
-      "Secret values are masked in reports, but a secret interpolated into a log line or an artifact name "
-      "leaks its value into places masking cannot reach.")
-_rule("PAN311", "unknown-function", E, "a function call names no known function",
-      "Built-in functions: see the language reference (`env`, `uuid`, `timestamp`, …).")
-_rule("PAN312", "unsupported-target", E, "the app's platform cannot find this kind of target",
-      "For example `role` targets exist on the web only.")
+_rule(
+    "PAN301",
+    "wrong-argument-type",
+    E,
+    "an argument has the wrong type",
+    "For example a number where a duration is needed (`wait 5` instead of `wait 5s`).",
+)
+_rule(
+    "PAN302",
+    "wrong-arity",
+    E,
+    "a flow or function is called with the wrong number of arguments",
+    "The call passes more or fewer arguments than the definition has parameters.",
+)
+_rule(
+    "PAN303",
+    "unknown-setting",
+    E,
+    "an app has a setting its platform does not know",
+    "Each platform accepts a fixed set of settings; see the language reference.",
+)
+_rule(
+    "PAN304",
+    "missing-setting",
+    E,
+    "an app lacks a setting its platform needs",
+    "For example a web app needs `url` or `serve`; a desktop app needs `command`.",
+)
+_rule(
+    "PAN305",
+    "bad-setting-value",
+    E,
+    "an app setting has a value of the wrong type or range",
+    "For example `viewport: 1280` instead of `viewport: 1280x720`.",
+)
+_rule(
+    "PAN306",
+    "unsupported-on-platform",
+    E,
+    "the app's platform cannot do this statement",
+    "Each backend declares its capabilities; a statement the app's backend lacks is rejected at check time "
+    "instead of doing nothing at run time.",
+)
+_rule(
+    "PAN307",
+    "missing-file",
+    E,
+    "a file named in the source does not exist",
+    "Image targets, `serve` folders and other referenced files are resolved relative to the `.pan` file.",
+)
+_rule(
+    "PAN308",
+    "bad-statement-arguments",
+    E,
+    "a statement's words are known but its arguments do not fit",
+    "The statement starts like a registered one, but what follows does not match its signature.",
+)
+_rule(
+    "PAN309",
+    "invalid-value",
+    E,
+    "a value is out of range or malformed",
+    "For example a negative repeat count or an invalid regular expression.",
+)
+_rule(
+    "PAN310",
+    "secret-in-output",
+    W,
+    "a secret is interpolated into text that is logged or saved",
+    "Secret values are masked in reports, but a secret interpolated into a log line or an artifact name "
+    "leaks its value into places masking cannot reach.",
+)
+_rule(
+    "PAN311",
+    "unknown-function",
+    E,
+    "a function call names no known function",
+    "Built-in functions: see the language reference (`env`, `uuid`, `timestamp`, …).",
+)
+_rule(
+    "PAN312",
+    "unsupported-target",
+    E,
+    "the app's platform cannot find this kind of target",
+    "For example `role` targets exist on the web only.",
+)
 
 # PAN5xx — style (fixable by `panoptic fmt`)
-_rule("PAN501", "not-formatted", W, "the file is not in canonical format",
-      "`panoptic fmt` rewrites it; `panoptic fmt --diff` shows the change.")
-_rule("PAN502", "naming", W, "a flow or variable name is not snake_case",
-      "Flow, variable and app names are written in snake_case.")
+_rule(
+    "PAN501",
+    "not-formatted",
+    W,
+    "the file is not in canonical format",
+    "`panoptic fmt` rewrites it; `panoptic fmt --diff` shows the change.",
+)
+_rule(
+    "PAN502",
+    "naming",
+    W,
+    "a flow or variable name is not snake_case",
+    "Flow, variable and app names are written in snake_case.",
+)
 _rule("PAN503", "empty-block", W, "a scenario or flow has no statements", "An empty block tests nothing.")
 
 # PAN9xx — run-time failures
-_rule("PAN900", "internal-error", E, "an unexpected error inside Panoptic",
-      "This is a bug in Panoptic; the message carries the underlying error.")
-_rule("PAN901", "assertion-failed", E, "an `expect` did not hold within its timeout",
-      "The expectation was retried until the timeout; the report shows expected and actual values.")
-_rule("PAN902", "target-not-found", E, "a target did not appear within the timeout",
-      "The backend could not find the target; similar targets on screen are listed as candidates.")
-_rule("PAN903", "navigation-failed", E, "a page or URL could not be opened",
-      "The server did not answer, refused the connection or returned an error.")
-_rule("PAN904", "backend-crashed", E, "the browser, app or device session died",
-      "The scenario errors; other scenarios still run on a fresh session.")
+_rule(
+    "PAN900",
+    "internal-error",
+    E,
+    "an unexpected error inside Panoptic",
+    "This is a bug in Panoptic; the message carries the underlying error.",
+)
+_rule(
+    "PAN901",
+    "assertion-failed",
+    E,
+    "an `expect` did not hold within its timeout",
+    "The expectation was retried until the timeout; the report shows expected and actual values.",
+)
+_rule(
+    "PAN902",
+    "target-not-found",
+    E,
+    "a target did not appear within the timeout",
+    "The backend could not find the target; similar targets on screen are listed as candidates.",
+)
+_rule(
+    "PAN903",
+    "navigation-failed",
+    E,
+    "a page or URL could not be opened",
+    "The server did not answer, refused the connection or returned an error.",
+)
+_rule(
+    "PAN904",
+    "backend-crashed",
+    E,
+    "the browser, app or device session died",
+    "The scenario errors; other scenarios still run on a fresh session.",
+)
 _rule("PAN905", "explicit-fail", E, "a `fail` statement ran", "The scenario failed on purpose.")
-_rule("PAN906", "infrastructure", E, "a required component is missing or unreachable",
-      "For example no Chromium, no Xvfb or no Appium server. `panoptic doctor` prints the fix.")
+_rule(
+    "PAN906",
+    "infrastructure",
+    E,
+    "a required component is missing or unreachable",
+    "For example no Chromium, no Xvfb or no Appium server. `panoptic doctor` prints the fix.",
+)
 _rule("PAN907", "interrupted", E, "the run was interrupted", "Ctrl-C or a signal stopped the run.")
-_rule("PAN908", "timeout", E, "a step or scenario exceeded its time limit",
-      "The step did not finish within its timeout.")
-_rule("PAN909", "action-failed", E, "an action could not be performed",
-      "The target was found but the action failed (for example not editable, or not an option).")
-_rule("PAN910", "artifact-failed", W, "an artifact could not be written",
-      "A screenshot, video or trace could not be saved; the run goes on.")
+_rule(
+    "PAN908", "timeout", E, "a step or scenario exceeded its time limit", "The step did not finish within its timeout."
+)
+_rule(
+    "PAN909",
+    "action-failed",
+    E,
+    "an action could not be performed",
+    "The target was found but the action failed (for example not editable, or not an option).",
+)
+_rule(
+    "PAN910",
+    "artifact-failed",
+    W,
+    "an artifact could not be written",
+    "A screenshot, video or trace could not be saved; the run goes on.",
+)
 
 
 def diagnostic(

@@ -1,0 +1,126 @@
+"""The compiler: load and parse files, check them, lower them to IR.
+
+result = compile_paths(["suite/"])
+result.diagnostics   # every finding, sorted by file and position
+result.program       # the IR Program, or None when there are errors
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from panoptic.compiler.ir import Program
+from panoptic.compiler.loader import LoadedModule, Loader, ParseCache, collect_files, default_cache
+from panoptic.diagnostics import Diagnostic, Severity, diagnostic
+from panoptic.source import Source
+
+_IGNORE = re.compile(r"#\s*pan:\s*ignore(?:\[([A-Z0-9_,\s]+)\])?")
+
+
+@dataclass
+class CompileResult:
+    program: Program | None
+    diagnostics: list[Diagnostic]
+    sources: dict[str, Source] = field(default_factory=dict)
+    modules: dict[str, LoadedModule] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(d.severity is Severity.ERROR for d in self.diagnostics)
+
+
+def compile_paths(
+    paths: Iterable[str],
+    *,
+    cache: ParseCache | None = None,
+    overlays: dict[str, str] | None = None,
+) -> CompileResult:
+    """Compile every `.pan` file under the given files and folders into one program."""
+    files, diags = collect_files(list(paths))
+    if not files and not diags:
+        diags.append(diagnostic("PAN002", "no .pan files found", None, help="pass .pan files or folders holding them"))
+    return compile_files(files, cache=cache if cache is not None else default_cache(), overlays=overlays, initial=diags)
+
+
+def compile_files(
+    files: list[Path],
+    *,
+    cache: ParseCache | None = None,
+    overlays: dict[str, str] | None = None,
+    initial: list[Diagnostic] | None = None,
+) -> CompileResult:
+    from panoptic.compiler.lower import Lowerer
+
+    loader = Loader(cache, overlays)
+    inputs = loader.load_inputs(files)
+    diags = list(initial or []) + loader.diagnostics
+    program = None
+    if inputs:
+        lowerer = Lowerer(loader.modules, inputs)
+        program = lowerer.run()
+        diags.extend(lowerer.diags)
+    diags = suppress(diags, loader.modules.values())
+    diags.sort(key=Diagnostic.sort_key)
+    diags = _dedupe(diags)
+    result = CompileResult(program, diags, loader.sources, loader.modules, [m.path for m in inputs])
+    if result.has_errors:
+        result.program = None
+    return result
+
+
+def compile_text(text: str, path: str = "<memory>.pan") -> CompileResult:
+    """Compile one in-memory file (tests, the language server)."""
+    from panoptic.compiler.lower import Lowerer
+
+    loader = Loader(ParseCache(None))
+    module = loader.load_source(path, Source(path, text), True)
+    loader._follow_uses(module)
+    loader._report_cycles()
+    lowerer = Lowerer(loader.modules, [module])
+    program = lowerer.run()
+    diags = suppress(loader.diagnostics + lowerer.diags, loader.modules.values())
+    diags.sort(key=Diagnostic.sort_key)
+    result = CompileResult(program, _dedupe(diags), loader.sources, loader.modules, [path])
+    if result.has_errors:
+        result.program = None
+    return result
+
+
+def suppress(diags: list[Diagnostic], modules: Iterable[LoadedModule]) -> list[Diagnostic]:
+    """Drop diagnostics silenced by `# pan: ignore[CODE, …]` on their line or alone on the line above."""
+    rules: dict[tuple[str, int], set[str] | None] = {}
+    for mod in modules:
+        for comment in mod.module.comments:
+            m = _IGNORE.search(comment.text)
+            if not m:
+                continue
+            codes = {c.strip() for c in m.group(1).split(",")} if m.group(1) else None
+            line = comment.span.line
+            own_line = not mod.source.line_text(line)[: comment.span.col - 1].strip()
+            target = line + 1 if own_line else line
+            rules[(mod.path, target)] = codes
+    if not rules:
+        return diags
+    kept = []
+    for d in diags:
+        if d.span is not None:
+            key = (d.span.file, d.span.line)
+            if key in rules and (rules[key] is None or d.code in rules[key]):
+                continue
+        kept.append(d)
+    return kept
+
+
+def _dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:
+    seen = set()
+    out = []
+    for d in diags:
+        key = (d.code, d.message, d.span)
+        if key not in seen:
+            seen.add(key)
+            out.append(d)
+    return out

@@ -1,0 +1,275 @@
+"""Find `.pan` files, parse them (through a content-hash cache) and follow `use`.
+
+`use std.NAME` loads `stdlib/NAME.pan` shipped inside the package;
+`use "./file.pan"` loads a file relative to the using file. Each module is
+parsed once, however many files use it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from panoptic import __version__
+from panoptic.diagnostics import Diagnostic, Label, diagnostic
+from panoptic.source import Source, Span
+from panoptic.syntax import ast
+from panoptic.syntax.parser import grammar_path, parse_source
+
+SKIP_DIRS = {".git", "node_modules", ".venv", "venv", "__pycache__", ".tools", "panoptic-results"}
+
+
+def stdlib_dir() -> Path:
+    packaged = Path(__file__).resolve().parent.parent / "_data" / "stdlib"
+    if packaged.exists():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "stdlib"
+
+
+def stdlib_modules() -> list[str]:
+    return sorted(p.stem for p in stdlib_dir().glob("*.pan"))
+
+
+def display_path(path: Path) -> str:
+    """A path relative to the working folder when it is below it, else absolute."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
+@dataclass
+class LoadedModule:
+    key: str  # "std.web" or the display path
+    path: str  # display path used in spans
+    source: Source
+    module: ast.Module
+    is_input: bool
+    uses: list[tuple[ast.Use, str]] = field(default_factory=list)  # (use decl, key of the used module)
+
+
+def collect_files(paths: list[str]) -> tuple[list[Path], list[Diagnostic]]:
+    """Expand files and folders into `.pan` files, in a stable order."""
+    files: list[Path] = []
+    diags: list[Diagnostic] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = []
+            for root, dirs, names in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
+                found.extend(Path(root) / n for n in sorted(names) if n.endswith(".pan"))
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            diags.append(diagnostic("PAN001", f"no such file or folder: {raw}", None))
+    unique: list[Path] = []
+    seen: set[Path] = set()
+    for f in files:
+        resolved = f.resolve()
+        if resolved not in seen:
+            seen.add(resolved)
+            unique.append(f)
+    return unique, diags
+
+
+class ParseCache:
+    """Parsed modules keyed by a hash of the text, the grammar and the version (warm runs skip parsing)."""
+
+    def __init__(self, directory: Path | None) -> None:
+        self.directory = directory
+        self._salt = b""
+        if directory is not None:
+            self._salt = (__version__ + grammar_path().read_text(encoding="utf-8")).encode()
+
+    def _file(self, source: Source) -> Path | None:
+        if self.directory is None:
+            return None
+        digest = hashlib.blake2b(self._salt + source.path.encode() + b"\0" + source.text.encode(), digest_size=16)
+        return self.directory / f"{digest.hexdigest()}.ast"
+
+    def get(self, source: Source) -> tuple[ast.Module, list[Diagnostic]] | None:
+        file = self._file(source)
+        if file is None:
+            return None
+        try:
+            with open(file, "rb") as fh:
+                return pickle.load(fh)
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError):
+            return None
+
+    def put(self, source: Source, result: tuple[ast.Module, list[Diagnostic]]) -> None:
+        file = self._file(source)
+        if file is None:
+            return
+        try:
+            file.parent.mkdir(parents=True, exist_ok=True)
+            tmp = file.with_suffix(f".{os.getpid()}.tmp")
+            with open(tmp, "wb") as fh:
+                pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, file)
+        except OSError:
+            pass
+
+
+def default_cache() -> ParseCache:
+    if os.environ.get("PANOPTIC_NO_CACHE"):
+        return ParseCache(None)
+    base = os.environ.get("PANOPTIC_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "panoptic", "ast"
+    )
+    return ParseCache(Path(base))
+
+
+class Loader:
+    """Loads input files and the modules they use, reporting I/O, syntax and import problems."""
+
+    def __init__(self, cache: ParseCache | None = None, overlays: dict[str, str] | None = None) -> None:
+        self.cache = cache or ParseCache(None)
+        self.overlays = overlays or {}  # unsaved editor buffers: path -> text
+        self.modules: dict[str, LoadedModule] = {}
+        self.diagnostics: list[Diagnostic] = []
+        self.sources: dict[str, Source] = {}
+
+    def _read(self, path: Path, display: str) -> Source | None:
+        resolved = str(path.resolve())
+        if resolved in self.overlays:
+            return Source(display, self.overlays[resolved])
+        try:
+            text = path.read_bytes().decode("utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = "it is not valid UTF-8" if isinstance(exc, UnicodeDecodeError) else exc.strerror or str(exc)
+            self.diagnostics.append(diagnostic("PAN001", f"cannot read {display}: {reason}", None))
+            return None
+        return Source(display, text)
+
+    def _parse(self, source: Source) -> tuple[ast.Module, list[Diagnostic]]:
+        cached = self.cache.get(source)
+        if cached is not None:
+            return cached
+        result = parse_source(source)
+        self.cache.put(source, result)
+        return result
+
+    def load_source(self, key: str, source: Source, is_input: bool) -> LoadedModule:
+        module, diags = self._parse(source)
+        self.diagnostics.extend(diags)
+        self.sources[source.path] = source
+        loaded = LoadedModule(key, source.path, source, module, is_input)
+        self.modules[key] = loaded
+        return loaded
+
+    def load_inputs(self, files: list[Path]) -> list[LoadedModule]:
+        inputs = []
+        for file in files:
+            display = display_path(file)
+            key = display
+            if key in self.modules:
+                self.modules[key].is_input = True
+                inputs.append(self.modules[key])
+                continue
+            source = self._read(file, display)
+            if source is None:
+                continue
+            inputs.append(self.load_source(key, source, True))
+        for loaded in list(inputs):
+            self._follow_uses(loaded)
+        self._report_cycles()
+        return inputs
+
+    def _follow_uses(self, loaded: LoadedModule) -> None:
+        loaded.uses = []
+        for decl in loaded.module.decls:
+            if not isinstance(decl, ast.Use):
+                continue
+            resolved = self._resolve_use(loaded, decl)
+            if resolved is None:
+                continue
+            key, path = resolved
+            loaded.uses.append((decl, key))
+            if key not in self.modules:
+                source = self._read(path, key if key.startswith("std.") else display_path(path))
+                if source is None:
+                    continue
+                self._follow_uses(self.load_source(key, source, False))
+
+    def _report_cycles(self) -> None:
+        """Depth-first search over `use` edges; each back edge is a cycle, reported at its `use`."""
+        state: dict[str, int] = {}  # 1 visiting, 2 done
+        stack: list[str] = []
+
+        def visit(key: str) -> None:
+            state[key] = 1
+            stack.append(key)
+            for decl, child in self.modules[key].uses:
+                if child not in self.modules:
+                    continue
+                if state.get(child) == 1:
+                    cycle = " -> ".join([*stack[stack.index(child) :], child])
+                    self.diagnostics.append(
+                        diagnostic(
+                            "PAN210",
+                            f"import cycle: {cycle}",
+                            decl.span,
+                            help="move what both modules need into a third module that both can use",
+                        )
+                    )
+                elif child not in state:
+                    visit(child)
+            stack.pop()
+            state[key] = 2
+
+        for key in list(self.modules):
+            if key not in state:
+                visit(key)
+
+    def _resolve_use(self, loaded: LoadedModule, decl: ast.Use) -> tuple[str, Path] | None:
+        if decl.is_path:
+            base = Path(loaded.path).parent if not loaded.key.startswith("std.") else stdlib_dir()
+            path = (base / decl.module).resolve()
+            if not path.is_file():
+                self.diagnostics.append(
+                    diagnostic(
+                        "PAN209",
+                        f"cannot find module file {decl.module}",
+                        decl.span,
+                        help=f"looked for {display_path(path)}; paths are relative to this file",
+                    )
+                )
+                return None
+            return display_path(path), path
+        parts = decl.module.split(".")
+        if parts[0] != "std" or len(parts) != 2:
+            self.diagnostics.append(
+                diagnostic(
+                    "PAN209",
+                    f"unknown module `{decl.module}`",
+                    decl.span,
+                    help='use `std.NAME` for the standard library or `use "./file.pan"` for a project file',
+                )
+            )
+            return None
+        path = stdlib_dir() / f"{parts[1]}.pan"
+        if not path.is_file():
+            from difflib import get_close_matches
+
+            close = get_close_matches(parts[1], stdlib_modules(), n=1)
+            self.diagnostics.append(
+                diagnostic(
+                    "PAN209",
+                    f"no standard module `{decl.module}`",
+                    decl.span,
+                    help=(f"did you mean `std.{close[0]}`?" if close else "available: ")
+                    + ("" if close else ", ".join(f"std.{m}" for m in stdlib_modules())),
+                )
+            )
+            return None
+        return decl.module, path
+
+
+def first_definition_label(span: Span, what: str = "first defined here") -> tuple[Label, ...]:
+    return (Label(span, what),)

@@ -1,0 +1,1152 @@
+"""Resolve names, check the program and lower it to IR — one pass over each module.
+
+Scopes: a module sees its own apps, flows and globals and those of the
+modules it `use`s directly. Inside a flow: globals + parameters + local
+`let`s; inside a scenario: globals + local `let`s; `for each` adds its
+variable to its block. Global names are unique per module; in the IR a global,
+flow or app keeps its plain name unless two modules define the same name, in
+which case it becomes `<module>::<name>`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from difflib import get_close_matches
+from pathlib import Path
+from typing import Any
+
+from panoptic.backends import platforms
+from panoptic.backends.base import PlatformSpec
+from panoptic.compiler import ir
+from panoptic.compiler.functions import FUNCTIONS
+from panoptic.compiler.loader import LoadedModule
+from panoptic.compiler.match import Miss, TargetSyntax, match_statement
+from panoptic.compiler.registry import REGISTRY, StatementDef
+from panoptic.diagnostics import Diagnostic, Fix, Label, diagnostic
+from panoptic.source import Span
+from panoptic.syntax import ast
+
+_SNAKE = re.compile(r"[a-z_][a-z0-9_]*")
+_CONSTANT_WORDS = {"true": True, "false": False}
+
+
+def did_you_mean(name: str, options: Iterable[str]) -> str | None:
+    close = get_close_matches(name, sorted(set(options)), n=1, cutoff=0.6)
+    return f"did you mean `{close[0]}`?" if close else None
+
+
+@dataclass
+class Var:
+    id: str
+    type: str  # string, number, duration, size, list, map, bool, any
+    secret: bool
+    span: Span
+    owner: str  # module key, or "" for locals
+    used: bool = False
+
+
+@dataclass
+class Scope:
+    names: dict[str, Var]
+    parent: Scope | None = None
+
+    def lookup(self, name: str) -> Var | None:
+        scope: Scope | None = self
+        while scope is not None:
+            if name in scope.names:
+                return scope.names[name]
+            scope = scope.parent
+        return None
+
+    def all_names(self) -> list[str]:
+        out: list[str] = []
+        scope: Scope | None = self
+        while scope is not None:
+            out.extend(scope.names)
+            scope = scope.parent
+        return out
+
+
+@dataclass
+class FlowInfo:
+    id: str
+    decl: ast.Flow
+    owner: str
+    called: bool = False
+
+
+@dataclass
+class ModuleNames:
+    apps: dict[str, tuple[str, ast.App]] = field(default_factory=dict)  # name -> (app id, decl)
+    flows: dict[str, FlowInfo] = field(default_factory=dict)
+    globals: dict[str, Var] = field(default_factory=dict)
+
+
+@dataclass
+class _Context:
+    """Where a block is being lowered."""
+
+    module: LoadedModule
+    names: ModuleNames
+    platform: PlatformSpec | None  # None inside flows (checked per calling scenario later)
+    app_settings: dict[str, Any]
+    flow: str | None = None
+    top_level: bool = False  # directly in a scenario body
+    record_video: bool = False
+
+
+@dataclass
+class _Pending:
+    """A platform-dependent check of a statement inside a flow, done once the calling scenarios are known."""
+
+    entry: StatementDef
+    span: Span
+    targets: list[TargetSyntax]
+
+
+class Lowerer:
+    """Builds the Program from loaded modules and collects diagnostics."""
+
+    def __init__(self, modules: dict[str, LoadedModule], inputs: list[LoadedModule]) -> None:
+        self.modules = modules
+        self.inputs = inputs
+        self.diags: list[Diagnostic] = []
+        self.platforms = platforms()
+        self.names: dict[str, ModuleNames] = {}
+        self.apps: dict[str, ir.AppDef] = {}
+        self.flow_defs: dict[str, ir.FlowDef] = {}
+        self.bindings: list[ir.Binding] = []
+        self.calls: dict[str, list[tuple[str, Span]]] = {}  # flow id -> [(called flow id, span)]
+        self.flow_pending: dict[str, list[_Pending]] = {}
+        self.scenario_flows: list[tuple[ir.Scenario, PlatformSpec, Span]] = []
+        self._ids = self._plan_ids()
+
+    # ---- naming -----------------------------------------------------------------
+    def _plan_ids(self) -> dict[tuple[str, str, str], str]:
+        """(kind, module, name) -> id: the plain name unless two modules define it."""
+        owners: dict[tuple[str, str], list[str]] = {}
+        for key, mod in self.modules.items():
+            for decl in mod.module.decls:
+                kind = {ast.App: "app", ast.Flow: "flow", ast.Let: "var"}.get(type(decl))
+                if kind:
+                    owners.setdefault((kind, decl.name), []).append(key)
+        ids = {}
+        for (kind, name), keys in owners.items():
+            for key in keys:
+                ids[(kind, key, name)] = name if len(set(keys)) == 1 else f"{key}::{name}"
+        return ids
+
+    def error(self, code: str, message: str, span: Span | None, **kw) -> None:
+        self.diags.append(diagnostic(code, message, span, **kw))
+
+    # ---- entry ---------------------------------------------------------------------
+    def run(self) -> ir.Program:
+        order = self._module_order()
+        for key in order:
+            self._declare(self.modules[key])
+        for key in order:
+            self._import_names(self.modules[key])
+        for key in order:
+            self._lower_module_globals(self.modules[key])
+        for key in order:
+            self._lower_apps(self.modules[key])
+        for key in order:
+            self._lower_flows(self.modules[key])
+        scenarios: list[ir.Scenario] = []
+        for mod in self.inputs:
+            scenarios.extend(self._lower_scenarios(mod))
+        self._check_flow_platforms()
+        self._check_recursion()
+        self._check_unused()
+        self._check_duplicate_titles(scenarios)
+        return ir.Program(
+            apps=tuple(self.apps.values()),
+            bindings=tuple(self.bindings),
+            flows=tuple(self.flow_defs.values()),
+            scenarios=tuple(scenarios),
+            files=tuple(m.path for m in self.inputs),
+        )
+
+    def _module_order(self) -> list[str]:
+        """Modules after the modules they use (so globals are evaluated in dependency order)."""
+        order: list[str] = []
+        seen: set[str] = set()
+
+        def visit(key: str) -> None:
+            if key in seen or key not in self.modules:
+                return
+            seen.add(key)
+            for _, child in self.modules[key].uses:
+                visit(child)
+            order.append(key)
+
+        for key in self.modules:
+            visit(key)
+        return order
+
+    # ---- declarations -------------------------------------------------------------------
+    def _declare(self, mod: LoadedModule) -> None:
+        names = ModuleNames()
+        self.names[mod.key] = names
+        firsts: dict[tuple[str, str], Span] = {}
+        codes = {"app": "PAN207", "flow": "PAN206", "var": "PAN208"}
+        for decl in mod.module.decls:
+            if isinstance(decl, ast.App):
+                kind = "app"
+            elif isinstance(decl, ast.Flow):
+                kind = "flow"
+            elif isinstance(decl, ast.Let):
+                kind = "var"
+            else:
+                continue
+            name_span = decl.name_span
+            if (kind, decl.name) in firsts:
+                self.error(
+                    codes[kind],
+                    f"`{decl.name}` is defined twice",
+                    name_span,
+                    labels=(Label(firsts[(kind, decl.name)], "first defined here"),),
+                    help="rename one of them",
+                )
+                continue
+            firsts[(kind, decl.name)] = name_span
+            ident = self._ids[(kind, mod.key, decl.name)]
+            if isinstance(decl, ast.App):
+                names.apps[decl.name] = (ident, decl)
+            elif isinstance(decl, ast.Flow):
+                names.flows[decl.name] = FlowInfo(ident, decl, mod.key)
+            else:
+                names.globals[decl.name] = Var(ident, "any", decl.secret, decl.name_span, mod.key)
+            if not _SNAKE.fullmatch(decl.name):
+                self.error(
+                    "PAN502", f"`{decl.name}` is not snake_case", name_span, help=f"rename it to `{_snake(decl.name)}`"
+                )
+
+    def _import_names(self, mod: LoadedModule) -> None:
+        """Add the names of directly used modules to a module's scope."""
+        own = self.names[mod.key]
+        imported: dict[tuple[str, str], str] = {}
+        for use, key in mod.uses:
+            other = self.names.get(key)
+            if other is None or key == mod.key:
+                continue
+            for kind, table, own_table in (
+                ("app", other.apps, own.apps),
+                ("flow", other.flows, own.flows),
+                ("var", other.globals, own.globals),
+            ):
+                for name, value in table.items():
+                    owner = value[1] if kind == "app" else value
+                    owner_key = key if kind == "app" else owner.owner
+                    if owner_key != key:
+                        continue  # only what the used module defines itself
+                    if name in own_table:
+                        existing = own_table[name]
+                        existing_owner = imported.get((kind, name), mod.key)
+                        if existing_owner == key:
+                            continue
+                        code = {"app": "PAN207", "flow": "PAN206", "var": "PAN208"}[kind]
+                        span = use.span if existing_owner != mod.key else self._name_span(existing)
+                        self.error(code, f"`{name}` is also defined in {key}", span, help="rename one of them")
+                        continue
+                    own_table[name] = value
+                    imported[(kind, name)] = key
+
+    @staticmethod
+    def _name_span(value: Any) -> Span:
+        if isinstance(value, tuple):
+            return value[1].name_span
+        if isinstance(value, FlowInfo):
+            return value.decl.name_span
+        return value.span
+
+    # ---- globals -----------------------------------------------------------------------------
+    def _lower_module_globals(self, mod: LoadedModule) -> None:
+        names = self.names[mod.key]
+        scope = Scope({})
+        ctx = _Context(mod, names, None, {})
+        for decl in mod.module.decls:
+            if not isinstance(decl, ast.Let):
+                continue
+            var = names.globals.get(decl.name)
+            if var is None or var.owner != mod.key or var.span != decl.name_span:
+                continue
+            global_scope = Scope({n: v for n, v in names.globals.items() if v.owner != mod.key or n in scope.names})
+            value, typ = self.expr(decl.value, ctx, global_scope)
+            var.type = typ
+            var.secret = decl.secret or var.secret
+            scope.names[decl.name] = var
+            self.bindings.append(ir.Binding(var.id, value, decl.secret, decl.span))
+
+    def _globals_scope(self, names: ModuleNames) -> Scope:
+        return Scope(dict(names.globals))
+
+    # ---- apps --------------------------------------------------------------------------------------
+    def _lower_apps(self, mod: LoadedModule) -> None:
+        for decl in mod.module.decls:
+            if not isinstance(decl, ast.App):
+                continue
+            ident, registered = self.names[mod.key].apps.get(decl.name, (None, None))
+            if registered is not decl or ident is None:
+                continue
+            spec = self.platforms.get(decl.platform)
+            if spec is None:
+                hint = did_you_mean(decl.platform, self.platforms)
+                self.error(
+                    "PAN217",
+                    f"unknown platform `{decl.platform}`",
+                    decl.platform_span,
+                    help=hint or "platforms: " + ", ".join(sorted(self.platforms)),
+                )
+                continue
+            settings = self._settings(decl, spec, mod)
+            self.apps[ident] = ir.AppDef(ident, spec.name, settings, decl.span)
+
+    def _settings(self, decl: ast.App, spec: PlatformSpec, mod: LoadedModule) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        base = Path(mod.path).resolve().parent
+        seen: dict[str, Span] = {}
+        for setting in decl.settings:
+            known = spec.setting(setting.key)
+            if known is None:
+                hint = did_you_mean(setting.key, [s.name for s in spec.settings])
+                self.error(
+                    "PAN303",
+                    f"`{setting.key}` is not a setting of {spec.name} apps",
+                    setting.key_span,
+                    help=hint or "settings: " + ", ".join(s.name for s in spec.settings),
+                )
+                continue
+            if setting.key in seen:
+                self.error(
+                    "PAN303",
+                    f"`{setting.key}` is set twice",
+                    setting.key_span,
+                    labels=(Label(seen[setting.key], "first set here"),),
+                )
+                continue
+            seen[setting.key] = setting.key_span
+            value = self._setting_value(setting, known.type, known.choices, base)
+            if value is not _INVALID:
+                values[setting.key] = value
+        for s in spec.settings:
+            if s.required and s.name not in values and s.name not in seen:
+                self.error(
+                    "PAN304",
+                    f"{spec.name} app `{decl.name}` needs a `{s.name}` setting",
+                    decl.name_span,
+                    help=f"add `{s.name}: …` ({s.summary})",
+                )
+        for group in spec.required_one_of:
+            if not any(name in values or name in seen for name in group):
+                self.error(
+                    "PAN304",
+                    f"{spec.name} app `{decl.name}` needs one of: " + ", ".join(group),
+                    decl.name_span,
+                    help=" or ".join(f"`{n}: …`" for n in group),
+                )
+        for s in spec.settings:
+            if s.default is not None and s.name not in values:
+                values[s.name] = s.default
+        values["base_dir"] = str(base)
+        return values
+
+    def _setting_value(self, setting: ast.Setting, typ: str, choices: tuple[str, ...], base: Path) -> Any:
+        value = self._static(setting.value)
+        span = setting.value.span
+        if value is _INVALID:
+            self.error(
+                "PAN305",
+                f"`{setting.key}` must be a literal value or an env() call",
+                span,
+                help='settings are resolved before the run; use a literal or env("NAME", "default")',
+            )
+            return _INVALID
+        expected = {
+            "string": str,
+            "dir": str,
+            "path": str,
+            "choice": str,
+            "number": (int, float),
+            "duration": float,
+            "size": tuple,
+            "bool": bool,
+            "list": list,
+            "map": dict,
+        }[typ]
+        if typ == "duration" and isinstance(setting.value, ast.Num):
+            self.error(
+                "PAN305",
+                f"`{setting.key}` needs a duration, found the number {setting.value.raw}",
+                span,
+                help=f"add a unit, e.g. `{setting.value.raw}s`",
+                fix=Fix(span, f"{setting.value.raw}s", "add seconds"),
+            )
+            return _INVALID
+        if (isinstance(value, bool) and typ == "number") or not isinstance(value, expected):
+            shown = {
+                "size": "a size like 1280x720",
+                "duration": "a duration like 10s",
+                "bool": "true or false",
+                "map": "a map like {key: value}",
+                "list": "a list like [a, b]",
+            }.get(typ, f"a {typ}")
+            self.error("PAN305", f"`{setting.key}` needs {shown}", span)
+            return _INVALID
+        if typ == "choice" and value not in choices:
+            self.error(
+                "PAN305",
+                f"`{setting.key}` must be one of: " + ", ".join(choices),
+                span,
+                help=did_you_mean(value, choices),
+            )
+            return _INVALID
+        if typ in ("dir", "path"):
+            path = (base / value).resolve()
+            ok = path.is_dir() if typ == "dir" else path.exists()
+            if not ok and not (typ == "path" and "://" in value):
+                self.error(
+                    "PAN307",
+                    f"{'folder' if typ == 'dir' else 'file'} `{value}` does not exist",
+                    span,
+                    help=f"looked for {path}; paths are relative to this file",
+                )
+                return _INVALID
+            return str(path) if "://" not in value else value
+        return value
+
+    def _static(self, expr: ast.Expr) -> Any:
+        """The value of a setting expression, known at compile time."""
+        if isinstance(expr, ast.Str):
+            return expr.text if expr.is_plain else _INVALID
+        if isinstance(expr, ast.Num):
+            return expr.value
+        if isinstance(expr, ast.Duration):
+            return expr.seconds
+        if isinstance(expr, ast.Size):
+            return (expr.width, expr.height)
+        if isinstance(expr, ast.Var) and len(expr.path) == 1 and expr.name in _CONSTANT_WORDS:
+            return _CONSTANT_WORDS[expr.name]
+        if isinstance(expr, ast.Var) and len(expr.path) == 1:
+            return expr.name  # a bare word: `browser: chromium`
+        if isinstance(expr, ast.ListLit):
+            items = [self._static(i) for i in expr.items]
+            return _INVALID if any(i is _INVALID for i in items) else items
+        if isinstance(expr, ast.MapLit):
+            entries = {k: self._static(v) for k, v in expr.entries}
+            return _INVALID if any(v is _INVALID for v in entries.values()) else entries
+        if isinstance(expr, ast.Call) and expr.name == "env" and 1 <= len(expr.args) <= 2:
+            args = [self._static(a) for a in expr.args]
+            if any(a is _INVALID for a in args):
+                return _INVALID
+            import os
+
+            value = os.environ.get(str(args[0]))
+            if value is None:
+                return args[1] if len(args) == 2 else ""
+            return value
+        return _INVALID
+
+    # ---- flows -------------------------------------------------------------------------------------------
+    def _lower_flows(self, mod: LoadedModule) -> None:
+        names = self.names[mod.key]
+        for decl in mod.module.decls:
+            if not isinstance(decl, ast.Flow):
+                continue
+            info = names.flows.get(decl.name)
+            if info is None or info.decl is not decl:
+                continue
+            scope = Scope({}, self._globals_scope(names))
+            seen: dict[str, Span] = {}
+            for param in decl.params:
+                if param.name in seen:
+                    self.error(
+                        "PAN208",
+                        f"parameter `{param.name}` is listed twice",
+                        param.span,
+                        labels=(Label(seen[param.name], "first listed here"),),
+                    )
+                seen[param.name] = param.span
+                scope.names[param.name] = Var(param.name, "any", False, param.span, "", used=True)
+            ctx = _Context(mod, names, None, {}, flow=info.id)
+            self.calls.setdefault(info.id, [])
+            self.flow_pending.setdefault(info.id, [])
+            body = self.block(decl.body, ctx, scope)
+            if not decl.body.statements:
+                self.error("PAN503", f"flow `{decl.name}` is empty", decl.name_span)
+            self.flow_defs[info.id] = ir.FlowDef(info.id, tuple(p.name for p in decl.params), body, decl.span, mod.key)
+
+    # ---- scenarios -----------------------------------------------------------------------------------------
+    def _lower_scenarios(self, mod: LoadedModule) -> list[ir.Scenario]:
+        names = self.names[mod.key]
+        hooks: dict[str, ast.Hook] = {}
+        for decl in mod.module.decls:
+            if isinstance(decl, ast.Hook):
+                if decl.kind in hooks:
+                    self.error(
+                        "PAN215",
+                        f"a second `{decl.kind}` block in one file",
+                        decl.span,
+                        labels=(Label(hooks[decl.kind].span, "first one here"),),
+                        help=f"merge the two `{decl.kind}` blocks",
+                    )
+                    continue
+                hooks[decl.kind] = decl
+        out: list[ir.Scenario] = []
+        scenarios = [d for d in mod.module.decls if isinstance(d, ast.Scenario)]
+        lowered_hooks: dict[tuple[str, str], tuple[ir.AnyStep, ...]] = {}
+        for decl in scenarios:
+            app_id, spec, settings = self._scenario_app(decl, names)
+            title = decl.title.text
+            ctx = _Context(mod, names, spec, settings, top_level=True)
+            scope = Scope({}, self._globals_scope(names))
+            body = self.block(decl.body, ctx, scope)
+            if not decl.body.statements:
+                self.error("PAN503", f'scenario "{title}" is empty', decl.title.span)
+            hook_steps: dict[str, tuple[ir.AnyStep, ...]] = {}
+            for kind, hook in hooks.items():
+                cache_key = (kind, spec.name if spec else "")
+                if cache_key not in lowered_hooks:
+                    hook_ctx = _Context(mod, names, spec, settings)
+                    lowered_hooks[cache_key] = self.block(hook.body, hook_ctx, Scope({}, self._globals_scope(names)))
+                hook_steps[kind] = lowered_hooks[cache_key]
+            scenario = ir.Scenario(
+                id=f"{mod.path}::{title}",
+                title=title,
+                app=app_id or "",
+                tags=tuple(t.name for t in decl.tags),
+                file=mod.path,
+                span=decl.span,
+                body=body,
+                setup=hook_steps.get("setup", ()),
+                teardown=hook_steps.get("teardown", ()),
+                record_video=ctx.record_video,
+            )
+            out.append(scenario)
+            if spec is not None:
+                self.scenario_flows.append((scenario, spec, decl.title.span))
+        return out
+
+    def _scenario_app(self, decl: ast.Scenario, names: ModuleNames):
+        if decl.app is None:
+            if len(names.apps) == 1:
+                ident, app_decl = next(iter(names.apps.values()))
+            else:
+                self.error(
+                    "PAN216",
+                    f'scenario "{decl.title.text}" does not say which app it runs on',
+                    decl.title.span,
+                    help="write `on APP` after the title"
+                    + (
+                        "; apps here: " + ", ".join(sorted(names.apps))
+                        if names.apps
+                        else "; no app is declared in this file or the modules it uses"
+                    ),
+                )
+                return None, None, {}
+        else:
+            found = names.apps.get(decl.app)
+            if found is None:
+                self.error(
+                    "PAN204",
+                    f"no app named `{decl.app}`",
+                    decl.app_span,
+                    help=did_you_mean(decl.app, names.apps) or "declare it with `app NAME: web { … }`",
+                )
+                return None, None, {}
+            ident, app_decl = found
+        app = self.apps.get(ident)
+        spec = self.platforms.get(app_decl.platform)
+        return ident, spec, (app.settings if app else {})
+
+    # ---- blocks and statements ---------------------------------------------------------------------------------
+    def block(self, block: ast.Block, ctx: _Context, parent: Scope) -> tuple[ir.AnyStep, ...]:
+        scope = Scope({}, parent)
+        steps: list[ir.AnyStep] = []
+        failed_at: Span | None = None
+        reported_unreachable = False
+        top = ctx.top_level
+        for stmt in block.statements:
+            if failed_at is not None and not reported_unreachable and not isinstance(stmt, ast.ErrorNode):
+                self.error(
+                    "PAN212",
+                    "this statement never runs",
+                    _stmt_span(stmt),
+                    labels=(Label(failed_at, "because this `fail` ends the scenario"),),
+                    help="remove it, or move it before the `fail`",
+                )
+                reported_unreachable = True
+            if isinstance(stmt, ast.ErrorNode):
+                continue
+            if isinstance(stmt, ast.Let):
+                step = self._local_let(stmt, ctx, scope)
+            else:
+                step = self.statement(stmt, ctx, scope)
+                ctx.top_level = False
+            ctx.top_level = top
+            if step is None:
+                continue
+            steps.append(step)
+            if isinstance(step, ir.Step) and step.action == "control.fail":
+                failed_at = step.span
+        self._report_unused_locals(scope)
+        return tuple(steps)
+
+    def _local_let(self, stmt: ast.Let, ctx: _Context, scope: Scope) -> ir.Step:
+        if stmt.name in scope.names:
+            self.error(
+                "PAN208",
+                f"`{stmt.name}` is defined twice in this block",
+                stmt.name_span,
+                labels=(Label(scope.names[stmt.name].span, "first defined here"),),
+            )
+        value, typ = self.expr(stmt.value, ctx, scope)
+        scope.names[stmt.name] = Var(stmt.name, typ, stmt.secret, stmt.name_span, "")
+        return ir.Step(
+            "core.let",
+            {"name": stmt.name, "value": value, "secret": stmt.secret},
+            stmt.span,
+            self._text(ctx, stmt.span),
+        )
+
+    def _report_unused_locals(self, scope: Scope) -> None:
+        for name, var in scope.names.items():
+            if not var.used:
+                self.error("PAN213", f"`{name}` is never used", var.span, help="remove it, or use it")
+
+    def _text(self, ctx: _Context, span: Span) -> str:
+        return ctx.module.source.text[span.start : span.end]
+
+    def statement(self, stmt: ast.Statement, ctx: _Context, scope: Scope) -> ir.AnyStep | None:
+        items = stmt.items
+        first = items[0]
+        if len(items) == 1 and isinstance(first, ast.Call) and stmt.block is None:
+            return self._flow_call(first, stmt, ctx, scope)
+        if not isinstance(first, ast.Word):
+            self.error(
+                "PAN201",
+                "a statement starts with a word",
+                first.span,
+                help='for example `click "#id"`; flows are called as `name(args)`',
+            )
+            return None
+        candidates = REGISTRY.candidates(first.text)
+        if not candidates:
+            self._unknown_statement(stmt, ctx)
+            return None
+        miss = Miss()
+        found = match_statement(items, candidates, miss)
+        if found is None:
+            self._bad_arguments(stmt, candidates, miss)
+            return None
+        entry = found.entry
+        head = stmt.head_span
+        if entry.block == "required" and stmt.block is None:
+            self.error(
+                "PAN215", f"`{' '.join(entry.head)}` needs a block", head, help=f"write `{entry.display} {{ … }}`"
+            )
+            return None
+        if entry.block == "none" and stmt.block is not None:
+            self.error(
+                "PAN215", f"`{' '.join(entry.head)}` takes no block", stmt.block.span, help="remove the `{ … }` block"
+            )
+        if stmt.orelse is not None and not entry.allows_else:
+            self.error(
+                "PAN215",
+                f"`else` cannot follow `{' '.join(entry.head)}`",
+                stmt.orelse.span,
+                help="`else` belongs to `if visible …` / `if hidden …`",
+            )
+        if entry.action == "ui.record_video":
+            if not ctx.top_level or ctx.flow is not None:
+                self.error(
+                    "PAN215",
+                    "`record video` must be a statement of the scenario itself",
+                    head,
+                    help="put it at the top level of the scenario body (usually first)",
+                )
+            else:
+                ctx.record_video = True
+        args: dict[str, Any] = dict(entry.fixed)
+        targets: list[TargetSyntax] = []
+        body_scope = Scope({}, scope)
+        for param in entry.params:
+            if param.name not in found.args:
+                continue
+            raw = found.args[param.name]
+            if param.type == "target":
+                targets.append(raw)
+                args[param.name] = self.target(raw, ctx, scope)
+            elif param.type == "choice":
+                args[param.name] = raw
+            elif param.type == "name":
+                assert isinstance(raw, ast.Word)
+                args[param.name] = raw.text
+                body_scope.names[raw.text] = Var(raw.text, "any", False, raw.span, "", used=True)
+            else:
+                args[param.name] = self.typed(raw, param.type, param.name, ctx, scope)
+        self._check_platform(entry, head, targets, ctx)
+        self._check_secret_output(entry, found.args, scope, head)
+        body: tuple[ir.AnyStep, ...] = ()
+        orelse: tuple[ir.AnyStep, ...] = ()
+        inner = _Context(ctx.module, ctx.names, ctx.platform, ctx.app_settings, ctx.flow)
+        if stmt.block is not None and entry.block != "none":
+            body = self.block(stmt.block, inner, body_scope)
+        if stmt.orelse is not None and entry.allows_else:
+            if isinstance(stmt.orelse, ast.Block):
+                orelse = self.block(stmt.orelse, inner, Scope({}, scope))
+            else:
+                nested = self.statement(stmt.orelse, inner, scope)
+                if isinstance(nested, ir.Step) and nested.action != "control.if":
+                    self.error("PAN215", "`else` must be followed by a block or another `if`", stmt.orelse.span)
+                orelse = (nested,) if nested is not None else ()
+        if stmt.block is not None and not stmt.block.statements and entry.block == "required":
+            self.error("PAN503", f"`{' '.join(entry.head)}` has an empty block", stmt.block.span)
+        return ir.Step(entry.action, args, head, self._text(ctx, head), body, orelse)
+
+    def _flow_call(self, call: ast.Call, stmt: ast.Statement, ctx: _Context, scope: Scope) -> ir.CallFlow | None:
+        info = ctx.names.flows.get(call.name)
+        if info is None:
+            if call.name in FUNCTIONS:
+                self.error(
+                    "PAN201",
+                    f"`{call.name}()` is a function, not a statement",
+                    call.span,
+                    help=f"use its value, e.g. `let x = {FUNCTIONS[call.name].signature}`",
+                )
+            else:
+                self.error(
+                    "PAN203",
+                    f"no flow named `{call.name}`",
+                    call.span,
+                    help=did_you_mean(call.name, ctx.names.flows) or "define it with `flow NAME(params) { … }`",
+                )
+            for arg in call.args:
+                self.expr(arg, ctx, scope)
+            return None
+        info.called = True
+        params = info.decl.params
+        if len(call.args) != len(params):
+            self.error(
+                "PAN302",
+                f"`{call.name}` takes {len(params)} argument{'s' if len(params) != 1 else ''}, {len(call.args)} given",
+                call.span,
+                labels=(Label(info.decl.name_span, "defined here"),),
+                help=f"call it as `{call.name}({', '.join(p.name for p in params)})`",
+            )
+        args = tuple(self.expr(a, ctx, scope)[0] for a in call.args)
+        if ctx.flow is not None:
+            self.calls.setdefault(ctx.flow, []).append((info.id, call.span))
+        return ir.CallFlow(info.id, args, stmt.span, self._text(ctx, stmt.span))
+
+    def _unknown_statement(self, stmt: ast.Statement, ctx: _Context) -> None:
+        words = []
+        for item in stmt.items:
+            if not isinstance(item, ast.Word):
+                break
+            words.append(item.text)
+        first = stmt.items[0]
+        assert isinstance(first, ast.Word)
+        if first.text in ctx.names.flows:
+            self.error(
+                "PAN201",
+                f"`{first.text}` is a flow; call it with parentheses",
+                first.span,
+                help=f"write `{first.text}(…)`",
+            )
+            return
+        heads = REGISTRY.heads()
+        phrase = " ".join(words[:2])
+        hint = None
+        for candidate in (phrase, words[0]):
+            close = get_close_matches(candidate, heads, n=1, cutoff=0.6)
+            if close:
+                hint = f"did you mean `{close[0]}`?"
+                break
+        self.error(
+            "PAN201",
+            f"unknown statement `{first.text}`",
+            first.span,
+            help=hint or "see docs/statements.md for every statement",
+        )
+
+    def _bad_arguments(self, stmt: ast.Statement, candidates: list[StatementDef], miss: Miss) -> None:
+        items = stmt.items
+        forms = sorted({c.display for c in candidates})
+        if 0 <= miss.position < len(items):
+            span = items[miss.position].span
+            expected = sorted(miss.expected or ())
+            what = "found extra words" if expected == ["end of statement"] else "expected " + " or ".join(expected)
+            message = f"`{items[0].span and _word(items[0])}` does not fit here: {what}"
+        else:
+            last = items[-1].span
+            span = Span(last.file, last.end, last.end, last.end_line, last.end_col, last.end_line, last.end_col)
+            expected = sorted(miss.expected or ())
+            message = f"`{_word(items[0])}` is incomplete: expected " + " or ".join(expected)
+        self.error("PAN308", message, span, help="the forms are: " + "; ".join(f"`{f}`" for f in forms[:6]))
+
+    # ---- checks that need the platform ------------------------------------------------------------
+    def _check_platform(self, entry: StatementDef, span: Span, targets: list[TargetSyntax], ctx: _Context) -> None:
+        if ctx.flow is not None and ctx.platform is None:
+            self.flow_pending.setdefault(ctx.flow, []).append(_Pending(entry, span, targets))
+            return
+        if ctx.platform is not None:
+            self._platform_diags(entry, span, targets, ctx.platform, ctx.app_settings, None)
+
+    def _platform_diags(self, entry, span, targets, spec: PlatformSpec, settings, via: Span | None) -> bool:
+        labels = (Label(via, "called from a scenario on this platform"),) if via else ()
+        ok = True
+        cap = entry.capability
+        if cap is not None and cap not in spec.capabilities:
+            others = sorted(n for n, p in self.platforms.items() if cap in p.capabilities)
+            self.error(
+                "PAN306",
+                f"{spec.name} apps cannot `{' '.join(entry.head)}`",
+                span,
+                labels=labels,
+                help=("it works on " + ", ".join(others) + " apps") if others else None,
+            )
+            ok = False
+        elif cap is not None:
+            for conditional, setting in spec.conditional:
+                if conditional == cap and setting not in settings:
+                    self.error(
+                        "PAN306",
+                        f"`{' '.join(entry.head)}` needs a `{setting}` setting on {spec.name} apps",
+                        span,
+                        labels=labels,
+                        help=f"add `{setting}: …` to the app",
+                    )
+                    ok = False
+        for t in targets if ok else ():
+            if t.kind not in spec.target_kinds:
+                self.error(
+                    "PAN312",
+                    f"{spec.name} apps cannot find `{t.kind}` targets",
+                    t.span,
+                    labels=labels,
+                    help="targets here: " + ", ".join(sorted(spec.target_kinds)),
+                )
+                ok = False
+        return ok
+
+    def _check_flow_platforms(self) -> None:
+        reported: set[tuple[int, str]] = set()
+        for scenario, spec, title_span in self.scenario_flows:
+            settings = self.apps[scenario.app].settings if scenario.app in self.apps else {}
+            for flow_id in self._reachable_flows(scenario):
+                for pending in self.flow_pending.get(flow_id, ()):
+                    key = (pending.span.start, pending.span.file + spec.name)
+                    if key in reported:
+                        continue
+                    reported.add(key)
+                    self._platform_diags(pending.entry, pending.span, pending.targets, spec, settings, title_span)
+
+    def _reachable_flows(self, scenario: ir.Scenario) -> list[str]:
+        todo = [s.flow for s in _walk(scenario.setup + scenario.body + scenario.teardown) if isinstance(s, ir.CallFlow)]
+        seen: list[str] = []
+        while todo:
+            flow = todo.pop()
+            if flow in seen:
+                continue
+            seen.append(flow)
+            todo.extend(callee for callee, _ in self.calls.get(flow, ()))
+        return seen
+
+    def _check_secret_output(self, entry: StatementDef, args: dict, scope: Scope, span: Span) -> None:
+        if entry.action not in ("control.log", "ui.screenshot", "control.fail"):
+            return
+        for value in args.values():
+            for name in _referenced_names(value):
+                var = scope.lookup(name)
+                if var is not None and var.secret:
+                    self.error(
+                        "PAN310",
+                        f"secret `{name}` is written into a "
+                        f"{'screenshot name' if entry.action == 'ui.screenshot' else 'log line'}",
+                        span,
+                        help="leave the secret out of logged text and artifact names",
+                    )
+
+    # ---- program-wide checks ----------------------------------------------------------------------
+    def _check_recursion(self) -> None:
+        state: dict[str, int] = {}
+        reported: set[str] = set()
+
+        def visit(flow: str, stack: list[str]) -> None:
+            state[flow] = 1
+            for callee, span in self.calls.get(flow, ()):
+                if state.get(callee) == 1:
+                    if callee not in reported:
+                        reported.add(callee)
+                        chain = " -> ".join([*stack[stack.index(callee) :], callee])
+                        self.error(
+                            "PAN211",
+                            f"flow `{callee}` calls itself: {chain}",
+                            span,
+                            help="flows are expanded at run time; use `repeat` or `retry` for loops",
+                        )
+                elif callee not in state:
+                    visit(callee, [*stack, callee])
+            state[flow] = 2
+
+        for flow in list(self.calls):
+            if flow not in state:
+                visit(flow, [flow])
+
+    def _check_unused(self) -> None:
+        input_keys = {m.key for m in self.inputs}
+        used_by_others = {k for m in self.modules.values() for _, k in m.uses}
+        for key in input_keys - used_by_others:
+            names = self.names.get(key)
+            if names is None:
+                continue
+            for name, var in names.globals.items():
+                if var.owner == key and not var.used:
+                    self.error("PAN213", f"`{name}` is never used", var.span, help="remove it, or use it")
+            for name, info in names.flows.items():
+                if info.owner == key and not info.called:
+                    self.error(
+                        "PAN214",
+                        f"flow `{name}` is never called",
+                        info.decl.name_span,
+                        help="remove it, or move it into a module for `use`",
+                    )
+
+    def _check_duplicate_titles(self, scenarios: list[ir.Scenario]) -> None:
+        first: dict[str, ir.Scenario] = {}
+        for s in scenarios:
+            if s.title in first:
+                self.error(
+                    "PAN205",
+                    f'a scenario named "{s.title}" already exists',
+                    _head(s.span),
+                    labels=(Label(_head(first[s.title].span), "first one here"),),
+                    help="give it a unique title",
+                )
+            else:
+                first[s.title] = s
+
+    # ---- expressions ---------------------------------------------------------------------------------
+    def typed(self, raw: Any, typ: str, name: str, ctx: _Context, scope: Scope) -> ir.Expr:
+        value, actual = self.expr(raw, ctx, scope)
+        span = raw.span
+        if typ == "any" or actual == "any":
+            return value
+        if typ == "text":
+            if actual in ("string", "number", "bool"):
+                return value if actual == "string" else ir.Const(_raw_text(raw), "string")
+            self.error(
+                "PAN301", f"<{name}> needs text, found {_a(actual)}", span, help="write it as a string in double quotes"
+            )
+        elif typ == "duration":
+            if actual == "duration":
+                return value
+            if isinstance(raw, ast.Num):
+                self.error(
+                    "PAN301",
+                    f"<{name}> needs a duration, found the number {raw.raw}",
+                    span,
+                    help=f"add a unit: `{raw.raw}s` or `{raw.raw}ms`",
+                    fix=Fix(span, f"{raw.raw}s", "add seconds"),
+                )
+            else:
+                self.error("PAN301", f"<{name}> needs a duration like 5s, found {_a(actual)}", span)
+        elif typ in ("int", "number"):
+            if actual == "number":
+                if typ == "int" and isinstance(raw, ast.Num) and (not float(raw.value).is_integer() or raw.value < 0):
+                    self.error("PAN309", f"<{name}> needs a whole number of at least 0, found {raw.raw}", span)
+                return value
+            if isinstance(raw, ast.Duration):
+                self.error(
+                    "PAN301", f"<{name}> needs a number, found the duration {raw.raw}", span, help="remove the unit"
+                )
+            else:
+                self.error("PAN301", f"<{name}> needs a number, found {_a(actual)}", span)
+        elif typ == "size":
+            if actual == "size":
+                return value
+            self.error("PAN301", f"<{name}> needs a size like 1280x720, found {_a(actual)}", span)
+        elif typ == "list":
+            if actual == "list":
+                return value
+            self.error("PAN301", f'<{name}> needs a list like ["a", "b"], found {_a(actual)}', span)
+        return value
+
+    def target(self, t: TargetSyntax, ctx: _Context, scope: Scope) -> ir.Target:
+        value = None
+        if t.value is not None:
+            value = self.typed(t.value, "text", "target", ctx, scope)
+            if t.kind == "image":
+                value = self._image_path(t, ctx)
+        point = None
+        if t.point is not None:
+            point = (
+                self.typed(t.point[0], "number", "x", ctx, scope),
+                self.typed(t.point[1], "number", "y", ctx, scope),
+            )
+        if t.kind == "xpath" and isinstance(t.value, ast.Str) and t.value.is_plain and not t.value.text.strip():
+            self.error("PAN309", "an empty XPath matches nothing", t.span)
+        return ir.Target(t.kind, value, t.role, point, t.exact, t.span)
+
+    def _image_path(self, t: TargetSyntax, ctx: _Context) -> ir.Expr:
+        if not (isinstance(t.value, ast.Str) and t.value.is_plain):
+            self.error(
+                "PAN309",
+                "an image target needs a literal file name",
+                t.span,
+                help="write the path in double quotes, relative to this file",
+            )
+            return ir.Const("", "string")
+        base = Path(ctx.module.path).resolve().parent
+        path = (base / t.value.text).resolve()
+        if not path.is_file():
+            self.error(
+                "PAN307",
+                f"image file `{t.value.text}` does not exist",
+                t.value.span,
+                help=f"looked for {path}; paths are relative to this file",
+            )
+        elif path.suffix.lower() not in (".png", ".jpg", ".jpeg", ".bmp"):
+            self.error("PAN309", f"`{t.value.text}` is not a PNG, JPEG or BMP image", t.value.span)
+        return ir.Const(str(path), "string")
+
+    def expr(self, e: Any, ctx: _Context, scope: Scope) -> tuple[ir.Expr, str]:
+        """Lower an expression and infer its type."""
+        if isinstance(e, ast.Str):
+            if e.is_plain:
+                return ir.Const(e.text, "string"), "string"
+            parts: list[Any] = []
+            for part in e.parts:
+                if isinstance(part, str):
+                    parts.append(part)
+                else:
+                    parts.append(self._var(part.path, part.span, ctx, scope)[0])
+            return ir.Template(tuple(parts)), "string"
+        if isinstance(e, ast.Num):
+            return ir.Const(e.value, "number"), "number"
+        if isinstance(e, ast.Duration):
+            return ir.Const(e.seconds, "duration"), "duration"
+        if isinstance(e, ast.Size):
+            return ir.Const((e.width, e.height), "size"), "size"
+        if isinstance(e, ast.Var):
+            return self._var(e.path, e.span, ctx, scope)
+        if isinstance(e, ast.Call):
+            fn = FUNCTIONS.get(e.name)
+            args = tuple(self.expr(a, ctx, scope)[0] for a in e.args)
+            if fn is None:
+                if e.name in ctx.names.flows:
+                    self.error(
+                        "PAN311",
+                        f"flow `{e.name}` has no value",
+                        e.span,
+                        help="call flows as statements on their own line",
+                    )
+                else:
+                    self.error(
+                        "PAN311",
+                        f"unknown function `{e.name}`",
+                        e.span,
+                        help=did_you_mean(e.name, FUNCTIONS) or "functions: " + ", ".join(FUNCTIONS),
+                    )
+                return ir.CallExpr(e.name, args, e.span), "any"
+            if not fn.min_args <= len(e.args) <= fn.max_args:
+                want = str(fn.min_args) if fn.min_args == fn.max_args else f"{fn.min_args} to {fn.max_args}"
+                self.error(
+                    "PAN302",
+                    f"`{e.name}` takes {want} argument(s), {len(e.args)} given",
+                    e.span,
+                    help=f"write `{fn.signature}`",
+                )
+            return ir.CallExpr(e.name, args, e.span), fn.returns
+        if isinstance(e, ast.ListLit):
+            return ir.ListExpr(tuple(self.expr(i, ctx, scope)[0] for i in e.items)), "list"
+        if isinstance(e, ast.MapLit):
+            return ir.MapExpr(tuple((k, self.expr(v, ctx, scope)[0]) for k, v in e.entries)), "map"
+        raise TypeError(f"not an expression: {e!r}")
+
+    def _var(self, path: tuple[str, ...], span: Span, ctx: _Context, scope: Scope) -> tuple[ir.Expr, str]:
+        name = path[0]
+        var = scope.lookup(name)
+        if var is None:
+            if name in _CONSTANT_WORDS and len(path) == 1:
+                return ir.Const(_CONSTANT_WORDS[name], "bool"), "bool"
+            hint = did_you_mean(name, scope.all_names())
+            if name in ctx.names.flows:
+                hint = f"`{name}` is a flow; call it on its own line as `{name}(…)`"
+            self.error(
+                "PAN202",
+                f"`{name}` is not defined",
+                span,
+                help=hint or "define it with `let` (or `secret`) before using it",
+            )
+            return ir.VarRef(name, span, path[1:]), "any"
+        var.used = True
+        typ = var.type if len(path) == 1 else "any"
+        return ir.VarRef(var.id, span, path[1:]), typ
+
+
+class _Invalid:
+    pass
+
+
+_INVALID: Any = _Invalid()
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).replace("-", "_").lower()
+
+
+def _a(typ: str) -> str:
+    return {
+        "string": "text",
+        "number": "a number",
+        "duration": "a duration",
+        "size": "a size",
+        "list": "a list",
+        "map": "a map",
+        "bool": "true/false",
+    }.get(typ, typ)
+
+
+def _word(item: Any) -> str:
+    return item.text if isinstance(item, ast.Word) else "statement"
+
+
+def _raw_text(raw: Any) -> str:
+    if isinstance(raw, ast.Num):
+        return raw.raw
+    if isinstance(raw, ast.Var):
+        return raw.name
+    return str(raw)
+
+
+def _head(span: Span) -> Span:
+    """The first line of a multi-line span."""
+    if span.end_line == span.line:
+        return span
+    return Span(span.file, span.start, span.start, span.line, span.col, span.line, span.col)
+
+
+def _stmt_span(stmt: Any) -> Span:
+    return stmt.head_span if isinstance(stmt, ast.Statement) else stmt.span
+
+
+def _walk(steps: Iterable[ir.AnyStep]) -> Iterable[ir.AnyStep]:
+    for step in steps:
+        yield step
+        if isinstance(step, ir.Step):
+            yield from _walk(step.body)
+            yield from _walk(step.orelse)
+
+
+def _referenced_names(value: Any) -> list[str]:
+    if isinstance(value, ast.Var):
+        return [value.name]
+    if isinstance(value, ast.Str):
+        return [p.path[0] for p in value.parts if isinstance(p, ast.Interp)]
+    if isinstance(value, ast.Call):
+        return [n for a in value.args for n in _referenced_names(a)]
+    return []

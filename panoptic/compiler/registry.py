@@ -1,0 +1,229 @@
+"""The statement registry: every statement of the language is one entry here.
+
+A statement is a *signature*, not a grammar rule. The signature language:
+
+    words                 literal words that must appear as written
+    <name:type>           a parameter (`<target>` is short for `<target:target>`)
+    <name:a|b|c>          one of the given words, bound to `name`
+    [ … ]                 an optional part
+
+Types: target, text, number, int, duration, size, list, name (a new variable
+name), any. The same table feeds the compiler, the generated statement
+reference (docs/statements.md), the editor grammars and the language server.
+Families (ai, cloud, enterprise, …) add entries with `register()`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# Words that introduce a typed target; `role` takes a role word and an optional name.
+TARGET_WORDS: dict[str, str] = {
+    "text": "text on the page or screen (substring, case-insensitive; `exact` for an exact match)",
+    "role": 'an element by ARIA role and accessible name, e.g. `role button "Sign in"`',
+    "label": "a form control by its label text",
+    "placeholder": "an input by its placeholder text",
+    "testid": "an element by its `data-testid` attribute",
+    "xpath": "an element by XPath",
+    "id": "an element by id (web) or accessibility id (mobile)",
+    "css": "an element by CSS selector (a plain string is CSS too)",
+    "image": "the place on screen that looks like an image file (OpenCV template matching)",
+    "at": "a point on screen: `at 120, 340`",
+    "focused": "the focused element or window",
+}
+TYPE_NAMES = ("target", "text", "number", "int", "duration", "size", "list", "name", "any")
+
+
+@dataclass(frozen=True)
+class Lit:
+    word: str
+
+
+@dataclass(frozen=True)
+class Par:
+    name: str
+    type: str
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Opt:
+    parts: tuple[Lit | Par | Opt, ...]
+
+
+Part = Lit | Par | Opt
+
+
+@dataclass(frozen=True)
+class StatementDef:
+    """One statement form.
+
+    action: the IR action the statement lowers to (`ui.click`, `expect.visible`,
+    `control.repeat`, …). capability: what the app's platform must offer
+    (None for statements every platform runs, such as `wait`).
+    """
+
+    signature: str
+    action: str
+    summary: str
+    capability: str | None = None
+    block: str = "none"  # none | required
+    allows_else: bool = False
+    fixed: tuple[tuple[str, str], ...] = ()  # constant arguments added to the step
+    example: str = ""
+    family: str = "core"
+    parts: tuple[Part, ...] = field(default=(), compare=False)
+
+    @property
+    def head(self) -> tuple[str, ...]:
+        """The literal words before the first parameter, e.g. ("double", "click")."""
+        words = []
+        for part in self.parts:
+            if not isinstance(part, Lit):
+                break
+            words.append(part.word)
+        return tuple(words)
+
+    @property
+    def display(self) -> str:
+        """The signature as users read it: `<name>` without types."""
+        return re.sub(r"<(\w+):[^>]+>", r"<\1>", self.signature)
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        """Every literal word of the signature (for keyword lists)."""
+        out: list[str] = []
+
+        def walk(parts):
+            for p in parts:
+                if isinstance(p, Lit):
+                    out.append(p.word)
+                elif isinstance(p, Opt):
+                    walk(p.parts)
+                elif p.choices:
+                    out.extend(p.choices)
+
+        walk(self.parts)
+        return tuple(out)
+
+    @property
+    def params(self) -> tuple[Par, ...]:
+        out: list[Par] = []
+
+        def walk(parts):
+            for p in parts:
+                if isinstance(p, Par):
+                    out.append(p)
+                elif isinstance(p, Opt):
+                    walk(p.parts)
+
+        walk(self.parts)
+        return tuple(out)
+
+    def snippet(self) -> str:
+        """An LSP snippet with placeholders, e.g. `fill ${1:target} with ${2:text}`."""
+        counter = 0
+        out: list[str] = []
+        for part in self.parts:
+            if isinstance(part, Lit):
+                out.append(part.word)
+            elif isinstance(part, Par):
+                counter += 1
+                if part.choices:
+                    out.append("${%d|%s|}" % (counter, ",".join(part.choices)))
+                elif part.type in ("target", "text"):
+                    out.append('"${%d:%s}"' % (counter, part.name))
+                else:
+                    out.append("${%d:%s}" % (counter, part.name))
+        text = " ".join(out)
+        if self.block == "required":
+            text += " {\n\t$0\n}"
+        return text
+
+
+_TOKEN = re.compile(r"\[|\]|<[^>]+>|[^\s\[\]<>]+")
+
+
+def parse_signature(signature: str) -> tuple[Part, ...]:
+    """Parse the signature mini-language into parts."""
+    tokens = _TOKEN.findall(signature)
+    pos = 0
+
+    def seq(closing: bool) -> tuple[Part, ...]:
+        nonlocal pos
+        parts: list[Part] = []
+        while pos < len(tokens):
+            tok = tokens[pos]
+            pos += 1
+            if tok == "[":
+                parts.append(Opt(seq(True)))
+            elif tok == "]":
+                if not closing:
+                    raise ValueError(f"unbalanced ] in {signature!r}")
+                return tuple(parts)
+            elif tok.startswith("<"):
+                inner = tok[1:-1]
+                name, _, typ = inner.partition(":")
+                typ = typ or name
+                if "|" in typ:
+                    parts.append(Par(name, "choice", tuple(typ.split("|"))))
+                else:
+                    if typ not in TYPE_NAMES:
+                        raise ValueError(f"unknown type {typ!r} in {signature!r}")
+                    parts.append(Par(name, typ))
+            else:
+                parts.append(Lit(tok))
+        if closing:
+            raise ValueError(f"unbalanced [ in {signature!r}")
+        return tuple(parts)
+
+    return seq(False)
+
+
+class Registry:
+    """All statement forms, indexed by their first word."""
+
+    def __init__(self) -> None:
+        self._entries: list[StatementDef] = []
+        self._by_first: dict[str, list[StatementDef]] = {}
+
+    def register(self, entry: StatementDef) -> StatementDef:
+        parts = parse_signature(entry.signature)
+        if not parts or not isinstance(parts[0], Lit):
+            raise ValueError(f"a signature must start with a word: {entry.signature!r}")
+        if any(e.signature == entry.signature for e in self._entries):
+            raise ValueError(f"statement registered twice: {entry.signature!r}")
+        entry = StatementDef(**{**entry.__dict__, "parts": parts})
+        self._entries.append(entry)
+        self._by_first.setdefault(parts[0].word, []).append(entry)
+        return entry
+
+    def candidates(self, first_word: str) -> list[StatementDef]:
+        return self._by_first.get(first_word, [])
+
+    @property
+    def entries(self) -> tuple[StatementDef, ...]:
+        return tuple(self._entries)
+
+    @property
+    def first_words(self) -> tuple[str, ...]:
+        return tuple(self._by_first)
+
+    def heads(self) -> list[str]:
+        return sorted({" ".join(e.head) for e in self._entries})
+
+
+REGISTRY = Registry()
+
+
+def statement(signature: str, action: str, summary: str, **kwargs) -> StatementDef:
+    """Register a statement form (used by the built-in families and by plugins)."""
+    return REGISTRY.register(StatementDef(signature=signature, action=action, summary=summary, **kwargs))
+
+
+def _load_builtins() -> None:
+    from panoptic.compiler import statements  # noqa: F401  (registers on import)
+
+
+_load_builtins()

@@ -1,0 +1,1 @@
+"""Syntax: the Lark grammar's parser and the AST it builds."""

@@ -1,0 +1,235 @@
+"""The syntax tree: frozen dataclasses with spans. The Lark tree never leaves `panoptic.syntax`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Union
+
+from panoptic.source import Span
+
+# ---- expressions -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Interp:
+    """`${a.b}` inside a string."""
+
+    path: tuple[str, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class Str:
+    """A string literal; `parts` are literal text and interpolations in order."""
+
+    parts: tuple[str | Interp, ...]
+    raw: str
+    span: Span
+
+    @property
+    def is_plain(self) -> bool:
+        return all(isinstance(p, str) for p in self.parts)
+
+    @property
+    def text(self) -> str:
+        """The literal text (interpolations rendered as `${…}`)."""
+        return "".join(p if isinstance(p, str) else "${" + ".".join(p.path) + "}" for p in self.parts)
+
+
+@dataclass(frozen=True)
+class Num:
+    value: float
+    raw: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Duration:
+    seconds: float
+    raw: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Size:
+    width: int
+    height: int
+    raw: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Var:
+    path: tuple[str, ...]
+    span: Span
+
+    @property
+    def name(self) -> str:
+        return self.path[0]
+
+
+@dataclass(frozen=True)
+class Call:
+    name: str
+    args: tuple[Expr, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class ListLit:
+    items: tuple[Expr, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class MapLit:
+    entries: tuple[tuple[str, Expr], ...]
+    span: Span
+
+
+Expr = Union[Str, Num, Duration, Size, Var, Call, ListLit, MapLit]
+
+
+# ---- statements ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Word:
+    """A bare name in a statement: a statement word or a variable, decided by the compiler."""
+
+    text: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Comma:
+    span: Span
+
+
+Item = Union[Word, Comma, Str, Num, Duration, Size, Call, ListLit]
+
+
+@dataclass(frozen=True)
+class Block:
+    statements: tuple[Stmt, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class Statement:
+    items: tuple[Item, ...]
+    block: Block | None
+    orelse: Block | Statement | None
+    span: Span
+
+    @property
+    def head_span(self) -> Span:
+        """The span of the statement's own line (without its block)."""
+        first, last = self.items[0].span, self.items[-1].span
+        return Span(first.file, first.start, last.end, first.line, first.col, last.end_line, last.end_col)
+
+
+@dataclass(frozen=True)
+class Let:
+    """`let name = value` or `secret name = value` (file level or inside a block)."""
+
+    name: str
+    name_span: Span
+    value: Expr
+    secret: bool
+    span: Span
+
+
+@dataclass(frozen=True)
+class ErrorNode:
+    """A line that did not parse (already reported); its block is kept only to balance braces."""
+
+    span: Span
+    block: Block | None = None
+
+
+Stmt = Union[Statement, Let, ErrorNode]
+
+
+# ---- declarations ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Use:
+    module: str  # "std.web" or a relative path
+    is_path: bool
+    span: Span
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    key_span: Span
+    value: Expr
+    span: Span
+
+
+@dataclass(frozen=True)
+class App:
+    name: str
+    name_span: Span
+    platform: str
+    platform_span: Span
+    settings: tuple[Setting, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Flow:
+    name: str
+    name_span: Span
+    params: tuple[Param, ...]
+    body: Block
+    span: Span
+
+
+@dataclass(frozen=True)
+class Tag:
+    name: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Scenario:
+    title: Str
+    app: str | None
+    app_span: Span | None
+    tags: tuple[Tag, ...]
+    body: Block
+    span: Span
+
+
+@dataclass(frozen=True)
+class Hook:
+    """A file-level `setup { … }` or `teardown { … }`."""
+
+    kind: str
+    body: Block
+    span: Span
+
+
+Decl = Union[Use, App, Let, Flow, Scenario, Hook, ErrorNode]
+
+
+@dataclass(frozen=True)
+class Comment:
+    text: str  # including the leading '#'
+    span: Span
+
+
+@dataclass(frozen=True)
+class Module:
+    path: str
+    decls: tuple[Decl, ...]
+    comments: tuple[Comment, ...]

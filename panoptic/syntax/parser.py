@@ -1,0 +1,477 @@
+"""Parse `.pan` text into a `Module`, with error recovery.
+
+Lark's LALR parser runs with an inline transformer, so the AST is built while
+parsing (no intermediate parse tree). Comments travel inside newline tokens
+and are collected by a lexer callback.
+
+Recovery: on a syntax error the offending line is replaced, offsets kept, by
+an error mark (plus a `{` when the line opened a block, so braces still
+balance) and the file is parsed again. Each pass reports one error; a file
+with several broken lines gets one diagnostic for each.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+from lark import Lark, Token, Transformer
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+
+from panoptic.diagnostics import Diagnostic, diagnostic
+from panoptic.source import Source, Span
+from panoptic.syntax import ast
+from panoptic.syntax.interpolation import parse_string
+
+MAX_ERRORS_PER_FILE = 25
+ERROR_MARK = "\ue000"
+
+_PUNCTUATION = {
+    "LBRACE": "'{'",
+    "RBRACE": "'}'",
+    "LPAR": "'('",
+    "RPAR": "')'",
+    "LSQB": "'['",
+    "RSQB": "']'",
+    "COLON": "':'",
+    "COMMA": "','",
+    "DOT": "'.'",
+    "EQUAL": "'='",
+    "NAME": "a name",
+    "STRING": "a string",
+    "NUMBER": "a number",
+    "DURATION": "a duration",
+    "SIZE": "a size",
+    "_NL": "end of line",
+    "$END": "end of file",
+    "ERROR_MARK": "an error mark",
+}
+
+
+def grammar_path() -> Path:
+    """The grammar file: packaged inside the wheel, or at the repository's top level."""
+    packaged = Path(__file__).resolve().parent.parent / "_data" / "grammar" / "panoptic.lark"
+    if packaged.exists():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "grammar" / "panoptic.lark"
+
+
+def _describe(token_type: str) -> str:
+    if token_type in _PUNCTUATION:
+        return _PUNCTUATION[token_type]
+    return f"'{token_type.lower()}'"
+
+
+class _State(threading.local):
+    source: Source | None = None
+    comments: list[ast.Comment]
+    diagnostics: list[Diagnostic]
+
+
+class _Builder(Transformer):
+    """Builds AST nodes while Lark parses (every token is kept, so spans cover keywords too)."""
+
+    def __init__(self, state: _State) -> None:
+        super().__init__(visit_tokens=False)
+        self.state = state
+
+    # -- helpers --
+    def _span(self, children: list) -> Span:
+        assert self.state.source is not None
+        first = last = None
+        for child in children:
+            if isinstance(child, Token):
+                if child.type == "_NL":
+                    continue
+                start, end = child.start_pos, child.end_pos
+            elif hasattr(child, "span"):
+                start, end = child.span.start, child.span.end
+            else:
+                continue
+            if first is None:
+                first = start
+            last = end
+        if first is None:
+            return self.state.source.span(0, 0)
+        return self.state.source.span(first, last)
+
+    def _tok_span(self, tok: Token) -> Span:
+        assert self.state.source is not None
+        return self.state.source.span(tok.start_pos, tok.end_pos)
+
+    def _expr(self, child) -> ast.Expr:
+        if not isinstance(child, Token):
+            return child
+        span = self._tok_span(child)
+        kind = child.type
+        if kind == "STRING":
+            return self._string(child)
+        if kind == "NUMBER":
+            text = str(child)
+            return ast.Num(float(text) if "." in text else int(text), text, span)
+        if kind == "DURATION":
+            return ast.Duration(_seconds(str(child)), str(child), span)
+        if kind == "SIZE":
+            w, h = str(child).split("x")
+            return ast.Size(int(w), int(h), str(child), span)
+        if kind == "NAME":
+            return ast.Var((str(child),), span)
+        raise ValueError(f"unexpected token {kind}")
+
+    def _string(self, tok: Token) -> ast.Str:
+        assert self.state.source is not None
+        parts, problems = parse_string(str(tok), tok.start_pos)
+        for offset, length, message in problems:
+            self.state.diagnostics.append(
+                diagnostic(
+                    "PAN105",
+                    message,
+                    self.state.source.span(offset, offset + length),
+                    help="write `${name}`, or `$${` for a literal `${`",
+                )
+            )
+        resolved = tuple(
+            p if isinstance(p, str) else ast.Interp(p[0], self.state.source.span(p[1], p[2])) for p in parts
+        )
+        return ast.Str(resolved, str(tok), self._tok_span(tok))
+
+    @staticmethod
+    def _named(children: list, *types: str) -> list:
+        return [c for c in children if not isinstance(c, Token) or c.type in types]
+
+    # -- rules --
+    def start(self, children):
+        return [c for c in children if not isinstance(c, Token)]
+
+    def dotted(self, children):
+        names = [str(c) for c in children if isinstance(c, Token) and c.type == "NAME"]
+        return ast.Var(tuple(names), self._span(children))
+
+    def use_decl(self, children):
+        target = children[1]
+        if isinstance(target, Token):
+            return ast.Use(self._string(target).text, True, self._span(children))
+        return ast.Use(".".join(target.path), False, self._span(children))
+
+    def setting(self, children):
+        key = children[0]
+        return ast.Setting(str(key), self._tok_span(key), self._expr(children[2]), self._span(children))
+
+    def app_decl(self, children):
+        name, platform = children[1], children[3]
+        settings = tuple(c for c in children if isinstance(c, ast.Setting))
+        return ast.App(
+            str(name), self._tok_span(name), str(platform), self._tok_span(platform), settings, self._span(children)
+        )
+
+    def _let(self, children, secret: bool):
+        name = children[1]
+        return ast.Let(str(name), self._tok_span(name), self._expr(children[3]), secret, self._span(children))
+
+    def let_decl(self, children):
+        return self._let(children, False)
+
+    def secret_decl(self, children):
+        return self._let(children, True)
+
+    def params(self, children):
+        return [ast.Param(str(c), self._tok_span(c)) for c in children if isinstance(c, Token) and c.type == "NAME"]
+
+    def flow_decl(self, children):
+        name = children[1]
+        params: list[ast.Param] = next((c for c in children if isinstance(c, list)), [])
+        body = next(c for c in children if isinstance(c, ast.Block))
+        return ast.Flow(str(name), self._tok_span(name), tuple(params), body, self._span(children))
+
+    def on_clause(self, children):
+        return ("on", children[1])
+
+    def tag(self, children):
+        tok = children[0]
+        name = self._string(tok).text if tok.type == "STRING" else str(tok)
+        return ast.Tag(name, self._tok_span(tok))
+
+    def tags_clause(self, children):
+        return ("tags", tuple(c for c in children if isinstance(c, ast.Tag)))
+
+    def scenario_decl(self, children):
+        title = self._string(children[1])
+        app = app_span = None
+        tags: tuple[ast.Tag, ...] = ()
+        for c in children:
+            if isinstance(c, tuple) and c[0] == "on":
+                app, app_span = str(c[1]), self._tok_span(c[1])
+            elif isinstance(c, tuple) and c[0] == "tags":
+                tags = c[1]
+        body = next(c for c in children if isinstance(c, ast.Block))
+        return ast.Scenario(title, app, app_span, tags, body, self._span(children))
+
+    def _hook(self, children, kind):
+        return ast.Hook(kind, children[-1], self._span(children))
+
+    def setup_decl(self, children):
+        return self._hook(children, "setup")
+
+    def teardown_decl(self, children):
+        return self._hook(children, "teardown")
+
+    def error_block(self, children):
+        block = next((c for c in children if isinstance(c, ast.Block)), None)
+        return ast.ErrorNode(self._span(children), block)
+
+    def block(self, children):
+        stmts = tuple(c for c in children if not isinstance(c, Token))
+        return ast.Block(stmts, self._span(children))
+
+    def statement(self, children):
+        items: list = []
+        block = orelse = None
+        for c in children:
+            if isinstance(c, ast.Block):
+                block = c
+            elif isinstance(c, tuple) and c and c[0] == "else":
+                orelse = c[1]
+            else:
+                items.append(self._expr(c) if isinstance(c, Token) else c)
+        return ast.Statement(tuple(items), block, orelse, self._span(children))
+
+    def else_clause(self, children):
+        return ("else", children[-1])
+
+    def word(self, children):
+        return ast.Word(str(children[0]), self._tok_span(children[0]))
+
+    def comma(self, children):
+        return ast.Comma(self._tok_span(children[0]))
+
+    def var(self, children):
+        names = tuple(str(c) for c in children if isinstance(c, Token) and c.type == "NAME")
+        return ast.Var(names, self._span(children))
+
+    def call(self, children):
+        name = children[0]
+        args = tuple(self._expr(c) for c in children[2:-1] if not (isinstance(c, Token) and c.type == "COMMA"))
+        return ast.Call(str(name), args, self._span(children))
+
+    def _exprs(self, children, skip: set[str]):
+        return tuple(self._expr(c) for c in children if not (isinstance(c, Token) and c.type in skip))
+
+    def list(self, children):
+        return ast.ListLit(self._exprs(children, {"LSQB", "RSQB", "COMMA", "_NL"}), self._span(children))
+
+    def map_entry(self, children):
+        key = children[0]
+        name = self._string(key).text if key.type == "STRING" else str(key)
+        return (name, self._expr(children[2]))
+
+    def map(self, children):
+        entries = tuple(c for c in children if isinstance(c, tuple))
+        return ast.MapLit(entries, self._span(children))
+
+
+def _seconds(text: str) -> float:
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)(ms|s|m|h|d)", text)
+    assert match is not None
+    value = float(match.group(1))
+    return value * {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400}[match.group(2)]
+
+
+_STATE = _State()
+
+
+def _collect_comments(tok: Token) -> Token:
+    state = _STATE
+    if "#" in tok.value and state.source is not None:
+        for m in re.finditer(r"#[^\r\n]*", tok.value):
+            start = tok.start_pos + m.start()
+            state.comments.append(ast.Comment(m.group(0), state.source.span(start, start + len(m.group(0)))))
+    return tok
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Lark:
+    cache_dir = Path.home() / ".cache" / "panoptic"
+    cache: str | bool = False
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        cache = str(cache_dir / "grammar-lalr.cache")
+    except OSError:
+        cache = False
+    text = grammar_path().read_text(encoding="utf-8")
+    kwargs = dict(
+        parser="lalr",
+        lexer="contextual",
+        keep_all_tokens=True,
+        maybe_placeholders=False,
+        transformer=_Builder(_STATE),
+        lexer_callbacks={"_NL": _collect_comments},
+    )
+    try:
+        return Lark(text, cache=cache, **kwargs)
+    except OSError:
+        return Lark(text, **kwargs)
+
+
+def parse_source(source: Source) -> tuple[ast.Module, list[Diagnostic]]:
+    """Parse one source into a module; syntax errors come back as diagnostics, never as exceptions."""
+    parser = _parser()
+    original = source.text
+    work = original if original.endswith("\n") else original + "\n"
+    diags: list[Diagnostic] = []
+    seen_positions: set[int] = set()
+    decls: list = []
+    for _ in range(MAX_ERRORS_PER_FILE + 1):
+        _STATE.source = Source(source.path, work)
+        _STATE.comments = []
+        _STATE.diagnostics = []
+        try:
+            decls = parser.parse(work)
+            diags.extend(_STATE.diagnostics)
+            break
+        except UnexpectedInput as exc:
+            diag, work = _recover(source, work, exc, seen_positions)
+            if diag is not None:
+                diags.append(diag)
+            if work is None:
+                decls = []
+                break
+        except (VisitError, ValueError, AssertionError, IndexError, AttributeError) as exc:  # a bug, not the user's
+            diags.append(diagnostic("PAN900", f"internal parser error: {exc}", source.span(0, 0)))
+            decls = []
+            break
+    else:
+        decls = []
+    comments = tuple(_STATE.comments)
+    _STATE.source = None
+    module = ast.Module(source.path, tuple(decls), comments)
+    return module, diags
+
+
+def parse_text(text: str, path: str = "<memory>") -> tuple[ast.Module, list[Diagnostic]]:
+    return parse_source(Source(path, text))
+
+
+def _line_bounds(text: str, pos: int) -> tuple[int, int]:
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    return start, len(text) if end == -1 else end
+
+
+def _brace_balance(line: str) -> int:
+    """`{` minus `}` outside strings and comments."""
+    balance, in_string, escaped = 0, False, False
+    for ch in line:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch == "#":
+            break
+        elif ch == "{":
+            balance += 1
+        elif ch == "}":
+            balance -= 1
+    return balance
+
+
+def _unclosed_brace(text: str) -> int | None:
+    """The offset of the last `{` that is never closed."""
+    stack: list[int] = []
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        in_string = escaped = False
+        for i, ch in enumerate(line):
+            if in_string:
+                if escaped:
+                    escaped = False
+                elif ch == "\\":
+                    escaped = True
+                elif ch == '"':
+                    in_string = False
+            elif ch == '"':
+                in_string = True
+            elif ch == "#":
+                break
+            elif ch == "{":
+                stack.append(offset + i)
+            elif ch == "}" and stack:
+                stack.pop()
+        offset += len(line)
+    return stack[-1] if stack else None
+
+
+def _recover(source: Source, work: str, exc: UnexpectedInput, seen: set[int]) -> tuple[Diagnostic | None, str | None]:
+    """Report the error and return the text with the offending line neutralised (None: give up)."""
+    original_len = len(source.text)
+    if isinstance(exc, (UnexpectedEOF,)) or (isinstance(exc, UnexpectedToken) and exc.token.type == "$END"):
+        brace = _unclosed_brace(work)
+        if brace is None or len(work) > original_len + 200:
+            pos = max(0, min(original_len, len(source.text.rstrip())))
+            return diagnostic("PAN101", "unexpected end of file", source.span(pos, pos)), None
+        diag = diagnostic(
+            "PAN104",
+            "this block is never closed",
+            source.span(brace, brace + 1),
+            help="add a matching `}`",
+        )
+        return diag, work + "}\n"
+
+    pos = exc.pos_in_stream if exc.pos_in_stream is not None else 0
+    if isinstance(exc, UnexpectedCharacters):
+        ch = work[pos] if pos < len(work) else ""
+        if ch == '"':
+            diag = diagnostic(
+                "PAN102",
+                "this string is never closed",
+                source.span(pos, _line_bounds(work, pos)[1]),
+                help='add the closing `"` before the end of the line',
+            )
+        else:
+            shown = ch if ch.isprintable() and ch != ERROR_MARK else repr(ch)
+            diag = diagnostic(
+                "PAN103",
+                f"unexpected character `{shown}`",
+                source.span(pos, pos + 1),
+                help="remove it; strings are written in double quotes",
+            )
+    else:
+        assert isinstance(exc, UnexpectedToken)
+        tok = exc.token
+        expected = sorted({_describe(t) for t in exc.expected if not t.startswith("__")})
+        shown = "end of line" if tok.type == "_NL" else f"`{tok}`"
+        if tok.type == "_NL" and "#" in str(tok):
+            shown = "end of line"
+        help_text = "expected " + (", ".join(expected[:8]) if expected else "something else")
+        end = tok.end_pos if tok.type != "_NL" else pos + 1
+        diag = diagnostic("PAN101", f"unexpected {shown}", source.span(pos, min(end, original_len)), help=help_text)
+
+    if pos in seen:
+        return diag, None
+    seen.add(pos)
+    start, end = _line_bounds(work, pos)
+    line = work[start:end]
+    body_start = len(line) - len(line.lstrip())
+    content = line[body_start:]
+    if not content.strip():
+        return diag, None
+    balance = _brace_balance(content)
+    if balance > 0 and len(content) >= 2:
+        replacement = ERROR_MARK + " " * (len(content) - 2) + "{"
+    elif balance < 0 and content.strip("} \t"):
+        closes = "}" * min(-balance, len(content))
+        replacement = " " * (len(content) - len(closes)) + closes
+    elif balance < 0:
+        replacement = " " * len(content)  # a stray `}` on its own: drop it
+    else:
+        replacement = ERROR_MARK + " " * (len(content) - 1)
+    new_work = work[: start + body_start] + replacement + work[end:]
+    if new_work == work:
+        return diag, None
+    return diag, new_work
