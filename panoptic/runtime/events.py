@@ -106,6 +106,7 @@ class StepFinished(Event):
     duration: float
     failure: Failure | None = None
     artifacts: tuple[Artifact, ...] = ()
+    message: str | None = None  # what the step reports: a `log` line, "passed on attempt 2 of 3" (secrets masked)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,238 @@
+"""`panoptic run PATH…`: compile, then execute the scenarios and write the reports."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import typer
+
+EPILOG = (
+    "Exit codes: 0 every scenario passed (flaky ones included); 1 a scenario failed; "
+    "2 usage or compile error, or an unwritable output folder; 3 infrastructure error "
+    "(no browser, display or Appium server); 130 interrupted (what finished is reported)."
+)
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$")
+_UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, None: 1.0}
+
+
+def parse_duration(text: str) -> float:
+    """`5s`, `500ms`, `2m`, `1h` or a plain number of seconds; ValueError otherwise."""
+    m = _DURATION.match(text)
+    if not m:
+        raise ValueError(f"--timeout needs a duration such as 5s or 500ms, not {text!r}")
+    value = float(m.group(1)) * _UNITS[m.group(2)]
+    if value <= 0:
+        raise ValueError("--timeout must be more than zero")
+    return value
+
+
+def _error(code: str, message: str, help: str | None = None) -> None:
+    from panoptic.diagnostics import Diagnostic, Severity
+    from panoptic.diagnostics.render import render_text
+
+    diag = Diagnostic(code=code, severity=Severity.ERROR, message=message, span=None, help=help)
+    sys.stderr.write(render_text(diag, lambda _p: None, colour=sys.stderr.isatty()) + "\n")
+
+
+def register(app: typer.Typer) -> None:
+    @app.command(epilog=EPILOG)
+    def run(
+        paths: list[str] = typer.Argument(..., help=".pan files or folders"),
+        keyword: list[str] = typer.Option(
+            [], "-k", "--keyword", help="run scenarios whose title or id contains this text (or matches a glob)"
+        ),
+        tag: list[str] = typer.Option(
+            [], "-t", "--tag", help="tag expression, e.g. smoke, 'not slow', 'smoke and not slow'"
+        ),
+        list_only: bool = typer.Option(False, "--list", help="print the scenarios that would run, and stop"),
+        fail_fast: bool = typer.Option(False, "--fail-fast", "-x", help="stop after the first failing scenario"),
+        retries: int = typer.Option(0, "--retries", help="run a failing scenario again up to N times (flaky)"),
+        timeout: str | None = typer.Option(
+            None, "--timeout", help="default timeout of actions and expectations (overrides the apps' `timeout`)"
+        ),
+        headed: bool = typer.Option(False, "--headed", help="show the browser or app window"),
+        output: Path | None = typer.Option(
+            None, "--output", "-o", help="output folder (default panoptic-results/<run id>)"
+        ),
+        workers: int = typer.Option(1, "--workers", "-w", help="run scenarios in N worker processes"),
+        verbose: bool = typer.Option(False, "--verbose", "-v", help="print log lines and step notes"),
+    ) -> None:
+        """Run the scenarios of .pan files and write results.jsonl, report.html and junit.xml."""
+        code = run_command(
+            paths,
+            keywords=keyword,
+            tags=tag,
+            list_only=list_only,
+            fail_fast=fail_fast,
+            retries=retries,
+            timeout=timeout,
+            headed=headed,
+            output=output,
+            workers=workers,
+            verbose=verbose,
+        )
+        raise typer.Exit(code)
+
+
+def run_command(
+    paths: list[str],
+    *,
+    keywords: list[str] = (),  # type: ignore[assignment]
+    tags: list[str] = (),  # type: ignore[assignment]
+    list_only: bool = False,
+    fail_fast: bool = False,
+    retries: int = 0,
+    timeout: str | None = None,
+    headed: bool = False,
+    output: Path | None = None,
+    workers: int = 1,
+    verbose: bool = False,
+    backend_overrides: tuple[tuple[str, str], ...] = (),
+    console=None,
+) -> int:
+    """The whole `panoptic run`; returns the exit code (see EPILOG)."""
+    from panoptic.runtime.runner import EXIT_USAGE
+
+    if retries < 0:
+        _error("PAN004", "--retries must be 0 or more")
+        return EXIT_USAGE
+    if workers < 1:
+        _error("PAN004", "--workers must be 1 or more")
+        return EXIT_USAGE
+    timeout_s = None
+    if timeout is not None:
+        try:
+            timeout_s = parse_duration(timeout)
+        except ValueError as exc:
+            _error("PAN004", str(exc))
+            return EXIT_USAGE
+
+    from panoptic.commands.check import print_diagnostics
+    from panoptic.compiler import compile_paths
+    from panoptic.diagnostics import Severity
+    from panoptic.runtime.selection import SelectionError, describe, select
+
+    result = compile_paths(paths)
+    if result.has_errors or result.program is None:
+        errors = [d for d in result.diagnostics if d.severity is Severity.ERROR]
+        print_diagnostics(errors, result.sources, "text", files=len(result.files), stream=sys.stderr)
+        sys.stderr.write("not running: fix the errors above first\n")
+        return EXIT_USAGE
+    program = result.program
+    try:
+        selected = select(program, keywords, tags)
+    except SelectionError as exc:
+        _error("PAN004", str(exc), help="tag expressions use tag names, `not`, `and`, `or` and parentheses")
+        return EXIT_USAGE
+
+    if list_only:
+        for line in describe(program, selected):
+            print(line)
+        print(f"{len(selected)} of {len(program.scenarios)} scenario(s) selected")
+        return 0
+    if not selected:
+        if keywords or tags:
+            _error("PAN004", "no scenario matches the filters", help="run with --list to see the scenarios")
+            return EXIT_USAGE
+        print("no scenarios to run")
+        return 0
+
+    return _execute(
+        program,
+        selected,
+        result.sources,
+        argv=["panoptic", "run", *sys.argv[2:]] if sys.argv[1:2] == ["run"] else ["panoptic", "run", *paths],
+        fail_fast=fail_fast,
+        retries=retries,
+        timeout=timeout_s,
+        headed=headed,
+        output=output,
+        workers=workers,
+        verbose=verbose,
+        backend_overrides=backend_overrides,
+        console=console,
+    )
+
+
+def _execute(
+    program,
+    selected,
+    sources,
+    *,
+    argv,
+    fail_fast,
+    retries,
+    timeout,
+    headed,
+    output,
+    workers,
+    verbose,
+    backend_overrides,
+    console,
+) -> int:
+    import shlex
+    import signal
+
+    from panoptic.runtime.console import ConsoleReporter
+    from panoptic.runtime.output import OutputError, default_output_dir, new_run_id, prepare_output_dir
+    from panoptic.runtime.runner import EXIT_USAGE, RunOptions, execute
+
+    run_id = new_run_id()
+    try:
+        out_dir = prepare_output_dir(output if output is not None else default_output_dir(run_id))
+    except OutputError as exc:
+        _error(exc.code, exc.message, exc.help)
+        return EXIT_USAGE
+
+    from panoptic.report import JsonlWriter, ReportError, write_reports
+
+    try:
+        writer = JsonlWriter(out_dir / "results.jsonl")
+    except ReportError as exc:
+        _error(exc.diagnostic.code, exc.diagnostic.message, exc.diagnostic.help)
+        return EXIT_USAGE
+
+    reporter = ConsoleReporter(console, sources=sources, output_dir=out_dir, verbose=verbose)
+    options = RunOptions(
+        output_dir=out_dir,
+        run_id=run_id,
+        retries=retries,
+        fail_fast=fail_fast,
+        timeout=timeout,
+        headed=headed,
+        workers=workers,
+        command=shlex.join(argv),
+        backend_overrides=tuple(backend_overrides),
+    )
+
+    def on_sigterm(_signum, _frame):  # a terminated run reports what finished, like Ctrl-C
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, on_sigterm) if _main_thread() else None
+    try:
+        outcome = execute(program, selected, options, [writer, reporter], live=[reporter.live])
+    finally:
+        reporter.close()
+        writer.close()
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+    try:
+        paths = write_reports(out_dir / "results.jsonl", out_dir)
+    except ReportError as exc:
+        _error(exc.diagnostic.code, exc.diagnostic.message, exc.diagnostic.help)
+    else:
+        shown = ", ".join(f"{p}" for key, p in paths.items() if key != "results")
+        reporter.console.print(
+            f"results: {out_dir}" + (f"  ({shown})" if shown else ""), markup=False, highlight=False, soft_wrap=True
+        )
+    return outcome.exit_code
+
+
+def _main_thread() -> bool:
+    import threading
+
+    return threading.current_thread() is threading.main_thread()

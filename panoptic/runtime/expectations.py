@@ -1,0 +1,309 @@
+"""`expect …` assertions: what each one asks the backend and when it holds.
+
+An assertion polls one backend query (`query.visible`, `query.text`, …) —
+the first poll at once, then every `POLL_INTERVAL` seconds — until its
+condition holds or its timeout passes. It then fails with the expected value,
+the last observed value, and, when the target was never found, the similar
+targets the backend suggests (did-you-mean).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from panoptic.backends.base import ResolvedTarget
+from panoptic.runtime.errors import AssertionFailed, BackendCrashed, TargetNotFound
+from panoptic.runtime.values import format_duration
+
+POLL_INTERVAL = 0.1
+
+
+def normalise(text: Any) -> str:
+    """Whitespace-normalised text: runs of spaces, tabs and newlines become one space, ends trimmed."""
+    return " ".join(str(text).split())
+
+
+def _url_is(actual: Any, expected: str) -> bool:
+    if not isinstance(actual, str):
+        return False
+    if actual == expected or actual.rstrip("/") == expected.rstrip("/"):
+        return True
+    if not urlsplit(expected).scheme:  # a path: compare with the path (+ query, fragment) of the page
+        parts = urlsplit(actual)
+        tail = (
+            parts.path + (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
+        )
+        return tail == expected or (tail.rstrip("/") or "/") == (expected.rstrip("/") or "/")
+    return False
+
+
+def _url_matches(actual: Any, pattern: str) -> bool:
+    if not isinstance(actual, str):
+        return False
+    try:
+        return re.search(pattern, actual) is not None
+    except re.error as exc:
+        raise AssertionFailed(f"invalid regular expression {pattern!r}: {exc}") from None
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """One assertion form: the query it polls, its condition, and how to describe it."""
+
+    query: str
+    uses_target: bool
+    holds: Callable[[Any, dict[str, Any]], bool]
+    phrase: Callable[[dict[str, Any]], str]  # "to have text "1""
+    expected: Callable[[dict[str, Any]], str]
+    describe: Callable[[Any], str]  # the observed value, for `actual`
+    missing: Callable[[Any], bool]  # does the observation mean the target is not there?
+
+
+def _quote(value: Any) -> str:
+    return '"' + str(value).replace('"', '\\"') + '"'
+
+
+def _state(yes: str, no: str) -> Callable[[Any], str]:
+    return lambda v: "not found" if v is None else (yes if v else no)
+
+
+def _text_actual(value: Any) -> str:
+    return "not found" if value is None else _quote(normalise(value))
+
+
+def _is_none(value: Any) -> bool:
+    return value is None
+
+
+EXPECTATIONS: dict[str, Expectation] = {
+    "visible": Expectation(
+        "query.visible",
+        True,
+        lambda v, a: v is True,
+        lambda a: "to be visible",
+        lambda a: "visible",
+        _state("visible", "not visible"),
+        lambda v: not v,
+    ),
+    "hidden": Expectation(
+        "query.visible",
+        True,
+        lambda v, a: not v,
+        lambda a: "to be hidden",
+        lambda a: "hidden",
+        _state("visible", "hidden"),
+        lambda v: False,
+    ),
+    "enabled": Expectation(
+        "query.enabled",
+        True,
+        lambda v, a: v is True,
+        lambda a: "to be enabled",
+        lambda a: "enabled",
+        _state("enabled", "disabled"),
+        _is_none,
+    ),
+    "disabled": Expectation(
+        "query.enabled",
+        True,
+        lambda v, a: v is False,
+        lambda a: "to be disabled",
+        lambda a: "disabled",
+        _state("enabled", "disabled"),
+        _is_none,
+    ),
+    "checked": Expectation(
+        "query.checked",
+        True,
+        lambda v, a: v is True,
+        lambda a: "to be checked",
+        lambda a: "checked",
+        _state("checked", "not checked"),
+        _is_none,
+    ),
+    "unchecked": Expectation(
+        "query.checked",
+        True,
+        lambda v, a: v is False,
+        lambda a: "not to be checked",
+        lambda a: "not checked",
+        _state("checked", "not checked"),
+        _is_none,
+    ),
+    "has_text": Expectation(
+        "query.text",
+        True,
+        lambda v, a: v is not None and normalise(v) == normalise(a["text"]),
+        lambda a: f"to have text {_quote(a['text'])}",
+        lambda a: _quote(normalise(a["text"])),
+        _text_actual,
+        _is_none,
+    ),
+    "contains": Expectation(
+        "query.text",
+        True,
+        lambda v, a: v is not None and normalise(a["text"]) in normalise(v),
+        lambda a: f"to contain {_quote(a['text'])}",
+        lambda a: f"text containing {_quote(normalise(a['text']))}",
+        _text_actual,
+        _is_none,
+    ),
+    "has_value": Expectation(
+        "query.value",
+        True,
+        lambda v, a: v is not None and normalise(v) == normalise(a["text"]),
+        lambda a: f"to have value {_quote(a['text'])}",
+        lambda a: _quote(normalise(a["text"])),
+        _text_actual,
+        _is_none,
+    ),
+    "count": Expectation(
+        "query.count",
+        True,
+        lambda v, a: v is not None and int(v) == int(a["count"]),
+        lambda a: f"to match {int(a['count'])} element(s)",
+        lambda a: f"{int(a['count'])} element(s)",
+        lambda v: "not found" if v is None else f"{int(v)} element(s)",
+        lambda v: not v,
+    ),
+    "url_is": Expectation(
+        "query.url",
+        False,
+        lambda v, a: _url_is(v, str(a["text"])),
+        lambda a: f"to be {_quote(a['text'])}",
+        lambda a: _quote(a["text"]),
+        lambda v: _quote(v),
+        lambda v: False,
+    ),
+    "url_contains": Expectation(
+        "query.url",
+        False,
+        lambda v, a: isinstance(v, str) and str(a["text"]) in v,
+        lambda a: f"to contain {_quote(a['text'])}",
+        lambda a: f"a URL containing {_quote(a['text'])}",
+        lambda v: _quote(v),
+        lambda v: False,
+    ),
+    "url_matches": Expectation(
+        "query.url",
+        False,
+        lambda v, a: _url_matches(v, str(a["text"])),
+        lambda a: f"to match /{a['text']}/",
+        lambda a: f"a URL matching /{a['text']}/",
+        lambda v: _quote(v),
+        lambda v: False,
+    ),
+    "title_is": Expectation(
+        "query.title",
+        False,
+        lambda v, a: v is not None and normalise(v) == normalise(a["text"]),
+        lambda a: f"to be {_quote(a['text'])}",
+        lambda a: _quote(normalise(a["text"])),
+        _text_actual,
+        lambda v: False,
+    ),
+    "title_contains": Expectation(
+        "query.title",
+        False,
+        lambda v, a: v is not None and normalise(a["text"]) in normalise(v),
+        lambda a: f"to contain {_quote(a['text'])}",
+        lambda a: f"a title containing {_quote(normalise(a['text']))}",
+        _text_actual,
+        lambda v: False,
+    ),
+}
+
+
+def subject(name: str, args: dict[str, Any]) -> str:
+    """What an assertion is about: the target, the page URL or the page title."""
+    if name.startswith("url_"):
+        return "the URL"
+    if name.startswith("title_"):
+        return "the title"
+    target = args.get("target")
+    return target.describe() if isinstance(target, ResolvedTarget) else "the target"
+
+
+def poll(
+    probe: Callable[[], Any],
+    condition: Callable[[Any], bool],
+    timeout: float,
+    *,
+    interval: float = POLL_INTERVAL,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+    should_stop: Callable[[], bool] | None = None,
+) -> tuple[bool, Any, int]:
+    """Call `probe` until `condition(value)` holds or `timeout` seconds pass: `(held, last value, polls)`.
+
+    The first probe runs at once; a probe raising TargetNotFound counts as "not there" (None).
+    """
+    deadline = clock() + max(0.0, timeout)
+    polls = 0
+    while True:
+        try:
+            value = probe()
+        except TargetNotFound:
+            value = None
+        polls += 1
+        if condition(value):
+            return True, value, polls
+        now = clock()
+        if now >= deadline:
+            return False, value, polls
+        if should_stop is not None and should_stop():
+            raise KeyboardInterrupt
+        sleep(min(interval, deadline - now))
+
+
+def check(
+    backend: Any,
+    name: str,
+    args: dict[str, Any],
+    timeout: float,
+    *,
+    interval: float = POLL_INTERVAL,
+    should_stop: Callable[[], bool] | None = None,
+) -> int:
+    """Run assertion `name` (e.g. `has_text`) until it holds; raise AssertionFailed otherwise. Returns polls made."""
+    spec = EXPECTATIONS[name]
+    query_args = {"target": args["target"]} if spec.uses_target else {}
+    held, last, polls = poll(
+        lambda: backend.query(spec.query, query_args),
+        lambda value: spec.holds(value, args),
+        timeout,
+        interval=interval,
+        should_stop=should_stop,
+    )
+    if held:
+        return polls
+    candidates: tuple[str, ...] = ()
+    target = args.get("target")
+    if spec.uses_target and spec.missing(last) and isinstance(target, ResolvedTarget):
+        candidates = suggestions(backend, target)
+    waited = format_duration(timeout)
+    message = f"expected {subject(name, args)} {spec.phrase(args)} (waited {waited})"
+    help_text = None
+    if candidates:
+        help_text = "did you mean " + " or ".join(candidates[:3]) + "?"
+    elif spec.uses_target and spec.missing(last):
+        help_text = "check the target, or give it more time with `within`"
+    raise AssertionFailed(
+        message, expected=spec.expected(args), actual=spec.describe(last), candidates=candidates, help=help_text
+    )
+
+
+def suggestions(backend: Any, target: ResolvedTarget) -> tuple[str, ...]:
+    """Did-you-mean candidates from the backend; a backend that cannot suggest gives none."""
+    try:
+        found = backend.suggest(target)
+    except BackendCrashed:
+        raise
+    except Exception:
+        return ()
+    return tuple(str(c) for c in (found or ()))[:5]

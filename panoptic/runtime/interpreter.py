@@ -1,0 +1,643 @@
+"""Executing one attempt of one scenario: globals, setup, body, teardown, events.
+
+`AttemptRunner.run()` evaluates the program's bindings, starts the app's
+backend session, walks the scenario's IR steps and emits `StepStarted` /
+`StepFinished` for each, then `ScenarioFinished`. It never raises for a
+failing scenario — a failure is a result — only `KeyboardInterrupt` (after
+closing the session and reporting the scenario as interrupted).
+
+Step paths are dotted indices within a phase (`setup`, `body`, `teardown`):
+the third statement is `2`; the first statement inside a flow called there,
+or inside an `if` block there, is `2.0` (an `else` block continues the
+numbering after the `then` block); loops (`repeat`, `for each`, `retry`) add
+the iteration: the first statement of the second iteration is `2.1.0`.
+
+Status of a failing step: `failed` for failed expectations, missing targets,
+actions that could not be done and `fail`; `error` for a crashed or missing
+backend (PAN904, PAN906) and internal errors (PAN900).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from panoptic.backends.base import ResolvedTarget, ScenarioContext
+from panoptic.compiler import ir
+from panoptic.runtime import expectations
+from panoptic.runtime.errors import (
+    ActionFailed,
+    BackendCrashed,
+    ExplicitFail,
+    InfrastructureError,
+    StepError,
+    StepTimeout,
+    TargetNotFound,
+)
+from panoptic.runtime.events import (
+    ERROR,
+    FAILED,
+    FLAKY,
+    PASSED,
+    Artifact,
+    Event,
+    Failure,
+    Frame,
+    ScenarioFinished,
+    ScenarioStarted,
+    StepFinished,
+    StepStarted,
+)
+from panoptic.runtime.masking import Masker
+from panoptic.runtime.output import is_inside, safe_name, scenario_folder
+from panoptic.runtime.platforms import BackendPool
+from panoptic.runtime.values import Evaluator, Scope, format_duration, format_value
+
+DEFAULT_TIMEOUT = 10.0
+MAX_FLOW_DEPTH = 64
+CALL_ACTION = "core.call"
+_EXPRS = (ir.Const, ir.VarRef, ir.Template, ir.CallExpr, ir.ListExpr, ir.MapExpr)
+
+Emit = Callable[[Event], None]
+
+
+@dataclass(frozen=True)
+class AttemptOutcome:
+    """How one attempt ended; `infrastructure` means the app's platform is unusable in this worker."""
+
+    status: str
+    failure: Failure | None
+    infrastructure: bool = False
+    crashed: bool = False
+
+
+class StepFailed(Exception):
+    """A step failed; its failure has been reported on the failing step and travels up to the scenario."""
+
+    def __init__(self, failure: Failure, status: str, kind: str, note: str | None = None) -> None:
+        super().__init__(failure.message)
+        self.failure = failure
+        self.status = status
+        self.kind = kind  # failed, error, crash, infra
+        self.note = note
+
+
+def status_of(exc: StepError) -> tuple[str, str]:
+    """(step status, kind) for a StepError."""
+    if isinstance(exc, BackendCrashed):
+        return ERROR, "crash"
+    if isinstance(exc, InfrastructureError):
+        return ERROR, "infra"
+    return FAILED, "failed"
+
+
+def failure_from(exc: StepError, span: Any, chain: tuple[Frame, ...] = ()) -> Failure:
+    return Failure(
+        code=exc.code,
+        message=exc.message,
+        span=span,
+        help=exc.help,
+        expected=exc.expected,
+        actual=exc.actual,
+        candidates=tuple(exc.candidates or ()),
+        chain=chain,
+    )
+
+
+def interrupted_failure(span: Any, chain: tuple[Frame, ...] = ()) -> Failure:
+    return Failure(
+        "PAN907", "the run was interrupted", span, help="run again to finish the remaining scenarios", chain=chain
+    )
+
+
+def internal_failure(exc: BaseException, span: Any, chain: tuple[Frame, ...] = ()) -> Failure:
+    return Failure(
+        "PAN900",
+        f"internal error: {type(exc).__name__}: {exc}",
+        span,
+        help="this is a bug in Panoptic; please report it with the statement that shows it",
+        chain=chain,
+    )
+
+
+@dataclass(frozen=True)
+class AttemptSettings:
+    """Run-wide settings an attempt needs."""
+
+    output_dir: Path
+    timeout: float | None = None  # --timeout: overrides the app's `timeout`
+    headed: bool = False
+    poll_interval: float = expectations.POLL_INTERVAL
+
+
+class AttemptRunner:
+    """Runs one attempt of one scenario and emits its events."""
+
+    def __init__(
+        self,
+        program: ir.Program,
+        index: int,
+        *,
+        pool: BackendPool,
+        emit: Emit,
+        settings: AttemptSettings,
+        attempt: int = 1,
+        worker: int = 0,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> None:
+        self.program = program
+        self.index = index
+        self.scenario = program.scenarios[index]
+        self.app = program.app(self.scenario.app)
+        self.pool = pool
+        self._emit_raw = emit
+        self.settings = settings
+        self.attempt = attempt
+        self.worker = worker
+        self.should_stop = should_stop
+        self.masker = Masker()
+        self.evaluator = Evaluator(on_secret=self._on_secret)
+        self.globals = Scope()
+        self.backend: Any = None
+        self.ctx: ScenarioContext | None = None
+        self._captured = False
+        self._quiet = 0
+        self._claimed = 0
+        self._screenshot_names: set[str] = set()
+        setting = self.app.settings.get("timeout")
+        self.default_timeout = float(
+            settings.timeout if settings.timeout is not None else setting if setting is not None else DEFAULT_TIMEOUT
+        )
+
+    # -- events -----------------------------------------------------------
+
+    def _on_secret(self, value: str) -> None:
+        self.masker.add(value)
+        if self.ctx is not None:
+            self.ctx.secrets = self.masker.secrets
+
+    def emit(self, event: Event) -> None:
+        self._emit_raw(self.masker.apply(event))
+
+    def _check_stop(self) -> None:
+        if self.should_stop is not None and self.should_stop():
+            raise KeyboardInterrupt
+
+    # -- the attempt ------------------------------------------------------
+
+    def run(self) -> AttemptOutcome:
+        sc = self.scenario
+        started = time.perf_counter()
+        self.emit(
+            ScenarioStarted(
+                scenario=sc.id,
+                title=sc.title,
+                file=sc.file,
+                app=sc.app,
+                platform=self.app.platform,
+                tags=tuple(sc.tags),
+                attempt=self.attempt,
+                worker=self.worker,
+                span=sc.span,
+                at=time.time(),
+            )
+        )
+        outcome = self._prepare()
+        if outcome is not None:
+            return self._finish(outcome, started)
+        assert self.ctx is not None
+        try:
+            outcome = self._phases()
+        except KeyboardInterrupt:
+            self._end(failed=True)
+            self._finish(AttemptOutcome(ERROR, interrupted_failure(sc.span)), started)
+            raise
+        self._end(failed=outcome.status != PASSED)
+        if outcome.crashed:
+            self.pool.crashed(sc.app)
+        return self._finish(outcome, started)
+
+    def _finish(self, outcome: AttemptOutcome, started: float) -> AttemptOutcome:
+        status = outcome.status
+        if status == PASSED and self.attempt > 1:
+            status = FLAKY
+        artifacts = tuple(self.ctx.written) if self.ctx is not None else ()
+        self.emit(
+            ScenarioFinished(
+                scenario=self.scenario.id,
+                status=status,
+                duration=time.perf_counter() - started,
+                attempt=self.attempt,
+                failure=outcome.failure,
+                artifacts=artifacts,
+            )
+        )
+        return AttemptOutcome(status, outcome.failure, outcome.infrastructure, outcome.crashed)
+
+    def _prepare(self) -> AttemptOutcome | None:
+        """Evaluate globals, open the backend session. An outcome means the attempt ends here."""
+        for binding in self.program.bindings:
+            try:
+                value, tainted = self.evaluator.evaluate(binding.value, self.globals)
+            except StepError as exc:
+                status, kind = status_of(exc)
+                return AttemptOutcome(status, failure_from(exc, binding.span), infrastructure=kind == "infra")
+            secret = binding.secret or tainted
+            if secret:
+                self.evaluator.register_secret(value)
+            self.globals.define(binding.name, value, secret=secret)
+        try:
+            self.backend = self.pool.acquire(self.scenario.app)
+        except InfrastructureError as exc:
+            return AttemptOutcome(ERROR, failure_from(exc, self.app.span), infrastructure=True)
+        folder = scenario_folder(self.settings.output_dir, self.index, self.scenario.title, self.attempt)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            return AttemptOutcome(
+                ERROR, Failure("PAN003", f"cannot create {folder}: {exc.strerror or exc}", self.scenario.span)
+            )
+        self.ctx = ScenarioContext(
+            scenario_id=self.scenario.id,
+            title=self.scenario.title,
+            artifacts_dir=folder,
+            secrets=self.masker.secrets,
+            default_timeout=self.default_timeout,
+            record_video=self.scenario.record_video,
+            headed=self.settings.headed,
+        )
+        try:
+            self.backend.begin(self.ctx)
+        except KeyboardInterrupt:
+            raise
+        except InfrastructureError as exc:
+            return AttemptOutcome(ERROR, failure_from(exc, self.app.span), infrastructure=True)
+        except StepError as exc:
+            self._end(failed=True)
+            self.pool.crashed(self.scenario.app)
+            return AttemptOutcome(ERROR, failure_from(exc, self.scenario.span), crashed=True)
+        except Exception as exc:
+            self._end(failed=True)
+            self.pool.crashed(self.scenario.app)
+            return AttemptOutcome(ERROR, internal_failure(exc, self.scenario.span), crashed=True)
+        return None
+
+    def _phases(self) -> AttemptOutcome:
+        sc = self.scenario
+        scope = self.globals.child()
+        first: StepFailed | None = None
+        try:
+            self._run_steps(sc.setup, scope, "", (), "setup")
+            self._run_steps(sc.body, scope, "", (), "body")
+        except StepFailed as exc:
+            first = exc
+        if first is None or first.kind not in ("crash", "infra"):
+            try:
+                self._run_steps(sc.teardown, scope, "", (), "teardown")
+            except StepFailed as exc:
+                first = first or exc
+        if first is None:
+            return AttemptOutcome(PASSED, None)
+        return AttemptOutcome(
+            first.status, first.failure, infrastructure=first.kind == "infra", crashed=first.kind == "crash"
+        )
+
+    def _end(self, failed: bool) -> None:
+        if self.backend is None or self.ctx is None:
+            return
+        try:
+            self.backend.end(self.ctx, failed)
+        except Exception:
+            pass
+
+    # -- steps ------------------------------------------------------------
+
+    def _run_steps(
+        self, steps: tuple[ir.AnyStep, ...], scope: Scope, prefix: str, chain: tuple[Frame, ...], phase: str
+    ) -> None:
+        for i, step in enumerate(steps):
+            self._run_step(step, scope, f"{prefix}.{i}" if prefix else str(i), chain, phase)
+
+    def _run_step(self, step: ir.AnyStep, scope: Scope, path: str, chain: tuple[Frame, ...], phase: str) -> None:
+        self._check_stop()
+        action = CALL_ACTION if isinstance(step, ir.CallFlow) else step.action
+        sid = self.scenario.id
+        self.emit(
+            StepStarted(
+                scenario=sid,
+                path=path,
+                action=action,
+                text=step.text,
+                span=step.span,
+                chain=chain,
+                phase=phase,
+                at=time.time(),
+            )
+        )
+        started = time.perf_counter()
+        try:
+            message, returned = self._dispatch(step, scope, path, chain, phase)
+        except StepFailed as nested:
+            self._step_finished(path, nested.status, started, nested.failure, message=nested.note)
+            nested.note = None
+            raise
+        except StepError as exc:
+            status, kind = status_of(exc)
+            failure = failure_from(exc, step.span, chain)
+            if kind != "crash":
+                self._capture()
+            self._step_finished(path, status, started, failure)
+            raise StepFailed(failure, status, kind) from None
+        except KeyboardInterrupt:
+            self._step_finished(path, ERROR, started, interrupted_failure(step.span, chain))
+            raise
+        except RecursionError as exc:
+            failure = internal_failure(exc, step.span, chain)
+            self._step_finished(path, ERROR, started, failure)
+            raise StepFailed(failure, ERROR, "error") from None
+        except Exception as exc:
+            failure = internal_failure(exc, step.span, chain)
+            self._capture()
+            self._step_finished(path, ERROR, started, failure)
+            raise StepFailed(failure, ERROR, "error") from None
+        self._step_finished(path, PASSED, started, None, returned, message)
+
+    def _step_finished(
+        self,
+        path: str,
+        status: str,
+        started: float,
+        failure: Failure | None,
+        returned: tuple[Artifact, ...] = (),
+        message: str | None = None,
+    ) -> None:
+        artifacts: list[Artifact] = []
+        if self.ctx is not None:
+            artifacts.extend(self.ctx.written[self._claimed :])
+            self._claimed = len(self.ctx.written)
+        artifacts.extend(a for a in returned if a not in artifacts)
+        self.emit(
+            StepFinished(
+                scenario=self.scenario.id,
+                path=path,
+                status=status,
+                duration=time.perf_counter() - started,
+                failure=failure,
+                artifacts=tuple(artifacts),
+                message=message,
+            )
+        )
+
+    def _capture(self) -> None:
+        if self._captured or self._quiet or self.backend is None or self.ctx is None:
+            return
+        self._captured = True
+        try:
+            self.backend.capture_failure(self.ctx)
+        except Exception:
+            pass
+
+    def _dispatch(
+        self, step: ir.AnyStep, scope: Scope, path: str, chain: tuple[Frame, ...], phase: str
+    ) -> tuple[str | None, tuple[Artifact, ...]]:
+        if isinstance(step, ir.CallFlow):
+            self._call_flow(step, scope, path, chain, phase)
+            return None, ()
+        family, _, name = step.action.partition(".")
+        if family == "ui":
+            return self._ui(name, step, scope)
+        if family == "expect":
+            return self._expect(name, step, scope)
+        if family == "control":
+            return self._control(name, step, scope, path, chain, phase)
+        if family == "core" and name == "let":
+            return self._let(step, scope)
+        return self._family(family, step, scope)
+
+    # -- flows --------------------------------------------------------------
+
+    def _call_flow(self, step: ir.CallFlow, scope: Scope, path: str, chain: tuple[Frame, ...], phase: str) -> None:
+        try:
+            flow = self.program.flow(step.flow)
+        except StopIteration:
+            raise ActionFailed(f"no flow named `{step.flow}`") from None
+        if len(step.args) != len(flow.params):
+            raise ActionFailed(f"flow `{flow.name}` takes {len(flow.params)} argument(s), got {len(step.args)}")
+        if len(chain) >= MAX_FLOW_DEPTH:
+            raise ActionFailed(
+                f"flow calls nest more than {MAX_FLOW_DEPTH} deep", help="a flow probably calls itself without end"
+            )
+        inner = self.globals.child()  # flows see the globals and their parameters, not the caller's locals
+        for param, expr in zip(flow.params, step.args, strict=True):
+            value, secret = self.evaluator.evaluate(expr, scope)
+            inner.define(param, value, secret=secret)
+        self._run_steps(flow.body, inner, path, (*chain, Frame(flow.name, step.span)), phase)
+
+    # -- arguments ------------------------------------------------------------
+
+    def _resolve(self, raw: Any, scope: Scope) -> Any:
+        if isinstance(raw, ir.Target):
+            return self._target(raw, scope)
+        if isinstance(raw, _EXPRS):
+            return self.evaluator.value(raw, scope)
+        return raw
+
+    def _target(self, target: ir.Target, scope: Scope) -> ResolvedTarget:
+        value = None if target.value is None else format_value(self.evaluator.value(target.value, scope))
+        point = None
+        if target.point is not None:
+            point = tuple(float(self.evaluator.value(p, scope)) for p in target.point)
+        return ResolvedTarget(kind=target.kind, value=value, role=target.role, point=point, exact=target.exact)
+
+    def _args(self, step: ir.Step, scope: Scope) -> tuple[dict[str, Any], float]:
+        args: dict[str, Any] = {}
+        within: float | None = None
+        for key, raw in step.args.items():
+            if key == "within":
+                if raw is not None:
+                    within = float(self._resolve(raw, scope))
+                continue
+            args[key] = self._resolve(raw, scope)
+        return args, within if within is not None else self.default_timeout
+
+    # -- ui actions -------------------------------------------------------------
+
+    def _ui(self, capability: str, step: ir.Step, scope: Scope) -> tuple[str | None, tuple[Artifact, ...]]:
+        args, timeout = self._args(step, scope)
+        if capability == "screenshot":
+            args["name"] = self._screenshot_name(args.get("name"))
+        result = self.backend.perform(capability, args, timeout)
+        if isinstance(result, Artifact):
+            if not is_inside(self.settings.output_dir / result.path, self.settings.output_dir):
+                raise ActionFailed(f"the backend wrote {result.path!r} outside the run's output folder")
+            return None, (result,)
+        return None, ()
+
+    def _screenshot_name(self, name: Any) -> str:
+        base = safe_name(self.masker.text(format_value(name)) if name is not None else "", "screenshot")
+        candidate, n = base, 2
+        while candidate in self._screenshot_names:
+            candidate, n = f"{base}-{n}", n + 1
+        self._screenshot_names.add(candidate)
+        return candidate
+
+    # -- expectations -------------------------------------------------------------
+
+    def _expect(self, name: str, step: ir.Step, scope: Scope) -> tuple[str | None, tuple[Artifact, ...]]:
+        if name not in expectations.EXPECTATIONS:
+            raise ActionFailed(f"unknown expectation `{name}`")
+        args, timeout = self._args(step, scope)
+        polls = expectations.check(
+            self.backend, name, args, timeout, interval=self.settings.poll_interval, should_stop=self.should_stop
+        )
+        return (f"held after {polls} polls" if polls > 1 else None), ()
+
+    # -- control ----------------------------------------------------------------------
+
+    def _control(
+        self, name: str, step: ir.Step, scope: Scope, path: str, chain: tuple[Frame, ...], phase: str
+    ) -> tuple[str | None, tuple[Artifact, ...]]:
+        args = step.args
+        if name == "repeat":
+            count = int(self.evaluator.value(args["count"], scope))
+            for k in range(count):
+                self._run_steps(step.body, scope.child(), f"{path}.{k}", chain, phase)
+            return f"{count} time(s)", ()
+        if name == "for_each":
+            var = args["name"].value if isinstance(args["name"], ir.Const) else str(args["name"])
+            items, secret = self.evaluator.evaluate(args["items"], scope)
+            if isinstance(items, dict):
+                items = list(items)
+            elif not isinstance(items, (list, tuple)):
+                raise ActionFailed(f"`for each` needs a list, got {format_value(items)!r}")
+            for k, item in enumerate(items):
+                inner = scope.child()
+                inner.define(var, item, secret=secret)
+                self._run_steps(step.body, inner, f"{path}.{k}", chain, phase)
+            return f"{len(items)} item(s)", ()
+        if name == "if":
+            target = self._target(args["target"], scope)
+            visible = self._visible(target)
+            wanted = str(args.get("condition", "visible"))
+            taken = visible if wanted == "visible" else not visible
+            if taken:
+                self._run_steps(step.body, scope.child(), path, chain, phase)
+                return f"{target.describe()} is {'visible' if visible else 'hidden'}: ran the block", ()
+            offset, inner = len(step.body), scope.child()
+            for j, inner_step in enumerate(step.orelse):
+                self._run_step(inner_step, inner, f"{path}.{offset + j}", chain, phase)
+            note = "ran the else block" if step.orelse else "skipped the block"
+            return f"{target.describe()} is {'visible' if visible else 'hidden'}: {note}", ()
+        if name == "retry":
+            return self._retry(step, scope, path, chain, phase)
+        if name == "fail":
+            raise ExplicitFail(format_value(self.evaluator.value(args["text"], scope)))
+        if name == "log":
+            return format_value(self.evaluator.value(args["text"], scope)), ()
+        if name == "wait":
+            self._sleep(float(self.evaluator.value(args["duration"], scope)))
+            return None, ()
+        if name == "wait_until":
+            return self._wait_until(step, scope)
+        raise ActionFailed(f"unknown control statement `{name}`")
+
+    def _retry(
+        self, step: ir.Step, scope: Scope, path: str, chain: tuple[Frame, ...], phase: str
+    ) -> tuple[str | None, tuple[Artifact, ...]]:
+        count = max(1, int(self.evaluator.value(step.args["count"], scope)))
+        last: StepFailed | None = None
+        for k in range(count):
+            final = k == count - 1
+            if not final:
+                self._quiet += 1  # a failure the next attempt may recover from is not captured
+            try:
+                self._run_steps(step.body, scope.child(), f"{path}.{k}", chain, phase)
+            except StepFailed as exc:
+                if exc.kind in ("crash", "infra"):
+                    raise
+                last = exc
+                continue
+            finally:
+                if not final:
+                    self._quiet -= 1
+            return f"passed on attempt {k + 1} of {count}", ()
+        assert last is not None
+        raise StepFailed(last.failure, last.status, last.kind, note=f"failed {count} of {count} attempts")
+
+    def _visible(self, target: ResolvedTarget) -> bool:
+        try:
+            return bool(self.backend.query("query.visible", {"target": target}))
+        except TargetNotFound:
+            return False
+
+    def _sleep(self, seconds: float) -> None:
+        deadline = time.monotonic() + max(0.0, seconds)
+        while True:
+            self._check_stop()
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return
+            time.sleep(min(left, 0.1))
+
+    def _wait_until(self, step: ir.Step, scope: Scope) -> tuple[str | None, tuple[Artifact, ...]]:
+        args, timeout = self._args(step, scope)
+        target = args["target"]
+        state = str(args.get("state", "visible"))
+        want_visible = state == "visible"
+        held, last, _ = expectations.poll(
+            lambda: self.backend.query("query.visible", {"target": target}),
+            lambda v: bool(v) == want_visible,
+            timeout,
+            interval=self.settings.poll_interval,
+            should_stop=self.should_stop,
+        )
+        if held:
+            return None, ()
+        candidates = expectations.suggestions(self.backend, target) if want_visible else ()
+        raise StepTimeout(
+            f"{target.describe()} did not become {state} within {format_duration(timeout)}",
+            expected=state,
+            actual="visible" if last else "hidden" if last is not None else "not found",
+            candidates=candidates,
+            help=("did you mean " + " or ".join(candidates[:3]) + "?") if candidates else None,
+        )
+
+    # -- let and families -----------------------------------------------------------------
+
+    def _let(self, step: ir.Step, scope: Scope) -> tuple[str | None, tuple[Artifact, ...]]:
+        name = step.args["name"]
+        name = name.value if isinstance(name, ir.Const) else str(name)
+        value, tainted = self.evaluator.evaluate(step.args["value"], scope)
+        secret = bool(step.args.get("secret")) or tainted
+        if secret:
+            self.evaluator.register_secret(value)
+        scope.define(name, value, secret=secret)
+        return None, ()
+
+    def _family(self, family: str, step: ir.Step, scope: Scope) -> tuple[str | None, tuple[Artifact, ...]]:
+        from panoptic.runtime.families import StepContext, find_handler
+
+        handler = find_handler(family)
+        if handler is None:
+            raise ActionFailed(
+                f"no handler for `{step.action}`", help=f"install the package that provides the `{family}` statements"
+            )
+        args, timeout = self._args(step, scope)
+        assert self.ctx is not None
+        context = StepContext(
+            scenario=self.ctx,
+            backend=self.backend,
+            app=self.app,
+            timeout=timeout,
+            span=step.span,
+            mask=self.masker.text,
+        )
+        result = handler(step.action, args, context)
+        if isinstance(result, Artifact):
+            return None, (result,)
+        if isinstance(result, str):
+            return result, ()
+        return None, ()
