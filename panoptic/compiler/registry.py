@@ -88,7 +88,12 @@ class StatementDef:
     @property
     def display(self) -> str:
         """The signature as users read it: `<name>` without types."""
-        return re.sub(r"<(\w+):[^>]+>", r"<\1>", self.signature)
+
+        def show(m: re.Match) -> str:
+            name, _, typ = m.group(1).partition(":")
+            return typ if "|" in typ else f"<{name}>"
+
+        return re.sub(r"<([^>]+)>", show, self.signature)
 
     @property
     def words(self) -> tuple[str, ...]:

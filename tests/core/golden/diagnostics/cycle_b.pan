@@ -1,0 +1,5 @@
+use "./cycle_a.pan"
+
+flow from_b() {
+    from_a()
+}
