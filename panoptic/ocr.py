@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import io
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,10 @@ from typing import Any
 from panoptic.runtime.errors import ActionFailed, InfrastructureError
 
 UPSCALE = 2
-TESSERACT_CONFIG = "--psm 11"  # sparse text: UI screens are islands of words, not pages
+# psm 11: sparse text (UI screens are islands of words, not pages); polarity is already normalised by `prepare`.
+TESSERACT_CONFIG = "--psm 11 -c tessedit_do_invert=0"
+POLARITY_WINDOW = 31  # pixels: a region whose mean is dark is inverted (light text on dark buttons, dark themes)
+FRAME_LINE = 30  # pixels: straight ink runs at least this long are frames (buttons, fields), not letters
 
 
 @dataclass(frozen=True)
@@ -48,7 +52,8 @@ class TextMatch:
     """Where a phrase was read on the screen.
 
     `x`, `y` are the centre of the matched words' box (`left`, `top`, `width`,
-    `height`); `text` the words matched as read; `seen` all text read on the
+    `height`); `text` the words matched as read; `line` the whole visual line
+    they are on; `seen` all text read on the
     screenshot (one line per visual line) for failure messages; `closest` the
     most similar words when nothing matched, with `similarity` in 0..1.
     """
@@ -61,6 +66,7 @@ class TextMatch:
     width: int = 0
     height: int = 0
     text: str = ""
+    line: str = ""
     seen: str = ""
     closest: str = ""
     similarity: float = 0.0
@@ -109,13 +115,38 @@ def _to_pil(screenshot: Any) -> Any:
     return Image.fromarray(screenshot)
 
 
-def read_words(screenshot: Any) -> list[Word]:
-    """All words Tesseract reads on `screenshot` (PNG bytes, PIL image, numpy array or path)."""
+def prepare(screenshot: Any) -> Any:
+    """The screenshot made easy for Tesseract: a PIL grayscale image, dark text on light, frames removed, upscaled.
+
+    Tesseract reads dark text on a light page. Screens also have light text on
+    dark buttons and bars, and text inside frames (buttons, entry fields),
+    which its layout analysis drops. So: regions whose local mean is dark are
+    inverted, long straight horizontal or vertical ink runs (frames, rules)
+    are painted over with white, and the result is upscaled 2×.
+    """
+    import cv2
+    import numpy as np
     from PIL import Image
 
+    gray = np.asarray(_to_pil(screenshot).convert("L"))
+    mean = cv2.blur(gray, (POLARITY_WINDOW, POLARITY_WINDOW))
+    gray = np.where(mean < 128, 255 - gray, gray).astype(np.uint8)
+    _, bw = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    horizontal = cv2.morphologyEx(bw, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (FRAME_LINE, 1)))
+    vertical = cv2.morphologyEx(bw, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, FRAME_LINE)))
+    frames = cv2.dilate(cv2.bitwise_or(horizontal, vertical), np.ones((3, 3), np.uint8))
+    gray = gray.copy()
+    gray[frames > 0] = 255
+    big = cv2.resize(gray, None, fx=UPSCALE, fy=UPSCALE, interpolation=cv2.INTER_CUBIC)
+    return Image.fromarray(big)
+
+
+def read_words(screenshot: Any) -> list[Word]:
+    """All words Tesseract reads on `screenshot` (PNG bytes, PIL image, numpy array or path)."""
     pytesseract = _tesseract()
-    gray = _to_pil(screenshot).convert("L")
-    big = gray.resize((gray.width * UPSCALE, gray.height * UPSCALE), Image.Resampling.LANCZOS)
+    big = prepare(screenshot)
+    # One thread per Tesseract: its OpenMP threads only fight each other (and parallel workers) on small images.
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     try:
         data = pytesseract.image_to_data(big, config=TESSERACT_CONFIG, output_type=pytesseract.Output.DICT)
     except pytesseract.TesseractNotFoundError as exc:
@@ -219,6 +250,7 @@ def match_lines(lines: list[list[Word]], text: str, *, exact: bool = False) -> T
                     width=width,
                     height=height,
                     text=" ".join(w.text for w in hit),
+                    line=" ".join(w.text for w in line),
                     seen=seen,
                 )
             start = joined.find(wanted, start + 1)

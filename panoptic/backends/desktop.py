@@ -1,0 +1,397 @@
+"""The desktop backend: an app in an X session, driven with pyautogui, seen through screenshots.
+
+* **Display.** `display: auto` (the default) starts Xvfb on a free display
+  number with a `screen`-sized screen and stops it at `stop()`; with
+  `--headed` and a `$DISPLAY`, that display is used instead. `display: ":0"`
+  uses an existing display.
+* **App.** Each scenario starts `command` (in `cwd`, with `env`) in its own
+  process group and waits for its window (`window` title, or any window of
+  the process / any change of the screen) up to `ready` seconds. `end()`
+  stops the whole group: SIGTERM, then SIGKILL after 2 s.
+* **Targets.** `image "file.png"` (OpenCV template matching, threshold
+  `confidence`), `text "…"` (Tesseract OCR), `at x, y`, and `focused` (the
+  window with the keyboard focus). Actions wait for their target up to their
+  timeout; a miss fails with the best candidate, and `capture_failure` saves
+  the screen and an annotated copy showing that candidate.
+* **Video.** `record video` (or a scenario recorded by the runner) grabs the
+  screen with ffmpeg; the file is finalised at `end()`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+from panoptic.backends.base import PlatformSpec, ResolvedTarget, ScenarioContext
+from panoptic.backends.specs import DESKTOP
+from panoptic.compiler.ir import AppDef
+from panoptic.runtime.errors import ActionFailed, BackendCrashed, InfrastructureError, TargetNotFound
+from panoptic.runtime.events import Artifact
+from panoptic.xvfb import XDisplay, existing_display, start_xvfb
+
+POLL = 0.1  # seconds between two looks for a target
+SCROLL_STEP = 40  # pixels per wheel click, to turn `scroll down by 200` into clicks
+DEFAULT_SCROLL_CLICKS = 5
+
+
+@dataclass(frozen=True)
+class _Miss:
+    """The last lookup that did not find its target: for the failure report."""
+
+    target: ResolvedTarget
+    screenshot: Any  # PIL image
+    match: Any  # vision.Match or ocr.TextMatch
+
+
+class DesktopBackend:
+    """Drives one desktop app (see the module docstring)."""
+
+    spec: ClassVar[PlatformSpec] = DESKTOP
+
+    def __init__(self, app: AppDef, *, headed: bool = False) -> None:
+        self.app = app
+        self.headed = headed
+        self.display: XDisplay | None = None
+        self.process: Any = None  # desktop_process.AppProcess
+        self.recorder: Any = None  # desktop_video.ScreenRecorder
+        self.input: Any = None  # desktop_input.PointerKeyboard
+        self.ctx: ScenarioContext | None = None
+        self._miss: _Miss | None = None
+
+    # -- settings -------------------------------------------------------------
+
+    def setting(self, name: str) -> Any:
+        value = self.app.settings.get(name)
+        if value is None:
+            spec = self.spec.setting(name)
+            value = spec.default if spec is not None else None
+        return value
+
+    @property
+    def confidence(self) -> float:
+        return float(self.setting("confidence"))
+
+    def _mask(self, text: str) -> str:
+        if self.ctx is None:
+            return text
+        for secret in sorted(self.ctx.secrets, key=len, reverse=True):
+            if secret:
+                text = text.replace(secret, "•••")
+        return text
+
+    # -- lifecycle --------------------------------------------------------------
+
+    def start(self) -> None:
+        from panoptic.backends.desktop_input import PointerKeyboard
+
+        wanted = str(self.setting("display") or "auto").strip()
+        if wanted == "auto":
+            if self.headed and os.environ.get("DISPLAY"):
+                self.display = existing_display(os.environ["DISPLAY"])
+            else:
+                size = self.setting("screen")
+                self.display = start_xvfb((int(size[0]), int(size[1])))
+        else:
+            self.display = existing_display(wanted if wanted.startswith(":") or ":" in wanted else f":{wanted}")
+        self.input = PointerKeyboard(self.display)
+
+    def begin(self, ctx: ScenarioContext) -> None:
+        from panoptic.backends.desktop_process import AppProcess, wait_for_window
+
+        self.ctx = ctx
+        self._miss = None
+        display = self._display()
+        if self.process is not None:  # a previous scenario's app that end() could not stop
+            self.process.stop()
+        baseline = self.grab()
+        if ctx.record_video:
+            self._start_video()
+        cwd = self.setting("cwd")
+        env = self.setting("env") or {}
+        self.process = AppProcess(
+            str(self.setting("command")), cwd=str(cwd) if cwd else None, env=dict(env), display=display
+        )
+        self.process.start()
+        window = self.setting("window")
+        try:
+            wait_for_window(
+                self.process,
+                title=str(window) if window else None,
+                ready=float(self.setting("ready")),
+                grab=self.grab,
+                baseline=baseline,
+                mask=self._mask,
+            )
+        except BaseException:
+            self.process.stop()
+            raise
+
+    def end(self, ctx: ScenarioContext, failed: bool) -> None:
+        with contextlib.suppress(Exception):
+            if self.recorder is not None:
+                self.recorder.stop()
+        self.recorder = None
+        with contextlib.suppress(Exception):
+            if self.process is not None and self.process.stop():
+                self.process = None
+        self._miss = None
+        self.ctx = None
+
+    def stop(self) -> None:
+        with contextlib.suppress(Exception):
+            if self.recorder is not None:
+                self.recorder.stop()
+        self.recorder = None
+        with contextlib.suppress(Exception):
+            if self.process is not None:
+                self.process.stop()
+        self.process = None
+        if self.display is not None:
+            self.display.stop()
+            self.display = None
+
+    def _display(self) -> XDisplay:
+        if self.display is None:
+            raise InfrastructureError("the desktop backend was not started")
+        if not self.display.alive():
+            raise BackendCrashed(f"the X display {self.display.name} has stopped")
+        return self.display
+
+    # -- screen -----------------------------------------------------------------
+
+    def grab(self) -> Any:
+        """A screenshot of the whole display as a PIL image."""
+        from PIL import ImageGrab
+
+        display = self._display()
+        try:
+            return ImageGrab.grab(xdisplay=display.name)
+        except OSError as exc:
+            raise BackendCrashed(f"cannot take a screenshot of {display.name}: {exc}") from exc
+
+    def _start_video(self) -> None:
+        from panoptic.backends.desktop_video import ScreenRecorder
+
+        if self.recorder is not None and self.recorder.recording:
+            return
+        assert self.ctx is not None
+        path, _ = self.ctx.artifact("video", "video.mp4", "video")
+        self.recorder = ScreenRecorder(self._display(), path)
+        self.recorder.start()
+
+    # -- targets ------------------------------------------------------------------
+
+    def _look(self, target: ResolvedTarget, shot: Any) -> Any:
+        """One look for an image or text target on a screenshot: a vision.Match or ocr.TextMatch."""
+        if target.kind == "image":
+            from panoptic import vision
+
+            if not target.value:
+                raise ActionFailed("the image target has no file")
+            return vision.find_image(shot, Path(target.value), self.confidence)
+        if target.kind == "text":
+            from panoptic import ocr
+
+            return ocr.find_text(shot, target.value or "", exact=target.exact)
+        raise ActionFailed(f"{target.kind} targets are not supported by desktop apps")
+
+    def _point(self, target: ResolvedTarget, timeout: float) -> tuple[int, int]:
+        """Where to act for a target, waiting up to `timeout` for image and text targets."""
+        if target.kind == "point":
+            assert target.point is not None
+            x, y = round(target.point[0]), round(target.point[1])
+            width, height = self._display().size
+            if not (0 <= x < width and 0 <= y < height):
+                raise ActionFailed(f"point {x}, {y} is outside the {width}x{height} screen")
+            return x, y
+        if target.kind == "focused":
+            box = self._focused_box()
+            return box[0] + box[2] // 2, box[1] + box[3] // 2
+        deadline = time.monotonic() + max(0.0, timeout)
+        while True:
+            shot = self.grab()
+            found = self._look(target, shot)
+            if found.found:
+                self._miss = None
+                return found.x, found.y
+            self._miss = _Miss(target, shot, found)
+            if time.monotonic() >= deadline:
+                raise self._not_found(target, found, timeout)
+            time.sleep(min(POLL, max(0.0, deadline - time.monotonic())))
+
+    def _not_found(self, target: ResolvedTarget, found: Any, timeout: float) -> TargetNotFound:
+        waited = f"waited {timeout:g}s"
+        if target.kind == "image":
+            return TargetNotFound(
+                f"image {Path(target.value or '').name!r} not found on screen ({waited})",
+                expected=f"a match of at least {found.confidence:.2f}",
+                actual=found.describe(),
+                help="the annotated failure screenshot shows the best candidate; "
+                "recapture the template or lower `confidence`",
+            )
+        closest = (f'text "{found.closest}"',) if getattr(found, "closest", "") else ()
+        return TargetNotFound(
+            f"text {self._mask(target.value or '')!r} not found on screen ({waited})",
+            expected=f"text {self._mask(target.value or '')!r}",
+            actual=self._mask(found.describe()),
+            candidates=closest,
+            help=("did you mean " + closest[0] + "?") if closest else None,
+        )
+
+    def _focused_box(self) -> tuple[int, int, int, int]:
+        from panoptic.backends.desktop_process import focused_window_box
+
+        box = focused_window_box(self._display())
+        if box is None:
+            raise TargetNotFound("no window has the keyboard focus", help="click into the app's window first")
+        return box
+
+    # -- actions --------------------------------------------------------------------
+
+    def perform(self, capability: str, args: dict[str, Any], timeout: float) -> Any:
+        if self.ctx is None:
+            raise ActionFailed("no scenario is running on this desktop app")
+        if self.process is not None and self.process.exited() is not None:
+            raise BackendCrashed(
+                f"the app has exited (code {self.process.exited()})",
+                actual=self.process.output_tail(mask=self._mask) or "(no output)",
+            )
+        if capability in ("click", "double_click", "right_click", "move_to"):
+            x, y = self._point(args["target"], timeout)
+            if capability == "move_to":
+                self.input.move(x, y)
+            else:
+                self.input.click(
+                    x,
+                    y,
+                    button="right" if capability == "right_click" else "left",
+                    clicks=2 if capability == "double_click" else 1,
+                )
+            return None
+        if capability == "drag":
+            start = self._point(args["source"], timeout)
+            end = self._point(args["destination"], timeout)
+            self.input.drag(start, end)
+            return None
+        if capability == "type":
+            target = args.get("target")
+            if target is not None:
+                self.input.click(*self._point(target, timeout))
+            self.input.type(str(args["text"]))
+            return None
+        if capability == "press":
+            from panoptic.backends.desktop_input import parse_keys
+
+            key = str(args["key"])
+            self.input.check_keys(parse_keys(key))  # an unknown key fails before anything is clicked
+            target = args.get("target")
+            if target is not None:
+                self.input.click(*self._point(target, timeout))
+            self.input.press(key)
+            return None
+        if capability == "scroll":
+            amount = args.get("amount")
+            clicks = DEFAULT_SCROLL_CLICKS if amount is None else max(1, round(float(amount) / SCROLL_STEP))
+            self.input.scroll(str(args["direction"]), clicks)
+            return None
+        if capability == "screenshot":
+            return self._screenshot(str(args.get("name") or "screenshot"))
+        if capability == "record_video":
+            self._start_video()
+            return None
+        raise ActionFailed(f"desktop apps cannot `{capability}`")
+
+    def _screenshot(self, name: str) -> Artifact:
+        assert self.ctx is not None
+        shot = self.grab()
+        path, art = self.ctx.artifact("screenshot", f"{name}.png", name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shot.save(path, format="PNG")
+        return art
+
+    # -- queries -----------------------------------------------------------------------
+
+    def query(self, capability: str, args: dict[str, Any]) -> Any:
+        target: ResolvedTarget | None = args.get("target")
+        if capability == "query.visible":
+            if target is None:
+                raise ActionFailed("`visible` needs a target")
+            if target.kind == "point":
+                assert target.point is not None
+                width, height = self._display().size
+                return 0 <= target.point[0] < width and 0 <= target.point[1] < height
+            if target.kind == "focused":
+                from panoptic.backends.desktop_process import focused_window_box
+
+                return focused_window_box(self._display()) is not None
+            shot = self.grab()
+            found = self._look(target, shot)
+            self._miss = None if found.found else _Miss(target, shot, found)
+            return bool(found.found)
+        if capability == "query.text":
+            return self._text_of(target)
+        raise ActionFailed(f"desktop apps cannot answer `{capability}`")
+
+    def _text_of(self, target: ResolvedTarget | None) -> str | None:
+        """Text read by OCR: the whole screen, the focused window, the line of a text target, an image's box."""
+        from panoptic import ocr
+
+        shot = self.grab()
+        if target is None:
+            return ocr.read_text(shot)
+        if target.kind == "focused":
+            box = self._focused_box()
+            return ocr.read_text(shot.crop((box[0], box[1], box[0] + box[2], box[1] + box[3])))
+        if target.kind == "text":
+            found = self._look(target, shot)
+            self._miss = None if found.found else _Miss(target, shot, found)
+            return found.line if found.found else None
+        if target.kind == "image":
+            found = self._look(target, shot)
+            if not found.found:
+                self._miss = _Miss(target, shot, found)
+                return None
+            return ocr.read_text(shot.crop((found.left, found.top, found.left + found.width, found.top + found.height)))
+        return None
+
+    def suggest(self, target: ResolvedTarget) -> tuple[str, ...]:
+        if target.kind != "text":
+            return ()
+        found = self._miss.match if self._miss is not None and self._miss.target == target else None
+        if found is None:
+            found = self._look(target, self.grab())
+        closest = getattr(found, "closest", "")
+        return (f'text "{self._mask(closest)}"',) if closest and not found.found else ()
+
+    # -- failures ------------------------------------------------------------------------
+
+    def capture_failure(self, ctx: ScenarioContext) -> None:
+        with contextlib.suppress(Exception):
+            shot = self.grab()
+            path, _ = ctx.artifact("screenshot", "failure.png", "screen at failure")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            shot.save(path, format="PNG")
+        with contextlib.suppress(Exception):
+            self._annotate_miss(ctx)
+
+    def _annotate_miss(self, ctx: ScenarioContext) -> None:
+        miss = self._miss
+        if miss is None:
+            return
+        from panoptic import vision
+
+        m = miss.match
+        if miss.target.kind == "image":
+            label = f"best {m.score:.2f} < {m.confidence:.2f}"
+            box = m
+        else:
+            if not m.closest:
+                return
+            label = self._mask(f"closest: {m.closest!r} ({m.similarity:.0%})")
+            box = vision.Match(False, m.x, m.y, m.left, m.top, m.width, m.height, m.similarity, 1.0, 1.0)
+        path, _ = ctx.artifact("image", "failure-candidate.png", f"best candidate for {miss.target.kind} target")
+        vision.annotate(miss.screenshot, box, path, label=label)
