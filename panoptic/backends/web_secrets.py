@@ -90,7 +90,7 @@ def scrub_trace(source: Path, destination: Path, secrets: Iterable[str]) -> None
     tmp.replace(destination)
 
 
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_UNSAFE = re.compile(r"[^\w.-]+")
 
 
 def safe_filename(name: str, secrets: Iterable[str] = (), *, default: str = "screenshot", limit: int = 80) -> str:

@@ -61,7 +61,8 @@ addEventListener('scroll', () => { $('scroll-y').textContent = String(Math.round
 </body></html>
 """
 
-SECOND_HTML = """<!doctype html><html><head><title>Second</title></head>
+SECOND_HTML = """<!doctype html><html><head><title>Second</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
 <body><h1>Second page</h1><p id="w">width <span id="width"></span></p><p id="ua"></p>
 <script>document.getElementById('width').textContent = String(innerWidth);
 document.getElementById('ua').textContent = navigator.userAgent;</script></body></html>
