@@ -1,0 +1,2 @@
+" Panoptic test files: *.pan
+autocmd BufRead,BufNewFile *.pan setfiletype panoptic
