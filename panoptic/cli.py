@@ -56,6 +56,13 @@ def main(argv: list[str] | None = None) -> None:
 
         print(f"panoptic {__version__}")
         return
+    if args[:1] == ["check"]:  # fast path: no Typer import for the command editors and hooks run most
+        from panoptic.commands.check import fast_main
+
+        code = fast_main(args[1:])
+        if code is not None:
+            sys.stdout.flush()
+            raise SystemExit(code)
     app = build_app()
     try:
         app(args=args, prog_name="panoptic", standalone_mode=True)

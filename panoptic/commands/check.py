@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import sys
 from enum import Enum
+from typing import TYPE_CHECKING
 
-import typer
+if TYPE_CHECKING:
+    import typer
 
 
 class Format(str, Enum):
@@ -29,7 +31,9 @@ def print_diagnostics(diags, sources, fmt: str = "text", *, files: int = 0, stre
         for d in diags:
             out.write(render.render_github(d) + "\n")
     else:
-        lookup = render.lookup_from(sources)
+        from panoptic.compiler.files import source_lookup
+
+        lookup = source_lookup(sources)
         colour = out.isatty()
         for d in diags:
             out.write(render.render_text(d, lookup, colour=colour) + "\n\n")
@@ -42,26 +46,84 @@ def exit_code(diags) -> int:
     return 1 if any(d.severity is Severity.ERROR for d in diags) else 0
 
 
+def run_check(paths: list[str], *, use_cache: bool = True):
+    """Check files (through the warm-run cache) and return (diagnostics, number of files checked)."""
+    from panoptic.compiler.checkcache import CheckCache, CheckEntry, cache_dir, file_digest
+    from panoptic.compiler.files import collect_files, real_module_path
+
+    files, io_diags = collect_files(paths)
+    if not files:
+        from panoptic.diagnostics import diagnostic
+
+        if not io_diags:
+            io_diags.append(
+                diagnostic("PAN002", "no .pan files found", None, help="pass .pan files or folders holding them")
+            )
+        return io_diags, 0
+    cache = CheckCache(cache_dir() if use_cache else None)
+    keyed = cache.key(files, "check") if not io_diags else None
+    if keyed is not None:
+        entry = cache.load(*keyed)
+        if entry is not None:
+            return entry.diagnostics, len(entry.files)
+    from panoptic.compiler import compile_files
+    from panoptic.compiler.loader import ParseCache, default_cache
+    from panoptic.formatting import style_diagnostics
+
+    result = compile_files(files, cache=default_cache() if use_cache else ParseCache(None), initial=io_diags)
+    diags = result.diagnostics + style_diagnostics(result)
+    diags.sort(key=lambda d: d.sort_key())
+    if keyed is not None:
+        deps = []
+        for module in result.modules.values():
+            real = real_module_path(module.key, module.path)
+            deps.append((real, file_digest(real) or ""))
+        cache.store(keyed[0], CheckEntry(result.files, diags, deps, result.fs_checks))
+    return diags, len(result.files)
+
+
+def fast_main(args: list[str]) -> int | None:
+    """`panoptic check` without loading Typer (editors and hooks call it often).
+
+    Returns None when the arguments need Typer (help, or anything this parser does not know).
+    """
+    import argparse
+
+    parser = argparse.ArgumentParser(add_help=False, exit_on_error=False)
+    parser.add_argument("paths", nargs="+")
+    parser.add_argument("--format", "-f", choices=[f.value for f in Format], default="text")
+    parser.add_argument("--no-cache", action="store_true")
+    parser.add_argument("--strict", action="store_true")
+    if any(a in ("-h", "--help") for a in args):
+        return None
+    try:
+        ns, extra = parser.parse_known_args(args)
+    except (argparse.ArgumentError, SystemExit):
+        return None
+    if extra:
+        return None
+    return _check(ns.paths, ns.format, ns.no_cache, ns.strict)
+
+
+def _check(paths: list[str], fmt: str, no_cache: bool, strict: bool) -> int:
+    diags, files = run_check(paths, use_cache=not no_cache)
+    print_diagnostics(diags, {}, fmt, files=files)
+    if files == 0:
+        return 2
+    if strict and diags:
+        return 1
+    return exit_code(diags)
+
+
 def register(app: typer.Typer) -> None:
+    import typer
+
     @app.command()
     def check(
         paths: list[str] = typer.Argument(..., help=".pan files or folders"),
         format: Format = typer.Option(Format.text, "--format", "-f", help="output format"),
-        no_cache: bool = typer.Option(False, "--no-cache", help="parse every file again"),
+        no_cache: bool = typer.Option(False, "--no-cache", help="parse and check every file again"),
         strict: bool = typer.Option(False, "--strict", help="exit 1 on warnings too"),
     ) -> None:
         """Check .pan files and report problems (exit 0 clean, 1 errors, 2 usage error)."""
-        from panoptic.compiler import compile_paths
-        from panoptic.compiler.loader import ParseCache, default_cache
-        from panoptic.formatting import style_diagnostics
-
-        result = compile_paths(paths, cache=ParseCache(None) if no_cache else default_cache())
-        diags = result.diagnostics + style_diagnostics(result)
-        diags.sort(key=lambda d: d.sort_key())
-        print_diagnostics(diags, result.sources, format.value, files=len(result.files))
-        code = exit_code(diags)
-        if strict and diags:
-            code = 1
-        if any(d.code in ("PAN001", "PAN002") for d in diags) and not result.files:
-            code = 2
-        raise typer.Exit(code)
+        raise typer.Exit(_check(paths, format.value, no_cache, strict))

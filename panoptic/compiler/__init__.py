@@ -11,11 +11,14 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from panoptic.compiler.ir import Program
-from panoptic.compiler.loader import LoadedModule, Loader, ParseCache, collect_files, default_cache
 from panoptic.diagnostics import Diagnostic, Severity, diagnostic
 from panoptic.source import Source
+
+if TYPE_CHECKING:  # the loader imports the parser (Lark); keep `import panoptic.compiler` cheap
+    from panoptic.compiler.ir import Program
+    from panoptic.compiler.loader import LoadedModule, ParseCache
 
 _IGNORE = re.compile(r"#\s*pan:\s*ignore(?:\[([A-Z0-9_,\s]+)\])?")
 
@@ -27,6 +30,7 @@ class CompileResult:
     sources: dict[str, Source] = field(default_factory=dict)
     modules: dict[str, LoadedModule] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
+    fs_checks: list[tuple[str, str, bool]] = field(default_factory=list)
 
     @property
     def has_errors(self) -> bool:
@@ -40,6 +44,9 @@ def compile_paths(
     overlays: dict[str, str] | None = None,
 ) -> CompileResult:
     """Compile every `.pan` file under the given files and folders into one program."""
+    from panoptic.compiler.files import collect_files
+    from panoptic.compiler.loader import default_cache
+
     files, diags = collect_files(list(paths))
     if not files and not diags:
         diags.append(diagnostic("PAN002", "no .pan files found", None, help="pass .pan files or folders holding them"))
@@ -53,20 +60,23 @@ def compile_files(
     overlays: dict[str, str] | None = None,
     initial: list[Diagnostic] | None = None,
 ) -> CompileResult:
+    from panoptic.compiler.loader import Loader
     from panoptic.compiler.lower import Lowerer
 
     loader = Loader(cache, overlays)
     inputs = loader.load_inputs(files)
     diags = list(initial or []) + loader.diagnostics
     program = None
+    fs_checks: list[tuple[str, str, bool]] = []
     if inputs:
         lowerer = Lowerer(loader.modules, inputs)
         program = lowerer.run()
         diags.extend(lowerer.diags)
+        fs_checks = lowerer.fs_checks
     diags = suppress(diags, loader.modules.values())
     diags.sort(key=Diagnostic.sort_key)
     diags = _dedupe(diags)
-    result = CompileResult(program, diags, loader.sources, loader.modules, [m.path for m in inputs])
+    result = CompileResult(program, diags, loader.sources, loader.modules, [m.path for m in inputs], fs_checks)
     if result.has_errors:
         result.program = None
     return result
@@ -74,6 +84,7 @@ def compile_files(
 
 def compile_text(text: str, path: str = "<memory>.pan") -> CompileResult:
     """Compile one in-memory file (tests, the language server)."""
+    from panoptic.compiler.loader import Loader, ParseCache
     from panoptic.compiler.lower import Lowerer
 
     loader = Loader(ParseCache(None))

@@ -14,31 +14,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from panoptic import __version__
-from panoptic.diagnostics import Diagnostic, Label, diagnostic
-from panoptic.source import Source, Span
+from panoptic.compiler.checkcache import cache_dir
+from panoptic.compiler.files import collect_files, display_path, stdlib_dir, stdlib_modules
+from panoptic.diagnostics import Diagnostic, diagnostic
+from panoptic.source import Source
 from panoptic.syntax import ast
 from panoptic.syntax.parser import grammar_path, parse_source
 
-SKIP_DIRS = {".git", "node_modules", ".venv", "venv", "__pycache__", ".tools", "panoptic-results"}
-
-
-def stdlib_dir() -> Path:
-    packaged = Path(__file__).resolve().parent.parent / "_data" / "stdlib"
-    if packaged.exists():
-        return packaged
-    return Path(__file__).resolve().parents[2] / "stdlib"
-
-
-def stdlib_modules() -> list[str]:
-    return sorted(p.stem for p in stdlib_dir().glob("*.pan"))
-
-
-def display_path(path: Path) -> str:
-    """A path relative to the working folder when it is below it, else absolute."""
-    try:
-        return os.path.relpath(path)
-    except ValueError:
-        return str(path)
+__all__ = [
+    "LoadedModule",
+    "Loader",
+    "ParseCache",
+    "collect_files",
+    "default_cache",
+    "display_path",
+    "stdlib_dir",
+    "stdlib_modules",
+]
 
 
 @dataclass
@@ -49,32 +41,6 @@ class LoadedModule:
     module: ast.Module
     is_input: bool
     uses: list[tuple[ast.Use, str]] = field(default_factory=list)  # (use decl, key of the used module)
-
-
-def collect_files(paths: list[str]) -> tuple[list[Path], list[Diagnostic]]:
-    """Expand files and folders into `.pan` files, in a stable order."""
-    files: list[Path] = []
-    diags: list[Diagnostic] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            found = []
-            for root, dirs, names in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
-                found.extend(Path(root) / n for n in sorted(names) if n.endswith(".pan"))
-            files.extend(found)
-        elif path.is_file():
-            files.append(path)
-        else:
-            diags.append(diagnostic("PAN001", f"no such file or folder: {raw}", None))
-    unique: list[Path] = []
-    seen: set[Path] = set()
-    for f in files:
-        resolved = f.resolve()
-        if resolved not in seen:
-            seen.add(resolved)
-            unique.append(f)
-    return unique, diags
 
 
 class ParseCache:
@@ -117,12 +83,7 @@ class ParseCache:
 
 
 def default_cache() -> ParseCache:
-    if os.environ.get("PANOPTIC_NO_CACHE"):
-        return ParseCache(None)
-    base = os.environ.get("PANOPTIC_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "panoptic", "ast"
-    )
-    return ParseCache(Path(base))
+    return ParseCache(cache_dir())
 
 
 class Loader:
@@ -269,7 +230,3 @@ class Loader:
             )
             return None
         return decl.module, path
-
-
-def first_definition_label(span: Span, what: str = "first defined here") -> tuple[Label, ...]:
-    return (Label(span, what),)

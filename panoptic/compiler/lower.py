@@ -121,6 +121,8 @@ class Lowerer:
         self.calls: dict[str, list[tuple[str, Span]]] = {}  # flow id -> [(called flow id, span)]
         self.flow_pending: dict[str, list[_Pending]] = {}
         self.scenario_flows: list[tuple[ir.Scenario, PlatformSpec, Span]] = []
+        # Files and folders the checks looked at, with what they found (the check cache re-verifies them).
+        self.fs_checks: list[tuple[str, str, bool]] = []
         self._ids = self._plan_ids()
 
     # ---- naming -----------------------------------------------------------------
@@ -406,6 +408,7 @@ class Lowerer:
         if typ in ("dir", "path"):
             path = (base / value).resolve()
             ok = path.is_dir() if typ == "dir" else path.exists()
+            self.fs_checks.append((str(path), typ, ok))
             if not ok and not (typ == "path" and "://" in value):
                 self.error(
                     "PAN307",
@@ -1002,7 +1005,9 @@ class Lowerer:
             return ir.Const("", "string")
         base = Path(ctx.module.path).resolve().parent
         path = (base / t.value.text).resolve()
-        if not path.is_file():
+        exists = path.is_file()
+        self.fs_checks.append((str(path), "file", exists))
+        if not exists:
             self.error(
                 "PAN307",
                 f"image file `{t.value.text}` does not exist",

@@ -161,7 +161,9 @@ def _match(
 def match_statement(items: tuple[ast.Item, ...], candidates: list[StatementDef], miss: Miss) -> Match | None:
     """The best full match among the candidates, or None (details of the furthest attempt go to `miss`)."""
     best: Match | None = None
-    for entry in candidates:
+    words = {item.text for item in items if isinstance(item, ast.Word)}
+    plausible = [e for e in candidates if e._required <= words]  # type: ignore[attr-defined]
+    for entry in plausible or candidates:
         for end, args, used in _match(entry.parts, items, 0, 0, {}, 0, miss):
             if end != len(items):
                 miss.note(end, "end of statement")

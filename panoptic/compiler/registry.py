@@ -113,6 +113,11 @@ class StatementDef:
         return tuple(out)
 
     @property
+    def required_words(self) -> frozenset[str]:
+        """Literal words every match must contain (a cheap filter before matching)."""
+        return frozenset(p.word for p in self.parts if isinstance(p, Lit))
+
+    @property
     def params(self) -> tuple[Par, ...]:
         out: list[Par] = []
 
@@ -200,6 +205,7 @@ class Registry:
         if any(e.signature == entry.signature for e in self._entries):
             raise ValueError(f"statement registered twice: {entry.signature!r}")
         entry = StatementDef(**{**entry.__dict__, "parts": parts})
+        object.__setattr__(entry, "_required", entry.required_words)
         self._entries.append(entry)
         self._by_first.setdefault(parts[0].word, []).append(entry)
         return entry

@@ -1,0 +1,111 @@
+"""A whole-check result cache for warm runs of `panoptic check`.
+
+The key is a hash of the input files' contents; an entry also records every
+module file the check read (with its hash) and every file or folder whose
+existence a check looked at. A hit needs all of them unchanged, so a warm run
+reads and hashes the files and skips parsing and checking entirely. This
+module imports nothing heavy (no Lark) so that a hit stays cheap.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from dataclasses import dataclass
+from pathlib import Path
+
+from panoptic import __version__
+from panoptic.diagnostics import Diagnostic
+
+_ENTRY_VERSION = 1
+
+
+@dataclass(frozen=True)
+class CheckEntry:
+    files: list[str]
+    diagnostics: list[Diagnostic]
+    deps: list[tuple[str, str]]  # (real path, content hash)
+    fs_checks: list[tuple[str, str, bool]]
+
+
+def _hash_bytes(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def file_digest(path: str) -> str | None:
+    try:
+        with open(path, "rb") as fh:
+            return _hash_bytes(fh.read())
+    except OSError:
+        return None
+
+
+def _grammar_salt() -> str:
+    root = Path(__file__).resolve().parent.parent
+    for candidate in (root / "_data" / "grammar" / "panoptic.lark", root.parent / "grammar" / "panoptic.lark"):
+        digest = file_digest(str(candidate))
+        if digest:
+            return digest
+    return ""
+
+
+class CheckCache:
+    def __init__(self, directory: Path | None) -> None:
+        self.directory = directory
+
+    def key(self, files: list[Path], options: str) -> tuple[str, dict[str, str]] | None:
+        hashes: dict[str, str] = {}
+        h = hashlib.blake2b(digest_size=16)
+        h.update(f"{_ENTRY_VERSION}|{__version__}|{_grammar_salt()}|{options}|{os.getcwd()}".encode())
+        for file in files:
+            digest = file_digest(str(file))
+            if digest is None:
+                return None
+            hashes[str(file.resolve())] = digest
+            h.update(f"{file}\0{digest}\0".encode())
+        return h.hexdigest(), hashes
+
+    def load(self, key: str, known: dict[str, str]) -> CheckEntry | None:
+        if self.directory is None:
+            return None
+        try:
+            with open(self.directory / f"{key}.check", "rb") as fh:
+                entry: CheckEntry = pickle.load(fh)
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError):
+            return None
+        for path, digest in entry.deps:
+            current = known.get(path) or file_digest(path)
+            if current != digest:
+                return None
+        for path, kind, existed in entry.fs_checks:
+            now = (
+                os.path.isdir(path)
+                if kind == "dir"
+                else (os.path.isfile(path) if kind == "file" else os.path.exists(path))
+            )
+            if now != existed:
+                return None
+        return entry
+
+    def store(self, key: str, entry: CheckEntry) -> None:
+        if self.directory is None:
+            return
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            target = self.directory / f"{key}.check"
+            tmp = target.with_suffix(f".{os.getpid()}.tmp")
+            with open(tmp, "wb") as fh:
+                pickle.dump(entry, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, target)
+        except OSError:
+            pass
+
+
+def cache_dir() -> Path | None:
+    if os.environ.get("PANOPTIC_NO_CACHE"):
+        return None
+    base = os.environ.get("PANOPTIC_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "panoptic", "ast"
+    )
+    return Path(base)

@@ -1,0 +1,81 @@
+"""Finding `.pan` files and the standard library (no parser imports: the warm check path uses this)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from panoptic.diagnostics import Diagnostic, diagnostic
+
+SKIP_DIRS = {".git", "node_modules", ".venv", "venv", "__pycache__", ".tools", "panoptic-results"}
+
+
+def stdlib_dir() -> Path:
+    packaged = Path(__file__).resolve().parent.parent / "_data" / "stdlib"
+    if packaged.exists():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "stdlib"
+
+
+def stdlib_modules() -> list[str]:
+    return sorted(p.stem for p in stdlib_dir().glob("*.pan"))
+
+
+def display_path(path: Path) -> str:
+    """A path relative to the working folder when it is below it, else absolute."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
+def collect_files(paths: list[str]) -> tuple[list[Path], list[Diagnostic]]:
+    """Expand files and folders into `.pan` files, in a stable order."""
+    files: list[Path] = []
+    diags: list[Diagnostic] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = []
+            for root, dirs, names in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
+                found.extend(Path(root) / n for n in sorted(names) if n.endswith(".pan"))
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            diags.append(diagnostic("PAN001", f"no such file or folder: {raw}", None))
+    unique: list[Path] = []
+    seen: set[Path] = set()
+    for f in files:
+        resolved = f.resolve()
+        if resolved not in seen:
+            seen.add(resolved)
+            unique.append(f)
+    return unique, diags
+
+
+def real_module_path(key: str, display: str) -> str:
+    """The file on disk behind a module key (`std.web` or a display path)."""
+    if key.startswith("std."):
+        return str(stdlib_dir() / f"{key[4:]}.pan")
+    return str(Path(display).resolve())
+
+
+def source_lookup(sources: dict):
+    """A diagnostics source lookup that also finds `std.NAME` modules and files on disk."""
+    from panoptic.diagnostics.render import lookup_from
+
+    fallback = lookup_from(sources)
+
+    def lookup(path: str):
+        if path.startswith("std.") and path not in sources:
+            from panoptic.source import Source
+
+            try:
+                return Source(path, Path(real_module_path(path, path)).read_text(encoding="utf-8"))
+            except OSError:
+                return None
+        return fallback(path)
+
+    return lookup
