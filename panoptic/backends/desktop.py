@@ -243,9 +243,7 @@ class DesktopBackend:
         )
 
     def _focused_box(self) -> tuple[int, int, int, int]:
-        from panoptic.backends.desktop_process import focused_window_box
-
-        box = focused_window_box(self._display())
+        box = self.input.focused_window_box()
         if box is None:
             raise TargetNotFound("no window has the keyboard focus", help="click into the app's window first")
         return box
@@ -325,9 +323,7 @@ class DesktopBackend:
                 width, height = self._display().size
                 return 0 <= target.point[0] < width and 0 <= target.point[1] < height
             if target.kind == "focused":
-                from panoptic.backends.desktop_process import focused_window_box
-
-                return focused_window_box(self._display()) is not None
+                return self.input.focused_window_box() is not None
             shot = self.grab()
             found = self._look(target, shot)
             self._miss = None if found.found else _Miss(target, shot, found)

@@ -17,6 +17,7 @@ import io
 import os
 import shutil
 import subprocess
+import sys
 import threading
 import time
 from typing import Any
@@ -25,6 +26,7 @@ from panoptic.runtime.errors import ActionFailed, InfrastructureError
 from panoptic.xvfb import XDisplay
 
 _LOCK = threading.Lock()
+_BOUND: list[XDisplay] = []  # the display pyautogui's X connection currently belongs to
 
 KEY_ALIASES = {
     "control": "ctrl",
@@ -102,8 +104,7 @@ class PointerKeyboard:
 
     def _ready(self) -> Any:
         gui = self.gui
-        current = gui.platformModule._display.get_display_name()
-        if current != self.display.name:  # another app's display was used meanwhile in this process
+        if not _BOUND or _BOUND[0] is not self.display:  # another display was used meanwhile in this process
             self._gui = gui = pyautogui_for(self.display)
         return gui
 
@@ -124,6 +125,40 @@ class PointerKeyboard:
                     else 'use names such as "Enter", "Tab", "Escape", "ctrl+s", "F5"',
                 )
             raise ActionFailed(f"the key {key!r} has no key code on display {self.display.name}")
+
+    def focused_window_box(self) -> tuple[int, int, int, int] | None:
+        """(left, top, width, height) of the top-level window with the keyboard focus, or None.
+
+        Without a window manager X keeps the focus at "PointerRoot": keys go to
+        the window under the pointer, so that window counts as focused.
+        """
+        from Xlib import X
+        from Xlib.error import XError
+
+        gui = self._ready()
+        conn = gui.platformModule._display
+        root = conn.screen().root
+        try:
+            focus = conn.get_input_focus().focus
+            if isinstance(focus, int) or focus == root:  # PointerRoot or None
+                window = root.query_pointer().child
+                if isinstance(window, int) or window == X.NONE:
+                    return None
+            else:
+                window = focus
+                while True:  # up to the top-level window (a child of the root)
+                    parent = window.query_tree().parent
+                    if isinstance(parent, int) or parent == root:
+                        break
+                    window = parent
+            if window.get_attributes().map_state != X.IsViewable:
+                return None
+            geometry = window.get_geometry()
+            origin = root.translate_coords(window, 0, 0)
+        except XError:
+            return None
+        box = (int(origin.x), int(origin.y), int(geometry.width), int(geometry.height))
+        return box if box[2] > 1 and box[3] > 1 else None
 
     def click(self, x: int, y: int, *, button: str = "left", clicks: int = 1) -> None:
         self._ready().click(x=x, y=y, clicks=clicks, interval=0.05, button=button)
@@ -207,13 +242,18 @@ def pyautogui_for(display: XDisplay) -> Any:
         quiet = io.StringIO()  # python-xlib prints a warning about the (deliberately) empty XAUTHORITY file
         try:
             with contextlib.redirect_stdout(quiet):
+                imported_before = "pyautogui" in sys.modules
                 import pyautogui
 
                 module = pyautogui.platformModule
-                if module._display.get_display_name() != display.name:
+                if not _BOUND and not imported_before:
+                    _BOUND.append(display)  # the import itself connected to it
+                elif not _BOUND or _BOUND[0] is not display:
+                    # The same name may be a newer server (display numbers are reused): compare objects, not names.
                     with contextlib.suppress(Exception):
                         module._display.close()
                     importlib.reload(module)
+                    _BOUND[:] = [display]
         except ImportError as exc:
             raise InfrastructureError(
                 f"desktop automation needs pyautogui and python-xlib ({exc.name} is not installed)",

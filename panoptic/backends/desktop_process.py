@@ -180,19 +180,6 @@ def window_titles(display: XDisplay) -> list[str]:
     return [t for t in dict.fromkeys(done.stdout.splitlines()) if t.strip()]
 
 
-def focused_window_box(display: XDisplay) -> tuple[int, int, int, int] | None:
-    """(left, top, width, height) of the window holding the keyboard focus, or None."""
-    done = xdotool(display, "getwindowfocus", "-f", "getwindowgeometry", "--shell")
-    if done is None or done.returncode != 0:
-        return None
-    values = dict(line.split("=", 1) for line in done.stdout.splitlines() if "=" in line)
-    try:
-        box = (int(values["X"]), int(values["Y"]), int(values["WIDTH"]), int(values["HEIGHT"]))
-    except (KeyError, ValueError):
-        return None
-    return box if box[2] > 1 and box[3] > 1 else None
-
-
 def wait_for_window(
     app: AppProcess,
     *,
