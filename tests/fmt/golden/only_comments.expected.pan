@@ -1,0 +1,4 @@
+# a file that holds only comments
+#no space after the hash
+
+# and a blank line between them
