@@ -124,6 +124,8 @@ class _Pool:
         elif kind == "interrupted":
             if worker is not None:
                 worker.running = None
+            if not self.stop.is_set():  # interrupted inside a worker, not by the parent: stop the whole run
+                raise KeyboardInterrupt
         elif kind == "fatal":
             if worker is not None and worker.running is not None:
                 self._lost(worker, message[2])

@@ -11,6 +11,7 @@ enabled/checked state and `on_click` effects:
     ("interrupt",)                      Ctrl-C arrives (KeyboardInterrupt)
     ("flaky", times)                    fail the first `times` clicks of this backend instance
     ("sleep", seconds)                  take that long
+    ("die",)                            the whole process exits at once (a killed worker)
 
 Every call is recorded in `self.calls` and in the class-wide `JOURNAL`.
 """
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import os
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -61,6 +63,7 @@ def _shop() -> dict[str, Any]:
             "#flaky": El("Flaky", on_click=[("flaky", 1)]),
             "#flaky2": El("Flaky twice", on_click=[("flaky", 2)]),
             "#slow": El("Slow", on_click=[("sleep", 0.3)]),
+            "#die": El("Die", on_click=[("die",)]),
             "#disabled": El("Off", enabled=False),
             ".item": El("Item"),
         },
@@ -174,6 +177,8 @@ class FakeBackend:
                 raise TargetNotFound(f"{key} was not ready (click {self.clicks[key]})")
         elif kind == "sleep":
             time.sleep(effect[1])
+        elif kind == "die":
+            os._exit(17)
 
     def query(self, capability: str, args: dict[str, Any]) -> Any:
         self._log("query", capability, _plain(args))

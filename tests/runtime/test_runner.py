@@ -1,0 +1,226 @@
+"""Running many scenarios: retries and flaky, fail-fast, crashes, missing infrastructure, Ctrl-C, workers."""
+
+from __future__ import annotations
+
+import runtime_fakes
+
+from panoptic.runtime.events import ERROR, FAILED, FLAKY, PASSED, SKIPPED
+
+THREE = """
+scenario "one" on shop {
+    click "#add-now"
+}
+
+scenario "two" on shop {
+    CLICK2
+}
+
+scenario "three" on shop {
+    expect "#count" has text "0"
+}
+"""
+
+
+def three(compile_pan, second: str):
+    return compile_pan(THREE.replace("CLICK2", second))
+
+
+def test_a_scenario_that_fails_then_passes_is_flaky(compile_pan, run_program) -> None:
+    program = three(compile_pan, 'click "#flaky"')
+    ran = run_program(program)
+    assert ran.finished()["two"].status == FAILED and ran.outcome.exit_code == 1
+
+    ran = run_program(program, retries=2, output_name="again")
+    two = [e for e in ran.of("scenario_finished") if e.scenario.endswith("::two")]
+    assert [(e.attempt, e.status) for e in two] == [(1, FAILED), (2, FLAKY)]
+    assert ran.outcome.exit_code == 0
+    assert ran.outcome.counts == {"passed": 2, "failed": 0, "error": 0, "flaky": 1, "skipped": 0, "total": 3}
+    assert (ran.output / "artifacts" / "002-two-r2").is_dir()  # each attempt has its own folder
+
+
+def test_fail_fast_skips_the_rest(compile_pan, run_program) -> None:
+    program = three(compile_pan, 'fail "stop here"')
+    ran = run_program(program, fail_fast=True)
+    fins = ran.finished()
+    assert [fins[t].status for t in ("one", "two", "three")] == [PASSED, FAILED, SKIPPED]
+    assert "--fail-fast" in fins["three"].failure.message
+    assert ran.outcome.exit_code == 1
+    # a skipped scenario still has its header for reporters
+    assert [e.title for e in ran.of("scenario_started")] == ["one", "two", "three"]
+
+
+def test_a_crashed_backend_errors_one_scenario_and_restarts(compile_pan, run_program) -> None:
+    program = three(compile_pan, 'click "#crash"')
+    runtime_fakes.JOURNAL.clear()
+    ran = run_program(program)
+    fins = ran.finished()
+    assert [fins[t].status for t in ("one", "two", "three")] == [PASSED, ERROR, PASSED]
+    assert fins["two"].failure.code == "PAN904"
+    lifecycle = [c[1] for c in runtime_fakes.JOURNAL if c[1] in ("start", "begin", "end", "stop")]
+    assert lifecycle == ["start", "begin", "end", "begin", "end", "stop", "start", "begin", "end", "stop"]
+    assert ran.outcome.exit_code == 1
+
+
+def test_missing_infrastructure_errors_then_skips_that_app(compile_pan, run_program) -> None:
+    program = compile_pan(
+        """
+app broken: web {
+    url: "fake://nobrowser"
+}
+
+scenario "a" on broken {
+    click "#add"
+}
+
+scenario "b" on shop {
+    click "#add-now"
+}
+
+scenario "c" on broken {
+    click "#add"
+}
+"""
+    )
+    ran = run_program(program)
+    fins = ran.finished()
+    assert fins["a"].status == ERROR and fins["a"].failure.code == "PAN906"
+    assert fins["a"].failure.help == "install it: apt-get install chromium"
+    assert fins["b"].status == PASSED
+    assert fins["c"].status == SKIPPED and fins["c"].failure.code == "PAN906"
+    assert "no Chromium found" in fins["c"].failure.message
+    assert ran.outcome.exit_code == 3
+
+
+def test_ctrl_c_reports_what_finished(compile_pan, run_program) -> None:
+    program = three(compile_pan, 'click "#interrupt"')
+    ran = run_program(program)
+    assert ran.outcome.interrupted and ran.outcome.exit_code == 130
+    fins = ran.finished()
+    assert fins["one"].status == PASSED
+    assert fins["two"].status == ERROR and fins["two"].failure.code == "PAN907"
+    assert "three" not in fins
+    last = ran.events[-1]
+    assert last.kind == "run_finished" and last.interrupted and last.exit_code == 130
+    # the interrupted step was closed too, so reporters see a complete tree
+    two_steps = [e for e in ran.steps("two") if e.kind == "step_finished"]
+    assert two_steps[-1].failure.code == "PAN907"
+
+
+def test_workers_keep_reports_in_program_order(compile_pan, run_program) -> None:
+    program = compile_pan(
+        """
+scenario "slow first" on shop {
+    wait 800ms
+    click "#add-now"
+}
+
+scenario "quick second" on shop {
+    click "#add-now"
+}
+
+scenario "quick third" on shop {
+    expect "#count" has text "0"
+}
+
+scenario "fails fourth" on shop {
+    fail "no"
+}
+"""
+    )
+    serial = run_program(program, output_name="serial")
+    ran = run_program(program, workers=2, output_name="parallel")
+    titles = ["slow first", "quick second", "quick third", "fails fourth"]
+    # listeners see each scenario's events together, scenarios in program order
+    order = []
+    for e in ran.events:
+        sid = getattr(e, "scenario", None)
+        if sid and (not order or order[-1] != sid):
+            order.append(sid)
+    assert [s.split("::")[1] for s in order] == titles
+    # ...although they finished in another order
+    live_finish = [e.scenario.split("::")[1] for e in ran.live if e.kind == "scenario_finished"]
+    assert live_finish[0] != "slow first"
+    workers = {e.worker for e in ran.of("scenario_started")}
+    assert workers == {1, 2}
+    assert {k: v.status for k, v in ran.finished().items()} == {k: v.status for k, v in serial.finished().items()}
+    assert ran.outcome.exit_code == serial.outcome.exit_code == 1
+    kinds = [e.kind for e in ran.events]
+    assert kinds[0] == "run_started" and kinds[-1] == "run_finished"
+
+
+def test_a_worker_that_dies_errors_its_scenario_only(compile_pan, run_program) -> None:
+    program = compile_pan(
+        """
+scenario "a" on shop {
+    click "#add-now"
+}
+
+scenario "dies" on shop {
+    click "#die"
+}
+
+scenario "c" on shop {
+    click "#add-now"
+}
+
+scenario "d" on shop {
+    click "#add-now"
+}
+"""
+    )
+    ran = run_program(program, workers=2)
+    fins = ran.finished()
+    assert {t: f.status for t, f in fins.items()} == {"a": PASSED, "dies": ERROR, "c": PASSED, "d": PASSED}
+    assert fins["dies"].failure.code == "PAN904"
+    assert "exit code 17" in fins["dies"].failure.message
+    assert ran.outcome.exit_code == 1
+
+
+def test_ctrl_c_inside_a_worker_stops_the_run(compile_pan, run_program) -> None:
+    program = compile_pan(
+        """
+scenario "a" on shop {
+    click "#add-now"
+}
+
+scenario "b" on shop {
+    click "#interrupt"
+}
+
+scenario "c" on shop {
+    wait 300ms
+}
+"""
+    )
+    ran = run_program(program, workers=2)
+    assert ran.outcome.exit_code == 130
+    fins = ran.finished()
+    assert fins["b"].failure.code == "PAN907"
+    assert ran.events[-1].interrupted
+
+
+def test_fail_fast_with_workers_stops_dispatching(compile_pan, run_program) -> None:
+    program = compile_pan(
+        """
+scenario "fails" on shop {
+    fail "no"
+}
+
+scenario "slow" on shop {
+    wait 500ms
+}
+
+scenario "later1" on shop {
+    click "#add-now"
+}
+
+scenario "later2" on shop {
+    click "#add-now"
+}
+"""
+    )
+    ran = run_program(program, workers=2, fail_fast=True)
+    fins = ran.finished()
+    assert fins["fails"].status == FAILED
+    assert fins["later2"].status == SKIPPED
+    assert ran.outcome.exit_code == 1
