@@ -1,0 +1,86 @@
+"""Reports: `results.jsonl` (streamed), `report.html` and `junit.xml`, re-rendered and merged offline.
+
+writer = JsonlWriter(out / "results.jsonl")      # a listener: give it every event
+...
+write_reports(out / "results.jsonl", out)         # -> {"results": …, "html": …, "junit": …}
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+from collections.abc import Iterator
+from pathlib import Path
+
+from panoptic.report.errors import ReportError
+from panoptic.report.jsonl import JsonlWriter, read_events, read_items, read_records
+from panoptic.report.model import RunResult, build_model, build_model_from_records, merge_models
+
+RESULTS_NAMES = ("results.jsonl", "results.jsonl.gz")
+
+__all__ = [
+    "JsonlWriter",
+    "ReportError",
+    "RunResult",
+    "build_model",
+    "build_model_from_records",
+    "merge_models",
+    "read_events",
+    "read_items",
+    "read_records",
+    "resolve_results",
+    "write_model_reports",
+    "write_reports",
+]
+
+
+def resolve_results(path: str | Path) -> Path:
+    """The results file at `path`, or the one inside the folder `path`."""
+    path = Path(path)
+    if path.is_dir():
+        for name in RESULTS_NAMES:
+            if (path / name).is_file():
+                return path / name
+        raise ReportError(
+            "PAN001", f"{path} holds no results.jsonl", help="pass a results.jsonl or the output folder of a run"
+        )
+    if not path.exists():
+        raise ReportError("PAN001", f"{path} does not exist", help="pass a results.jsonl or the output folder of a run")
+    return path
+
+
+def write_model_reports(model: RunResult, base_dir: Path, output_dir: Path) -> dict[str, Path]:
+    """Write report.html and junit.xml of a model whose artifact paths are relative to `base_dir`."""
+    from panoptic.report.html import write_html
+    from panoptic.report.junit import write_junit
+
+    try:
+        output_dir.mkdir(parents=True, exist_ok=True)
+        return {"html": write_html(model, base_dir, output_dir), "junit": write_junit(model, base_dir, output_dir)}
+    except OSError as exc:
+        raise ReportError("PAN003", f"cannot write the report into {output_dir}: {exc.strerror or exc}") from None
+
+
+def write_reports(results_jsonl: Path, output_dir: Path) -> dict[str, Path]:
+    """Render report.html and junit.xml from a results file; return {"results", "html", "junit"} paths.
+
+    Artifact links stay valid when `output_dir` is not the results' folder.
+    Raises ReportError (with a PAN0xx diagnostic) for missing, corrupt or unwritable files.
+    """
+    results = resolve_results(results_jsonl)
+    with _bulk():
+        model = build_model_from_records(read_items(results))
+        paths = write_model_reports(model, results.parent.resolve(), Path(output_dir).resolve())
+    return {"results": results, **paths}
+
+
+@contextlib.contextmanager
+def _bulk() -> Iterator[None]:
+    """Pause the cyclic garbage collector while tens of thousands of acyclic records are built."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

@@ -1,0 +1,136 @@
+"""`junit.xml`: one testsuite per `.pan` file, one testcase per scenario.
+
+Failed scenarios get `<failure>`, errored ones `<error>`, skipped ones
+`<skipped>`, each with the message, the code and `file:line:col`. A flaky
+scenario passed (it counts as passed) and carries a `flaky` property plus a
+`<system-out>` line naming the attempt that failed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from collections import OrderedDict
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+from panoptic.report.model import RunResult, ScenarioResult
+from panoptic.runtime.events import ERROR, FAILED, FLAKY, SKIPPED, Failure
+
+_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _clean(text: str) -> str:
+    return _INVALID_XML.sub("\ufffd", text)
+
+
+def _secs(value: float) -> str:
+    return f"{value:.3f}"
+
+
+def _classname(file: str) -> str:
+    stem = file[:-4] if file.endswith(".pan") else file
+    return stem.replace("\\", "/").strip("./").replace("/", ".") or "panoptic"
+
+
+def failure_text(f: Failure) -> str:
+    """The body of a failure element: location, message, expected/actual, candidates, help."""
+    lines = [f"{f.span}: {f.code}: {f.message}" if f.span else f"{f.code}: {f.message}"]
+    if f.expected is not None:
+        lines.append(f"expected: {f.expected}")
+    if f.actual is not None:
+        lines.append(f"actual: {f.actual}")
+    if f.candidates:
+        lines.append("did you mean: " + ", ".join(f.candidates))
+    for frame in f.chain:
+        lines.append(f"in flow {frame.flow} called at {frame.span}")
+    if f.help:
+        lines.append(f"help: {f.help}")
+    return _clean("\n".join(lines))
+
+
+def _testcase(sc: ScenarioResult, artifact_prefix: str) -> ET.Element:
+    case = ET.Element(
+        "testcase",
+        {
+            "name": _clean(sc.title),
+            "classname": _classname(sc.file),
+            "file": sc.file,
+            "line": str(sc.span.line),
+            "time": _secs(sc.duration),
+        },
+    )
+    failure = sc.failure
+    if sc.status in (FAILED, ERROR):
+        tag = "failure" if sc.status == FAILED else "error"
+        f = failure or Failure(code="PAN900", message=f"scenario {sc.status}", span=sc.span)
+        elem = ET.SubElement(case, tag, {"message": _clean(f.message), "type": f.code})
+        elem.text = failure_text(f)
+    elif sc.status == SKIPPED:
+        attrs = {"message": _clean(failure.message)} if failure else {}
+        ET.SubElement(case, "skipped", attrs)
+    elif sc.status == FLAKY:
+        props = ET.SubElement(case, "properties")
+        ET.SubElement(props, "property", {"name": "flaky", "value": "true"})
+        ET.SubElement(props, "property", {"name": "attempts", "value": str(len(sc.attempts))})
+        failed = [a for a in sc.attempts if a.failure is not None]
+        out = ET.SubElement(case, "system-out")
+        note = f"flaky: passed on attempt {sc.final.number} after {len(sc.attempts) - 1} failed attempt(s)"
+        if failed and failed[-1].failure is not None:
+            note += "\n" + failure_text(failed[-1].failure)
+        out.text = _clean(note)
+    if sc.status in (FAILED, ERROR):
+        attachments = [a for a in sc.artifacts if a.kind in ("screenshot", "video", "trace")]
+        if attachments:
+            out = ET.SubElement(case, "system-out")
+            out.text = "\n".join(f"[[ATTACHMENT|{artifact_prefix}{a.path}]]" for a in attachments)
+    return case
+
+
+def render_junit(model: RunResult, artifact_prefix: str = "") -> bytes:
+    """The JUnit XML document (UTF-8 bytes) of a model."""
+    by_file: OrderedDict[str, list[ScenarioResult]] = OrderedDict()
+    for sc in model.scenarios:
+        by_file.setdefault(sc.file, []).append(sc)
+    counts = model.counts
+    root = ET.Element(
+        "testsuites",
+        {
+            "name": "panoptic",
+            "tests": str(model.total),
+            "failures": str(counts.get(FAILED, 0)),
+            "errors": str(counts.get(ERROR, 0)),
+            "skipped": str(counts.get(SKIPPED, 0)),
+            "time": _secs(model.duration),
+        },
+    )
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(model.started_at)) if model.started_at else ""
+    for file, scenarios in by_file.items():
+        suite = ET.SubElement(
+            root,
+            "testsuite",
+            {
+                "name": file,
+                "file": file,
+                "tests": str(len(scenarios)),
+                "failures": str(sum(s.status == FAILED for s in scenarios)),
+                "errors": str(sum(s.status == ERROR for s in scenarios)),
+                "skipped": str(sum(s.status == SKIPPED for s in scenarios)),
+                "time": _secs(sum(s.duration for s in scenarios)),
+                "timestamp": stamp,
+            },
+        )
+        suite.extend(_testcase(sc, artifact_prefix) for sc in scenarios)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def write_junit(model: RunResult, base_dir: Path, output_dir: Path, name: str = "junit.xml") -> Path:
+    """Write `junit.xml` into `output_dir` (attachment paths relative to it) and return its path."""
+    rel = os.path.relpath(base_dir, output_dir)
+    prefix = "" if rel == "." else Path(rel).as_posix() + "/"
+    path = output_dir / name
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(render_junit(model, prefix))
+    os.replace(tmp, path)
+    return path
