@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -103,6 +104,7 @@ def run_program(tmp_path: Path):
 def normalise_events(lines: list[dict[str, Any]], tmp: Path) -> list[dict[str, Any]]:
     """Drop what changes from run to run: times, durations, ids, machine facts, temporary paths."""
     timing = {"at", "started_at", "finished_at", "duration"}
+    tmp_pattern = re.compile(r"(?:\.\./)*/?" + re.escape(str(tmp).lstrip("/")))
 
     def walk(value: Any) -> Any:
         if isinstance(value, dict):
@@ -110,7 +112,7 @@ def normalise_events(lines: list[dict[str, Any]], tmp: Path) -> list[dict[str, A
         if isinstance(value, list):
             return [walk(v) for v in value]
         if isinstance(value, str):
-            return value.replace(str(tmp), "<tmp>")
+            return tmp_pattern.sub("<tmp>", value)
         return value
 
     out = []
