@@ -49,8 +49,9 @@ start() {
         [[ -e "$APPIUM" ]] || { say "appium is not installed at $APPIUM; run scripts/setup.sh" >&2; exit 2; }
         command -v node >/dev/null 2>&1 || { say "node is not on PATH; run scripts/setup.sh" >&2; exit 2; }
         mkdir -p "$(dirname "$PIDFILE")"
+        # APPIUM_HOME: where Appium finds its drivers (our package.json lists appium-chromium-driver).
         # setsid: own process group, so `stop` ends Appium and the drivers it spawned together.
-        setsid node "$APPIUM" server --address 127.0.0.1 --port "$PORT" --log-level warn \
+        APPIUM_HOME="$ROOT/.tools/appium" setsid node "$APPIUM" server --address 127.0.0.1 --port "$PORT" --log-level warn \
             </dev/null >"$LOGFILE" 2>&1 &
         pid=$!
         printf '%s\n' "$pid" >"$PIDFILE"

@@ -4,6 +4,7 @@
 
 app notes: desktop {
     command: "python3 app.py"
+    cwd: "."
     window: "Panoptic Notes"
     timeout: 10s
 }

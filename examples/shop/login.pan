@@ -13,7 +13,8 @@ scenario "a wrong password shows an error" on shop tags login {
     fill "#username" with "bob"
     fill placeholder "Password" with "wrong"
     submit "#login-form"
-    expect role alert "Wrong password" visible
+    expect role alert visible
+    expect testid "error" has text "Wrong password"
     expect "#password" has value ""
     expect testid "welcome" hidden
 }
