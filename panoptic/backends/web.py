@@ -78,6 +78,8 @@ NO_CHROMIUM_HELP = (
     "or point `browser_path:` or the PANOPTIC_BROWSER environment variable at a Chromium executable"
 )
 
+HEADED_HELP = "run under `xvfb-run`, set DISPLAY to a running X server, or drop --headed / `headless: false`"
+
 _CRASH_MARKERS = (
     "target page, context or browser has been closed",
     "target closed",
@@ -325,6 +327,11 @@ class WebBackend:
             self.browser_executable = path
             options["executable_path"] = path
             options["args"] = list(CHROMIUM_ARGS)
+        if self.headed and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+            raise InfrastructureError(
+                "a headed browser needs a display, and DISPLAY is not set",
+                help=HEADED_HELP,
+            )
         launcher = getattr(playwright, engine, None)
         if launcher is None:
             raise InfrastructureError(f"Playwright has no browser engine {engine!r}")
@@ -344,7 +351,7 @@ class WebBackend:
     def _launch_help(self, engine: str, message: str) -> str:
         low = message.lower()
         if self.headed and ("display" in low or "x server" in low or "ozone" in low):
-            return "a headed browser needs a display: run under `xvfb-run`, set DISPLAY, or drop --headed"
+            return HEADED_HELP
         if engine != "chromium":
             return f"install Playwright's build with: python -m playwright install --with-deps {engine}"
         return NO_CHROMIUM_HELP
@@ -663,7 +670,7 @@ class WebBackend:
                     help="wait for it to appear (`wait until … visible`) or target the visible element",
                 )
             if not element.is_enabled(timeout=1000):
-                return ActionFailed(f"{desc} is disabled, so it cannot {what}", help="wait until it is enabled")
+                return ActionFailed(f"cannot {what} {desc}: it is disabled", help="wait until it is enabled")
             if what in ("fill", "type into") and not element.is_editable(timeout=1000):
                 return ActionFailed(
                     f"{desc} is not editable", help="target an input, a textarea or an editable element"

@@ -270,7 +270,10 @@ def test_url_setting_points_at_a_running_site(chromium, site, make_ctx):
 
 
 def test_no_chromium_is_an_infrastructure_error(site, monkeypatch):
-    pytest.importorskip("playwright")
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        require(False, "playwright")
     web = WebBackend(make_app(site, browser_path="/nonexistent/chromium"))
     with pytest.raises(InfrastructureError) as err:
         web.start()
@@ -292,6 +295,23 @@ def test_no_chromium_is_an_infrastructure_error(site, monkeypatch):
     with pytest.raises(InfrastructureError, match="no Chromium found") as err:
         web.start()
     assert "apt-get install -y chromium" in (err.value.help or "")
+
+
+def test_headed_without_a_display_and_unavailable_engines(chromium, site, monkeypatch):
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    web = WebBackend(make_app(site), headed=True)
+    with pytest.raises(InfrastructureError, match="needs a display") as err:
+        web.start()
+    assert "xvfb-run" in (err.value.help or "")
+    web = WebBackend(make_app(site, headless=False))
+    with pytest.raises(InfrastructureError, match="needs a display"):
+        web.start()
+    monkeypatch.setenv("PLAYWRIGHT_BROWSERS_PATH", "/nonexistent")
+    web = WebBackend(make_app(site, browser="firefox"))
+    with pytest.raises(InfrastructureError, match="could not launch firefox") as err:
+        web.start()
+    assert "playwright install --with-deps firefox" in (err.value.help or "")
 
 
 def test_missing_serve_folder_is_an_infrastructure_error(tmp_path):
