@@ -363,8 +363,23 @@ def textmate_grammar(registry: Registry = REGISTRY) -> dict:
 
 # Words that `:syntax keyword` takes as its own arguments: highlighted with `:syntax match` instead.
 VIM_RESERVED = frozenset(
-    "cchar conceal concealends contained containedin contains display extend fold nextgroup oneline skipempty "
-    "skipnl skipwhite transparent".split()
+    [
+        "cchar",
+        "conceal",
+        "concealends",
+        "contained",
+        "containedin",
+        "contains",
+        "display",
+        "extend",
+        "fold",
+        "nextgroup",
+        "oneline",
+        "skipempty",
+        "skipnl",
+        "skipwhite",
+        "transparent",
+    ]
 )
 
 
@@ -412,7 +427,7 @@ def vim_syntax(registry: Registry = REGISTRY) -> str:
         *_vim_keywords(VIM_GROUPS["constant"], w.constant),
         "",
         '" Names introduced by declarations.',
-        rf"syntax match panModule /\(\<use\s\+\)\@<=\h[A-Za-z0-9_.]*/",
+        r"syntax match panModule /\(\<use\s\+\)\@<=\h[A-Za-z0-9_.]*/",
         rf"syntax match panAppName /\(\<app\s\+\)\@<={vname}/",
         rf"syntax match panPlatform /\(\<app\s\+{vname}\s*:\s*\)\@<={vname}/",
         rf"syntax match panFlowName /\(\<flow\s\+\)\@<={vname}/",
@@ -494,7 +509,7 @@ DECLARATION_SNIPPETS: dict[str, tuple[str, str, str]] = {
     # name: (prefix, body, description)
     "app": (
         "app",
-        "app ${1:name}: ${2|PLATFORMS|} {\n\t${3:url}: ${4:\"http://127.0.0.1:8000\"}\n}",
+        'app ${1:name}: ${2|PLATFORMS|} {\n\t${3:url}: ${4:"http://127.0.0.1:8000"}\n}',
         "declare an app under test",
     ),
     "scenario": (

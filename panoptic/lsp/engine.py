@@ -1,0 +1,228 @@
+"""The language server's analysis, without the protocol: open documents, compiles, indexes.
+
+A document is checked together with the other `.pan` files of its folder, as
+`panoptic check FOLDER` checks them (a file that only defines flows for its
+neighbours has no "never called" warnings). Open buffers are given to the
+compiler as overlays, so unsaved text is what gets checked everywhere.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from panoptic.compiler import CompileResult, compile_files, compile_text, suppress
+from panoptic.compiler.files import SKIP_DIRS, collect_files
+from panoptic.compiler.loader import LoadedModule
+from panoptic.diagnostics import Diagnostic, diagnostic
+from panoptic.lsp.analysis import ModuleIndex, index_module
+from panoptic.lsp.convert import span_file_path, uri_to_path
+from panoptic.lsp.incremental import MemoryParseCache
+from panoptic.source import Source
+
+MAX_GROUP_FILES = 60
+
+
+@dataclass
+class Document:
+    uri: str
+    text: str
+    version: int
+    path: str | None  # None for buffers that are not files
+
+
+@dataclass
+class Snapshot:
+    """One compile: its result and the documents' texts it saw."""
+
+    result: CompileResult
+    texts: dict[str, str]  # absolute path -> text compiled
+    indexes: dict[str, ModuleIndex] = field(default_factory=dict)  # absolute path -> index (built lazily)
+    globals_cache: dict = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def module_for(self, path: str) -> LoadedModule | None:
+        for mod in self.result.modules.values():
+            if span_file_path(mod.path) == path:
+                return mod
+        return None
+
+    def index(self, path: str) -> ModuleIndex | None:
+        with self.lock:
+            if path in self.indexes:
+                return self.indexes[path]
+            mod = self.module_for(path)
+            if mod is None:
+                return None
+            idx = index_module(mod, self.result.modules, self.globals_cache)
+            self.indexes[path] = idx
+            return idx
+
+
+class Engine:
+    """Documents and their latest analyses; every method is safe to call from one worker thread at a time."""
+
+    def __init__(self) -> None:
+        self.documents: dict[str, Document] = {}
+        self.cache = MemoryParseCache()
+        self.snapshots: dict[str, Snapshot] = {}  # absolute path (or uri) -> latest snapshot holding it
+        self._style: dict[tuple[str, str], Diagnostic | None] = {}
+
+    # ---- documents ----
+    def open(self, uri: str, text: str, version: int) -> Document:
+        doc = Document(uri, text, version, uri_to_path(uri))
+        self.documents[uri] = doc
+        return doc
+
+    def update(self, uri: str, text: str, version: int) -> None:
+        doc = self.documents.get(uri)
+        if doc is None:
+            self.open(uri, text, version)
+        else:
+            doc.text, doc.version = text, version
+
+    def close(self, uri: str) -> None:
+        self.documents.pop(uri, None)
+
+    def overlays(self) -> dict[str, str]:
+        return {str(Path(d.path).resolve()): d.text for d in self.documents.values() if d.path}
+
+    def key(self, doc: Document) -> str:
+        return doc.path or doc.uri
+
+    # ---- compiling ----
+    def group(self, path: str) -> list[Path]:
+        """The files checked with a document: the `.pan` files of its folder (itself first)."""
+        me = Path(path)
+        folder = me.parent
+        files = [me]
+        try:
+            siblings = sorted(p for p in folder.iterdir() if p.suffix == ".pan" and p.is_file() and p != me)
+        except OSError:
+            siblings = []
+        if len(siblings) < MAX_GROUP_FILES:
+            files.extend(siblings)
+        return files
+
+    def compile(self, uri: str) -> Snapshot | None:
+        """Compile a document (with its folder) and remember the result for every file it holds."""
+        doc = self.documents.get(uri)
+        if doc is None:
+            return None
+        if doc.path is None:
+            result = compile_text(doc.text, "untitled.pan")
+            snap = Snapshot(result, {uri: doc.text})
+            self.snapshots[uri] = snap
+            return snap
+        files = self.group(doc.path)
+        overlays = self.overlays()
+        result = compile_files(files, cache=self.cache, overlays=overlays)
+        texts = {span_file_path(m.path): m.source.text for m in result.modules.values()}
+        snap = Snapshot(result, texts)
+        for path in texts:
+            self.snapshots[path] = snap
+        return snap
+
+    def diagnostics(self, snap: Snapshot) -> dict[str, list[Diagnostic]]:
+        """Diagnostics by absolute path for every input file of a compile (an empty list clears a file)."""
+        out: dict[str, list[Diagnostic]] = {}
+        for display in snap.result.files:
+            out[span_file_path(display)] = []
+        fallback = next(iter(out), None)
+        for d in snap.result.diagnostics:
+            if d.span is None:
+                if fallback is not None:
+                    out[fallback].append(d)
+                continue
+            path = span_file_path(d.span.file)
+            if path in out:
+                out[path].append(d)
+        return out
+
+    def style(self, snap: Snapshot) -> dict[str, list[Diagnostic]]:
+        """PAN501 (`panoptic fmt` would change the file) for input files without syntax errors."""
+        try:
+            from panoptic.fmt import FormatError, format_text
+        except ImportError:
+            return {}
+        broken = {d.span.file for d in snap.result.diagnostics if d.span is not None and d.code.startswith("PAN1")}
+        out: dict[str, list[Diagnostic]] = {}
+        for display in snap.result.files:
+            mod = snap.result.modules.get(display)
+            if mod is None or display in broken:
+                continue
+            key = (display, mod.source.text)
+            if key not in self._style:
+                try:
+                    formatted = format_text(mod.source.text, display)
+                except FormatError:
+                    formatted = mod.source.text
+                except Exception:  # a formatter bug must not take the server down
+                    formatted = mod.source.text
+                self._style[key] = _style_diagnostic(mod.source, formatted, display)
+                if len(self._style) > 512:
+                    self._style.pop(next(iter(self._style)))
+            found = self._style[key]
+            if found is not None:
+                kept = suppress([found], snap.result.modules.values())
+                if kept:
+                    out[span_file_path(display)] = kept
+        return out
+
+    def snapshot_for(self, uri: str) -> Snapshot | None:
+        """The latest compile that holds a document, compiled now when there is none or its text changed."""
+        doc = self.documents.get(uri)
+        key = self.key(doc) if doc else uri_to_path(uri) or uri
+        snap = self.snapshots.get(key)
+        if doc is not None and (snap is None or snap.texts.get(key) != doc.text):
+            snap = self.compile(uri)
+        return snap
+
+    def latest_index(self, uri: str) -> tuple[ModuleIndex | None, Snapshot | None]:
+        """The index of the latest compile of a document, even when the buffer changed since (fast path)."""
+        doc = self.documents.get(uri)
+        key = self.key(doc) if doc else uri_to_path(uri) or uri
+        snap = self.snapshots.get(key)
+        if snap is None:
+            snap = self.snapshot_for(uri)
+        if snap is None:
+            return None, None
+        if doc is not None and doc.path is None:
+            mods = list(snap.result.modules.values())
+            return (index_module(mods[0], snap.result.modules) if mods else None), snap
+        return snap.index(key), snap
+
+    def fresh_index(self, uri: str) -> tuple[ModuleIndex | None, Snapshot | None]:
+        snap = self.snapshot_for(uri)
+        if snap is None:
+            return None, None
+        return self.latest_index(uri)
+
+    def workspace(self, roots: list[str]) -> CompileResult:
+        """Compile every `.pan` file under the workspace folders and every open document (for rename)."""
+        paths: list[str] = []
+        for root in roots:
+            if os.path.isdir(root):
+                paths.append(root)
+        files, _ = collect_files(paths) if paths else ([], [])
+        seen = {f.resolve() for f in files}
+        for doc in self.documents.values():
+            if doc.path and Path(doc.path).resolve() not in seen and not _skipped(doc.path):
+                files.append(Path(doc.path))
+        return compile_files(files, cache=self.cache, overlays=self.overlays())
+
+
+def _skipped(path: str) -> bool:
+    return any(part in SKIP_DIRS for part in Path(path).parts)
+
+
+def _style_diagnostic(source: Source, formatted: str, display: str) -> Diagnostic | None:
+    if formatted == source.text:
+        return None
+    old, new = source.text.split("\n"), formatted.split("\n")
+    line = next((i + 1 for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), min(len(old), len(new)))
+    start = sum(len(x) + 1 for x in old[: line - 1])
+    span = source.span(start, start + len(source.line_text(line)))
+    return diagnostic("PAN501", "this file is not formatted", span, help=f"run `panoptic fmt {display}`")
