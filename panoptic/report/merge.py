@@ -132,8 +132,19 @@ def merge_results(inputs: list[Path], output: Path) -> tuple[RunResult, dict[str
 
     if not inputs:
         raise ReportError("PAN002", "no results to merge", help="pass two or more results.jsonl files or folders")
-    shards = [_load(Path(p)) for p in inputs]
-    chosen, notes = _choose(shards)
+    from panoptic.report import resolve_results
+
+    files: list[Path] = []
+    notes: list[str] = []
+    for p in inputs:
+        file = resolve_results(p).resolve()
+        if file in files:
+            notes.append(f"{p} was given twice; it is merged once")
+            continue
+        files.append(file)
+    shards = [_load(file) for file in files]
+    chosen, duplicate_notes = _choose(shards)
+    notes.extend(duplicate_notes)
     try:
         output.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
