@@ -19,6 +19,7 @@ backend (PAN904, PAN906) and internal errors (PAN900).
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -225,6 +226,9 @@ class AttemptRunner:
         if status == PASSED and self.attempt > 1:
             status = FLAKY
         artifacts = tuple(self.ctx.written) if self.ctx is not None else ()
+        if self.ctx is not None and not artifacts:
+            with contextlib.suppress(OSError):
+                self.ctx.artifacts_dir.rmdir()  # only succeeds when nothing was written there
         self.emit(
             ScenarioFinished(
                 scenario=self.scenario.id,
