@@ -234,6 +234,10 @@ class WebBackend:
 
     def begin(self, ctx: ScenarioContext) -> None:
         """A fresh browser context and page for one scenario attempt (relaunching a dead browser first)."""
+        if self._context is not None:  # a previous scenario that was never ended
+            with contextlib.suppress(Exception):
+                self._context.close()
+            self._context = self._page = None
         self._ctx = ctx
         self._crash = None
         self._video_problem = None

@@ -7,6 +7,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import time
 import zipfile
 from pathlib import Path
@@ -318,3 +319,68 @@ def test_missing_serve_folder_is_an_infrastructure_error(tmp_path):
     web = WebBackend(make_app(tmp_path / "nope"))
     with pytest.raises(InfrastructureError, match="does not exist"):
         web.start()
+
+
+_VIDEO_SCRIPT = r"""
+import sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+from webtest_support import make_app
+from panoptic.backends.base import ScenarioContext
+from panoptic.backends.web import WebBackend
+from panoptic.runtime.errors import StepError
+
+site, out, browser = Path(sys.argv[2]), Path(sys.argv[3]), sys.argv[4]
+web = WebBackend(make_app(site, browser_path=browser))
+web.start()
+ctx = ScenarioContext("v", "video", out / "run" / "a" / "s", (), 5.0, record_video=True)
+web.begin(ctx)
+try:
+    web.perform("record_video", {}, 5.0)
+    web.perform("navigate", {"url": "/index.html"}, 5.0)
+    print("RECORDING")
+except StepError as exc:
+    print("ERROR", exc.code, exc.message)
+web.end(ctx, False)
+web.stop()
+print("FILES", sorted(p.name for p in ctx.artifacts_dir.iterdir()))
+"""
+
+
+def _run_video_script(tmp_path: Path, site: Path, chromium: str, env: dict[str, str]) -> str:
+    script = tmp_path / "video.py"
+    script.write_text(_VIDEO_SCRIPT, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(script), str(Path(__file__).parent), str(site), str(tmp_path), os.path.realpath(chromium)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        cwd=Path(__file__).resolve().parents[3],
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
+def test_video_links_the_system_ffmpeg_into_an_empty_browsers_folder(chromium, site, tmp_path):
+    require(shutil.which("ffmpeg") is not None, "ffmpeg (apt-get install -y ffmpeg)")
+    browsers = tmp_path / "browsers"
+    env = dict(os.environ, PLAYWRIGHT_BROWSERS_PATH=str(browsers))
+    out = _run_video_script(tmp_path, site, chromium, env)
+    assert "RECORDING" in out and "'video.webm'" in out
+    links = list(browsers.glob("ffmpeg-*/ffmpeg-linux"))
+    assert len(links) == 1 and links[0].is_symlink()
+    assert (tmp_path / "run" / "a" / "s" / "video.webm").read_bytes()[:4] == b"\x1a\x45\xdf\xa3"
+
+
+def test_video_without_any_ffmpeg_says_what_to_install(chromium, site, tmp_path):
+    bare = tmp_path / "bin"
+    bare.mkdir()
+    for tool in ("sh", "dirname", "readlink", "cat", "grep", "sed", "basename", "uname", "mkdir", "rm"):
+        found = shutil.which(tool)
+        if found:
+            (bare / tool).symlink_to(found)
+    env = dict(os.environ, PLAYWRIGHT_BROWSERS_PATH=str(tmp_path / "browsers"), PATH=str(bare))
+    out = _run_video_script(tmp_path, site, chromium, env)
+    assert "ERROR PAN906" in out and "apt-get install -y ffmpeg" in out
+    assert "FILES []" in out
