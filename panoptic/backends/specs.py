@@ -30,6 +30,7 @@ WEB = PlatformSpec(
         SettingSpec("headless", "bool", "run without a window (`--headed` overrides)", default=True),
         SettingSpec("device", "string", "emulate a device from Playwright's list, e.g. \"iPhone 13\""),
         SettingSpec("locale", "string", "browser locale, e.g. \"en-GB\""),
+        SettingSpec("confidence", "number", "image target match threshold between 0 and 1", default=0.8),
         SettingSpec("trace", "choice", "when to keep a Playwright trace", default="on-failure",
                     choices=("on-failure", "always", "off")),
     ),
