@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from lsprotocol import types as lsp
 
-from panoptic.compiler.functions import FUNCTIONS
 from panoptic.compiler.files import stdlib_modules
+from panoptic.compiler.functions import FUNCTIONS
 from panoptic.compiler.registry import REGISTRY, TARGET_WORDS, StatementDef
 from panoptic.editor_grammars import DECLARATION_SNIPPETS, TARGET_MODIFIERS
 from panoptic.lsp.analysis import Definition, ModuleIndex

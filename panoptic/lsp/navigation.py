@@ -7,8 +7,8 @@ from pathlib import Path
 
 from lsprotocol import types as lsp
 
-from panoptic.compiler.functions import FUNCTIONS
 from panoptic.compiler.files import stdlib_dir
+from panoptic.compiler.functions import FUNCTIONS
 from panoptic.compiler.registry import REGISTRY, TARGET_WORDS
 from panoptic.lsp.analysis import Definition, ModuleIndex, contains, index_module, start_of
 from panoptic.lsp.completion import statement_doc

@@ -296,7 +296,7 @@ def build_server(debounce: float = DEBOUNCE, quick: float = QUICK) -> PanopticLa
             indexes = [index]  # a local: only this file
             sources = {index.module.path: index.module.source}
         else:
-            roots = [f.path for f in ls.workspace.folders.values()] if ls.workspace.folders else []
+            roots = [p for f in ls.workspace.folders.values() if (p := uri_to_path(f.uri))]
             if not roots and ls.workspace.root_path:
                 roots = [ls.workspace.root_path]
             result = await loop.run_in_executor(ls.pool, ls.engine.workspace, roots)
@@ -330,8 +330,15 @@ def build_server(debounce: float = DEBOUNCE, quick: float = QUICK) -> PanopticLa
     return server
 
 
+def _drop_answered_errors(record: logging.LogRecord) -> bool:
+    """pygls logs an error it sends back to the client as an answer (a refused rename); the client shows it."""
+    return not (record.exc_info and isinstance(record.exc_info[1], JsonRpcException))
+
+
 def serve_stdio(debounce: float = DEBOUNCE, quick: float = QUICK) -> None:
     """Run the server on stdin/stdout until the client sends `exit`."""
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="panoptic-lsp: %(levelname)s %(message)s")
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(_drop_answered_errors)
     server = build_server(debounce, quick)
     server.start_io()

@@ -185,7 +185,9 @@ class LspClient:
 
     def change(self, uri: str, version: int, changes: list[dict]) -> float:
         sent = time.perf_counter()
-        self.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": version}, "contentChanges": changes})
+        self.notify(
+            "textDocument/didChange", {"textDocument": {"uri": uri, "version": version}, "contentChanges": changes}
+        )
         return sent
 
     def diagnostics(self, uri: str, *, after: float = 0.0, version: int | None = None, timeout: float = 20.0) -> list:
