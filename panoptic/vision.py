@@ -233,6 +233,12 @@ def match_gray(screen: np.ndarray, templ: np.ndarray, confidence: float = DEFAUL
         raise ActionFailed(f"confidence must be between 0 and 1, got {confidence:g}")
     sh, sw = screen.shape[:2]
     th, tw = templ.shape[:2]
+    if float(templ.std()) < 1.0:
+        # Correlation needs a pattern: a flat template "matches" any flat area with a perfect score.
+        raise ActionFailed(
+            f"the template ({tw}x{th}) is a single flat colour and cannot be located by its pattern",
+            help="crop the template so that it includes the element's text, icon or edges",
+        )
     small_screen = _resize(cv2, screen, _COARSE_FACTOR) if min(th, tw) >= _MIN_COARSE_SIDE * 2 else None
     best: Match | None = None
 

@@ -113,7 +113,8 @@ def start_xvfb(size: tuple[int, int] = (1920, 1080), *, depth: int = 24, timeout
         number = free_display_number(number)
         log = tempfile.TemporaryFile()  # noqa: SIM115 - Xvfb output; an unread pipe could fill up and block it
         proc = subprocess.Popen(
-            [exe, f":{number}", "-screen", "0", f"{width}x{height}x{depth}", "-nolisten", "tcp"],
+            # -noreset: without it the server resets whenever its last client disconnects (e.g. after a screenshot).
+            [exe, f":{number}", "-screen", "0", f"{width}x{height}x{depth}", "-nolisten", "tcp", "-noreset"],
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=log,

@@ -151,6 +151,13 @@ def test_template_larger_than_screen(tmp_path: Path) -> None:
         find_image(_screen((300, 200)), big)
 
 
+def test_flat_template_is_refused(screen: Image.Image, tmp_path: Path) -> None:
+    flat = tmp_path / "flat.png"
+    Image.new("RGB", (80, 40), (255, 0, 255)).save(flat)
+    with pytest.raises(ActionFailed, match="single flat colour"):
+        find_image(screen, flat)
+
+
 def test_bad_confidence(screen: Image.Image, widget: Path) -> None:
     with pytest.raises(ActionFailed, match="confidence"):
         find_image(screen, widget, confidence=1.5)

@@ -108,6 +108,7 @@ class DesktopBackend:
         if self.process is not None:  # a previous scenario's app that end() could not stop
             self.process.stop()
         baseline = self.grab()
+        windows_before = self.input.toplevel_ids()
         if ctx.record_video:
             self._start_video()
         cwd = self.setting("cwd")
@@ -129,6 +130,8 @@ class DesktopBackend:
         except BaseException:
             self.process.stop()
             raise
+        # No window manager runs on Xvfb: give the app's new window the keyboard focus, as one would.
+        self.input.focus_new_window(windows_before)
 
     def end(self, ctx: ScenarioContext, failed: bool) -> None:
         with contextlib.suppress(Exception):

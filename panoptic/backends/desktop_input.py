@@ -160,8 +160,63 @@ class PointerKeyboard:
         box = (int(origin.x), int(origin.y), int(geometry.width), int(geometry.height))
         return box if box[2] > 1 and box[3] > 1 else None
 
+    def toplevel_ids(self) -> set[int]:
+        """Ids of the top-level windows now on screen (mapped, not menus or tooltips)."""
+        return {w.id for w in self._toplevels()}
+
+    def _toplevels(self) -> list[Any]:
+        from Xlib import X
+        from Xlib.error import XError
+
+        conn = self._ready().platformModule._display
+        found = []
+        try:
+            for window in conn.screen().root.query_tree().children:  # bottom to top
+                attrs = window.get_attributes()
+                if attrs.map_state == X.IsViewable and not attrs.override_redirect:
+                    found.append(window)
+        except XError:
+            return found
+        return found
+
+    def focus_new_window(self, before: set[int]) -> bool:
+        """Give the keyboard focus to the topmost window that appeared since `before`, as a window manager would."""
+        fresh = [w for w in self._toplevels() if w.id not in before]
+        if not fresh:
+            return False
+        self._focus(fresh[-1])
+        return True
+
+    def _focus(self, window: Any) -> None:
+        from Xlib import X
+        from Xlib.error import XError
+
+        conn = self._ready().platformModule._display
+        with contextlib.suppress(XError):
+            window.set_input_focus(X.RevertToPointerRoot, X.CurrentTime)
+            conn.sync()
+
+    def _focus_under_pointer(self) -> None:
+        """Click-to-focus: the top-level window under the pointer gets the keyboard focus."""
+        from Xlib import X
+        from Xlib.error import XError
+
+        conn = self._ready().platformModule._display
+        try:
+            child = conn.screen().root.query_pointer().child
+            if isinstance(child, int) or child == X.NONE:
+                return
+            attrs = child.get_attributes()
+        except XError:
+            return
+        if attrs.map_state == X.IsViewable and not attrs.override_redirect:
+            self._focus(child)
+
     def click(self, x: int, y: int, *, button: str = "left", clicks: int = 1) -> None:
-        self._ready().click(x=x, y=y, clicks=clicks, interval=0.05, button=button)
+        gui = self._ready()
+        gui.moveTo(x, y, _pause=False)
+        self._focus_under_pointer()
+        gui.click(x=x, y=y, clicks=clicks, interval=0.05, button=button)
 
     def move(self, x: int, y: int) -> None:
         self._ready().moveTo(x, y)
