@@ -69,8 +69,16 @@ def write_reports(results_jsonl: Path, output_dir: Path) -> dict[str, Path]:
     """
     results = resolve_results(results_jsonl)
     with _bulk():
-        model = build_model_from_records(read_items(results))
+        try:
+            model = build_model_from_records(read_items(results))
+        except (KeyError, IndexError, TypeError, ValueError, AttributeError):
+            raise ReportError(
+                "PAN001", f"{results}: not a results file (an event is malformed)", help="pass a results.jsonl"
+            ) from None
+        if not model.runs and not model.scenarios:
+            raise ReportError("PAN001", f"{results}: not a results file (no run or scenario events)")
         paths = write_model_reports(model, results.parent.resolve(), Path(output_dir).resolve())
+        del model  # freed by reference counting before the collector is back on: no full collection
     return {"results": results, **paths}
 
 

@@ -212,9 +212,7 @@ def read_items(path: str | Path) -> list[Any]:
     body = text.rstrip("\n")
     if body and "\n\n" not in body:
         try:  # the fast path: one parse of the whole stream
-            items = json.loads("[" + body.replace("\n", ",") + "]")
-            if all(_is_item(r) for r in items):
-                return items
+            return json.loads("[" + body.replace("\n", ",") + "]")  # shapes are checked by the readers
         except ValueError:
             pass
     lines = text.split("\n")
@@ -299,7 +297,9 @@ def read_records(path: str | Path, *, spans: bool = False) -> list[dict[str, Any
     """Every event of a results file as a record shaped like `Event.to_json()` (see `Decoder`)."""
     decode = Decoder(spans=spans).decode
     out = []
-    for item in read_items(path):
+    for number, item in enumerate(read_items(path), start=1):
+        if not _is_item(item):
+            raise ReportError("PAN001", f"{path}: not a results file (event {number} is not an event)")
         rec = decode(item)
         if rec is not None:
             out.append(rec)

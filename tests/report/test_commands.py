@@ -100,3 +100,11 @@ def test_merge_keeps_later_results_by_time_not_by_argument_order(run):
     events = read_events(run.folder / "m" / "results.jsonl")
     checkout = [e for e in events if isinstance(e, ScenarioFinished) and "checkout" in e.scenario]
     assert [e.status for e in checkout] == ["passed"]
+
+
+def test_report_of_json_that_is_not_events_is_an_error(tmp_path):
+    for content in ("[1, 2, 3]\n[4, 5, 6]\n", '{"a": 1}\n', "42\n", '["s", 0]\n'):
+        (tmp_path / "r.jsonl").write_text(content)
+        proc = panoptic("report", "r.jsonl", cwd=tmp_path)
+        assert proc.returncode == 2, (content, proc.stdout)
+        assert "error[PAN001]" in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
