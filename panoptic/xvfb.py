@@ -28,6 +28,7 @@ FIRST_DISPLAY = 99
 LAST_DISPLAY = 599
 
 _LIVE: dict[int, subprocess.Popen[bytes]] = {}
+_AUTH_FILES: set[str] = set()
 
 
 def _display_in_use(number: int) -> bool:
@@ -75,6 +76,7 @@ class XDisplay:
         if self._own_auth and self.auth_file:
             with contextlib.suppress(OSError):
                 os.unlink(self.auth_file)
+            _AUTH_FILES.discard(self.auth_file)
             self._own_auth = False
 
 
@@ -95,6 +97,7 @@ def _terminate(proc: subprocess.Popen[bytes], grace: float = 2.0) -> None:
 def _empty_auth_file() -> str:
     fd, path = tempfile.mkstemp(prefix="panoptic-xauth-")
     os.close(fd)
+    _AUTH_FILES.add(path)
     return path
 
 
@@ -178,3 +181,7 @@ def _stop_leftovers() -> None:
     for proc in list(_LIVE.values()):
         _terminate(proc, grace=1.0)
     _LIVE.clear()
+    for path in list(_AUTH_FILES):
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+    _AUTH_FILES.clear()
