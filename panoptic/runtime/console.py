@@ -60,6 +60,16 @@ def failure_diagnostic(failure: Failure) -> Diagnostic:
     )
 
 
+class _Rerender:
+    """A renderable that is built afresh at every refresh (so the elapsed time moves)."""
+
+    def __init__(self, build: Callable[[], Any]) -> None:
+        self.build = build
+
+    def __rich__(self) -> Any:
+        return self.build()
+
+
 class ConsoleReporter:
     """Prints a run's progress and results with rich."""
 
@@ -100,7 +110,7 @@ class ConsoleReporter:
                 from rich.live import Live
 
                 self._live = Live(
-                    self._progress(),
+                    _Rerender(self._progress),
                     console=self.console,
                     transient=True,
                     auto_refresh=True,
@@ -119,7 +129,7 @@ class ConsoleReporter:
             self.close()
             return
         if self._live is not None:
-            self._live.update(self._progress())
+            self._live.refresh()
 
     def _progress(self) -> Any:
         from rich.text import Text

@@ -11,6 +11,9 @@ import dataclasses
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
+from panoptic.runtime.events import Frame
+from panoptic.source import Span
+
 MASK = "••••••"
 
 T = TypeVar("T")
@@ -49,6 +52,8 @@ class Masker:
     def _walk(self, value: Any) -> Any:
         if isinstance(value, str):
             return self.text(value)
+        if isinstance(value, (Span, Frame, int, float)) or value is None:
+            return value  # source locations and numbers hold no run-time values
         if isinstance(value, tuple):
             return tuple(self._walk(v) for v in value)
         if isinstance(value, list):

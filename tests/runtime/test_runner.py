@@ -35,7 +35,8 @@ def test_a_scenario_that_fails_then_passes_is_flaky(compile_pan, run_program) ->
     assert [(e.attempt, e.status) for e in two] == [(1, FAILED), (2, FLAKY)]
     assert ran.outcome.exit_code == 0
     assert ran.outcome.counts == {"passed": 2, "failed": 0, "error": 0, "flaky": 1, "skipped": 0, "total": 3}
-    assert (ran.output / "artifacts" / "002-two-r2").is_dir()  # each attempt has its own folder
+    assert (ran.output / "artifacts" / "002-two" / "page.html").is_file()  # each attempt has its own folder
+    assert not (ran.output / "artifacts" / "002-two-r2").exists()  # ...removed when nothing was written there
 
 
 def test_fail_fast_skips_the_rest(compile_pan, run_program) -> None:
