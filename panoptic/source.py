@@ -58,7 +58,7 @@ class Source:
     @classmethod
     def read(cls, path: str | Path) -> Source:
         """Read a file as UTF-8 (a BOM is dropped; CRLF is kept as it is)."""
-        text = Path(path).read_text(encoding="utf-8-sig")
+        text = Path(path).read_bytes().decode("utf-8-sig")
         return cls(str(path), text)
 
     def position(self, offset: int) -> tuple[int, int]:

@@ -82,6 +82,8 @@ class _Builder(Transformer):
         assert self.state.source is not None
         first = last = None
         for child in children:
+            if child is None:
+                continue
             if isinstance(child, Token):
                 if child.type == "_NL":
                     continue
@@ -235,7 +237,7 @@ class _Builder(Transformer):
                 orelse = c[1]
             else:
                 items.append(self._expr(c) if isinstance(c, Token) else c)
-        return ast.Statement(tuple(items), block, orelse, self._span(children))
+        return ast.Statement(tuple(items), block, orelse, self._span([*items, block, orelse]))
 
     def else_clause(self, children):
         return ("else", children[-1])
