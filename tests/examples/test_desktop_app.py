@@ -28,11 +28,23 @@ def require_tools(*tools: str) -> None:
         pytest.skip(f"not installed: {', '.join(missing)}")
 
 
-def free_display() -> str:
-    for number in range(150, 250):
-        if not Path(f"/tmp/.X11-unix/X{number}").exists() and not Path(f"/tmp/.X{number}-lock").exists():
-            return f":{number}"
-    raise RuntimeError("no free X display number")
+def start_xvfb() -> tuple[subprocess.Popen[bytes], str]:
+    """Start Xvfb on a display number it picks itself (-displayfd), so parallel tests never collide."""
+    read_end, write_end = os.pipe()
+    xvfb = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1024x768x24", "-nolisten", "tcp"],
+        pass_fds=(write_end,),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write_end)
+    with os.fdopen(read_end) as pipe:
+        number = pipe.readline().strip()  # written once the server accepts connections
+    if not number.isdigit():
+        xvfb.kill()
+        xvfb.wait(timeout=10)
+        raise AssertionError("Xvfb did not start")
+    return xvfb, f":{number}"
 
 
 class Screen:
@@ -115,23 +127,12 @@ class Screen:
 def screen():
     require_tools("Xvfb", "xdotool", "tesseract")
     pytest.importorskip("PIL") if not IN_CI else __import__("PIL")
-    display = free_display()
     fd, auth = tempfile.mkstemp(prefix="panoptic-xauth-")
     os.close(fd)
+    xvfb, display = start_xvfb()
     env = {**os.environ, "DISPLAY": display, "XAUTHORITY": auth, "XDG_SESSION_TYPE": "x11"}
-    xvfb = subprocess.Popen(
-        ["Xvfb", display, "-screen", "0", "1024x768x24", "-nolisten", "tcp"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
     app = None
     try:
-        socket = Path(f"/tmp/.X11-unix/X{display[1:]}")
-        deadline = time.monotonic() + 10
-        while not socket.exists():
-            assert xvfb.poll() is None, "Xvfb exited"
-            assert time.monotonic() < deadline, "Xvfb did not start"
-            time.sleep(0.05)
         app = subprocess.Popen([sys.executable, "app.py"], cwd=APP_DIR, env=env)
         shown = Screen(display, env)
         deadline = time.monotonic() + 15
