@@ -70,7 +70,7 @@ def test_failing_scenario_message_and_screenshot_are_visible(page):
     assert failed.count() == 1
     assert failed.locator(".title").inner_text() == "checkout <b>works</b>"  # shown as text, not markup
     assert failed.locator("b").count() == 0
-    message = failed.locator(".fmsg")
+    message = failed.locator(":scope > .fmsg")
     assert message.is_visible()
     assert 'expected "#cart-count" to have text "1"' in message.inner_text()
     # failed scenarios open by themselves: failure box, snippet, did-you-mean and screenshot
