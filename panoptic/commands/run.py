@@ -220,10 +220,16 @@ def _execute(
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
 
+    for problem in outcome.listener_errors:
+        _error(
+            "PAN003", f"a reporter stopped during the run: {problem}", "the results written before it stopped are kept"
+        )
     try:
         paths = write_reports(out_dir / "results.jsonl", out_dir)
     except ReportError as exc:
         _error(exc.diagnostic.code, exc.diagnostic.message, exc.diagnostic.help)
+    except Exception as exc:  # a reporter bug must not hide the run's result
+        _error("PAN900", f"the reports could not be written: {type(exc).__name__}: {exc}")
     else:
         shown = ", ".join(f"{p}" for key, p in paths.items() if key != "results")
         reporter.console.print(

@@ -80,6 +80,7 @@ class RunOutcome:
     interrupted: bool
     statuses: dict[str, str] = field(default_factory=dict)  # scenario id -> final status
     duration: float = 0.0
+    listener_errors: tuple[str, ...] = ()  # listeners that failed and were dropped (e.g. a full disk)
 
 
 def run_scenario(
@@ -299,7 +300,8 @@ def execute(
     emitter(
         RunFinished(finished_at=time.time(), duration=duration, counts=counts, exit_code=code, interrupted=interrupted)
     )
-    return RunOutcome(code, counts, interrupted, statuses, duration)
+    problems = tuple(f"{getattr(lis, '__qualname__', type(lis).__name__)}: {exc}" for lis, exc in emitter.errors)
+    return RunOutcome(code, counts, interrupted, statuses, duration, problems)
 
 
 def _run_serial(

@@ -225,3 +225,20 @@ scenario "later2" on shop {
     assert fins["fails"].status == FAILED
     assert fins["later2"].status == SKIPPED
     assert ran.outcome.exit_code == 1
+
+
+def test_a_failing_listener_is_dropped_and_the_run_goes_on(compile_pan, tmp_path) -> None:
+    from panoptic.runtime.runner import RunOptions, execute
+
+    program = three(compile_pan, 'click "#add-now"')
+    seen: list = []
+
+    def broken(event) -> None:
+        if event.kind == "scenario_finished":
+            raise OSError(28, "No space left on device")
+
+    options = RunOptions(output_dir=tmp_path, run_id="r", backend_overrides=(("web", "runtime_fakes:FakeBackend"),))
+    outcome = execute(program, [0, 1, 2], options, [broken, seen.append])
+    assert outcome.exit_code == 0
+    assert len([e for e in seen if e.kind == "scenario_finished"]) == 3
+    assert len(outcome.listener_errors) == 1 and "No space left" in outcome.listener_errors[0]
