@@ -24,6 +24,7 @@ from panoptic.diagnostics import Diagnostic, diagnostic
 from panoptic.source import Source, Span
 from panoptic.syntax import ast
 from panoptic.syntax.interpolation import parse_string
+from panoptic.syntax.scan import brace_balance, unclosed_brace
 
 MAX_ERRORS_PER_FILE = 25
 ERROR_MARK = "\ue000"
@@ -361,59 +362,11 @@ def _line_bounds(text: str, pos: int) -> tuple[int, int]:
     return start, len(text) if end == -1 else end
 
 
-def _brace_balance(line: str) -> int:
-    """`{` minus `}` outside strings and comments."""
-    balance, in_string, escaped = 0, False, False
-    for ch in line:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == '"':
-                in_string = False
-        elif ch == '"':
-            in_string = True
-        elif ch == "#":
-            break
-        elif ch == "{":
-            balance += 1
-        elif ch == "}":
-            balance -= 1
-    return balance
-
-
-def _unclosed_brace(text: str) -> int | None:
-    """The offset of the last `{` that is never closed."""
-    stack: list[int] = []
-    offset = 0
-    for line in text.splitlines(keepends=True):
-        in_string = escaped = False
-        for i, ch in enumerate(line):
-            if in_string:
-                if escaped:
-                    escaped = False
-                elif ch == "\\":
-                    escaped = True
-                elif ch == '"':
-                    in_string = False
-            elif ch == '"':
-                in_string = True
-            elif ch == "#":
-                break
-            elif ch == "{":
-                stack.append(offset + i)
-            elif ch == "}" and stack:
-                stack.pop()
-        offset += len(line)
-    return stack[-1] if stack else None
-
-
 def _recover(source: Source, work: str, exc: UnexpectedInput, seen: set[int]) -> tuple[Diagnostic | None, str | None]:
     """Report the error and return the text with the offending line neutralised (None: give up)."""
     original_len = len(source.text)
     if isinstance(exc, (UnexpectedEOF,)) or (isinstance(exc, UnexpectedToken) and exc.token.type == "$END"):
-        brace = _unclosed_brace(work)
+        brace = unclosed_brace(work)
         if brace is None or len(work) > original_len + 200:
             pos = max(0, min(original_len, len(source.text.rstrip())))
             return diagnostic("PAN101", "unexpected end of file", source.span(pos, pos)), None
@@ -463,7 +416,7 @@ def _recover(source: Source, work: str, exc: UnexpectedInput, seen: set[int]) ->
     content = line[body_start:]
     if not content.strip():
         return diag, None
-    balance = _brace_balance(content)
+    balance = brace_balance(content)
     if balance > 0 and len(content) >= 2:
         replacement = ERROR_MARK + " " * (len(content) - 2) + "{"
     elif balance < 0 and content.strip("} \t"):
