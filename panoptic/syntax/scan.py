@@ -47,10 +47,8 @@ def strip_comment(line: str) -> str:
 
 def in_string_at(prefix: str) -> bool:
     """Whether a line prefix ends inside an unclosed string."""
-    last = "code"
-    for _, _, last in _walk(prefix):
-        pass
-    return last in ("open", "string")
+    kinds = [kind for _, _, kind in _walk(prefix)]
+    return bool(kinds) and kinds[-1] in ("open", "string")
 
 
 def brace_balance(line: str) -> int:
