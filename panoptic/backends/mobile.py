@@ -31,7 +31,7 @@ from typing import Any, ClassVar
 from urllib.parse import urljoin
 
 from panoptic.backends import mobile_gestures as gestures
-from panoptic.backends.appium_server import DEFAULT_URL, LocalAppiumServer, require_server, server_help
+from panoptic.backends.appium_server import DEFAULT_URL, LocalAppiumServer, free_port, require_server, server_help
 from panoptic.backends.base import PlatformSpec, ResolvedTarget, ScenarioContext
 from panoptic.backends.mobile_caps import (
     CapabilityError,
@@ -138,6 +138,9 @@ class MobileBackend:
                 f"app {self.app.name} cannot start an Appium session: {exc}",
                 help="fix the app's settings (platform, app/package/bundle or browser)",
             ) from exc
+        if is_chromium_automation(self.settings) and "appium:chromedriverPort" not in caps:
+            # Its default (9515) is shared by every session on the machine: parallel workers would collide.
+            caps["appium:chromedriverPort"] = free_port()
         self.driver = self._new_session(caps)
         if ctx.record_video:
             try:
@@ -234,7 +237,11 @@ class MobileBackend:
         self._gesture_on(args["target"], timeout, gestures.double_tap)
 
     def _do_long_press(self, args: dict[str, Any], timeout: float) -> None:
-        self._gesture_on(args["target"], timeout, gestures.long_press)
+        hold = args.get("duration")
+        hold_ms = round(float(hold) * 1000) if hold is not None else gestures.LONG_PRESS_MS
+        if hold_ms <= 0:
+            raise ActionFailed("a long press needs a positive duration")
+        self._gesture_on(args["target"], timeout, lambda x, y: gestures.long_press(x, y, hold_ms))
 
     def _do_fill(self, args: dict[str, Any], timeout: float) -> None:
         text = str(args["text"])
@@ -359,6 +366,8 @@ class MobileBackend:
         found = self._find_all(target)
         if not found:
             return None
+        if len(found) == 1:
+            return found[0].text
         el = next((e for e in found[:5] if self._displayed(e)), found[0])
         return el.text
 
@@ -402,25 +411,23 @@ class MobileBackend:
 
     def _new_session(self, caps: dict[str, Any]) -> Any:
         webdriver, options_cls = _appium()
-        from selenium.common.exceptions import SessionNotCreatedException, WebDriverException
+        from selenium.common.exceptions import WebDriverException
 
         try:
             return webdriver.Remote(self.server_url, options=options_cls().load_capabilities(caps))
-        except SessionNotCreatedException as exc:
+        except WebDriverException as exc:
             raise InfrastructureError(
                 f"the Appium server at {self.server_url} could not start a session: {_first_line(exc)}",
                 help="check that the driver for automation "
                 f"{caps.get('appium:automationName')!r} is installed (npm install --prefix .tools/appium) "
                 "and that the device or browser is available",
             ) from exc
-        except WebDriverException as exc:
+        except Exception as exc:  # urllib3 / socket errors: the server went away
+            if not isinstance(exc, OSError) and not type(exc).__module__.startswith("urllib3"):
+                raise
             raise InfrastructureError(
-                f"the Appium server at {self.server_url} refused the session: {_first_line(exc)}",
+                f"no Appium server answers at {self.server_url} ({type(exc).__name__})",
                 help=server_help(self.server_url or DEFAULT_URL),
-            ) from exc
-        except OSError as exc:
-            raise InfrastructureError(
-                f"no Appium server answers at {self.server_url} ({exc})", help=server_help(self.server_url or "")
             ) from exc
 
     def _start_recording(self) -> None:
@@ -464,7 +471,9 @@ class MobileBackend:
             raise BackendCrashed(f"the Appium session ended: {_mask(_first_line(exc), secrets)}") from exc
         except WebDriverException as exc:
             raise ActionFailed(_mask(_first_line(exc), secrets)) from exc
-        except (ConnectionError, OSError) as exc:
+        except Exception as exc:
+            if not isinstance(exc, OSError) and not type(exc).__module__.startswith("urllib3"):
+                raise
             raise BackendCrashed(
                 f"lost the connection to the Appium server at {self.server_url}: {exc}",
                 help=server_help(self.server_url or DEFAULT_URL),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import http.server
 import importlib.util
-import os
 import shutil
 import threading
 from collections.abc import Iterator
@@ -12,16 +11,13 @@ from functools import partial
 from pathlib import Path
 
 import pytest
+from mobile_support import mobile_app, need, scenario_ctx
 
 from panoptic.backends.appium_server import LocalAppiumServer, free_port
-from panoptic.backends.base import ScenarioContext
-from panoptic.compiler.ir import AppDef
 from panoptic.environment import find_appium
-from panoptic.source import Span
 
 ROOT = Path(__file__).resolve().parents[3]
 EXAMPLE_SITE = ROOT / "examples" / "mobile" / "site"
-SPAN = Span("test.pan", 0, 1, 1, 1, 1, 2)
 
 # A page for gestures and image targets: a touch log, a swipe pad and a patterned button placed by `?at=x,y`.
 GESTURES_HTML = """<!doctype html>
@@ -64,19 +60,6 @@ document.addEventListener('touchcancel', ended);
 """
 
 
-def _in_ci() -> bool:
-    return bool(os.environ.get("CI"))
-
-
-def need(condition: bool, what: str) -> None:
-    """Skip when a component is absent, unless running in CI where absence is a failure."""
-    if condition:
-        return
-    if _in_ci():
-        pytest.fail(f"{what} is required in CI")
-    pytest.skip(f"{what} is not installed")
-
-
 @pytest.fixture(scope="session")
 def appium_url() -> Iterator[str]:
     """A real Appium server (the project's install) on a free port, for the whole session."""
@@ -113,20 +96,6 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
-
-
-def mobile_app(settings: dict) -> AppDef:
-    """An app definition as the compiler lowers `app phone: mobile { … }`."""
-    return AppDef(name="phone", platform="mobile", settings=settings, span=SPAN)
-
-
-def scenario_ctx(folder: Path, secrets: tuple[str, ...] = ()) -> ScenarioContext:
-    """A scenario context writing artifacts under `folder/run/scenario`."""
-    artifacts = folder / "run" / "scenario"
-    artifacts.mkdir(parents=True, exist_ok=True)
-    return ScenarioContext(
-        scenario_id="test.pan::s", title="s", artifacts_dir=artifacts, secrets=secrets, default_timeout=5.0
-    )
 
 
 @pytest.fixture
