@@ -131,7 +131,7 @@ class OrderedEmitter:
         self.buffers: dict[str, list[Event]] = {sid: [] for sid in self.order}
         self.done_ids: set[str] = set()
         self.statuses: dict[str, str] = {}
-        self.started: set[str] = set()
+        self.started: dict[str, int] = {}  # scenario id -> latest attempt started
         self.errors: list[tuple[Listener, BaseException]] = []
 
     def __call__(self, event: Event) -> None:
@@ -139,7 +139,7 @@ class OrderedEmitter:
             self._call(self.live, listener, event)
         sid = getattr(event, "scenario", None)
         if isinstance(event, ScenarioStarted):
-            self.started.add(event.scenario)
+            self.started[event.scenario] = event.attempt
         if isinstance(event, ScenarioFinished):
             self.statuses[event.scenario] = event.status
         if sid is None or sid not in self.buffers or (self.head < len(self.order) and self.order[self.head] == sid):
@@ -216,23 +216,27 @@ class RunState:
 
 def emit_skipped(program: Program, index: int, reason: Failure | None, emit: Emit) -> None:
     """The events of a scenario that is not run: started, then finished as skipped with the reason."""
+    emit(scenario_header(program, index))
+    sc = program.scenarios[index]
+    emit(ScenarioFinished(scenario=sc.id, status=SKIPPED, duration=0.0, attempt=1, failure=reason))
+
+
+def scenario_header(program: Program, index: int, worker: int = 0) -> ScenarioStarted:
+    """A ScenarioStarted for a scenario the parent reports on its own (skipped, or lost with its worker)."""
     sc = program.scenarios[index]
     app = program.app(sc.app)
-    emit(
-        ScenarioStarted(
-            scenario=sc.id,
-            title=sc.title,
-            file=sc.file,
-            app=sc.app,
-            platform=app.platform,
-            tags=tuple(sc.tags),
-            attempt=1,
-            worker=0,
-            span=sc.span,
-            at=time.time(),
-        )
+    return ScenarioStarted(
+        scenario=sc.id,
+        title=sc.title,
+        file=sc.file,
+        app=sc.app,
+        platform=app.platform,
+        tags=tuple(sc.tags),
+        attempt=1,
+        worker=worker,
+        span=sc.span,
+        at=time.time(),
     )
-    emit(ScenarioFinished(scenario=sc.id, status=SKIPPED, duration=0.0, attempt=1, failure=reason))
 
 
 def exit_code_for(statuses: Iterable[str], *, infrastructure: bool, interrupted: bool) -> int:

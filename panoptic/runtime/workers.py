@@ -26,7 +26,14 @@ from typing import Any
 
 from panoptic.compiler.ir import Program
 from panoptic.runtime.events import ERROR, Failure, ScenarioFinished
-from panoptic.runtime.runner import OrderedEmitter, RunOptions, RunState, emit_skipped, run_scenario
+from panoptic.runtime.runner import (
+    OrderedEmitter,
+    RunOptions,
+    RunState,
+    emit_skipped,
+    run_scenario,
+    scenario_header,
+)
 
 STOP_GRACE = 10.0  # seconds the parent waits for workers to wind down after Ctrl-C
 
@@ -146,8 +153,9 @@ class _Pool:
             help="the other scenarios went on in a new worker",
         )
         if sc.id not in self.emitter.started:
-            emit_skipped(self.program, index, None, self.emitter)  # gives reporters the scenario's header
-        self.emitter(ScenarioFinished(scenario=sc.id, status=ERROR, duration=0.0, attempt=1, failure=failure))
+            self.emitter(scenario_header(self.program, index, worker.number))  # gives reporters its header
+        attempt = self.emitter.started.get(sc.id, 1)
+        self.emitter(ScenarioFinished(scenario=sc.id, status=ERROR, duration=0.0, attempt=attempt, failure=failure))
         self.state.record(index, ERROR, failure, False)
         self.emitter.done(sc.id)
 
