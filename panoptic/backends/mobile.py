@@ -12,6 +12,11 @@ a web driver rejects touch actions, directional swipes scroll the page with
 `window.scrollBy` by the same distance instead. Element taps use the
 WebDriver element click (a tap on devices).
 
+`scroll to` checks the target first; in a browser an element that is in the
+page is scrolled to the centre of the viewport, otherwise (a native app, a
+list that loads as it scrolls) the backend swipes up until the target shows,
+and fails when two swipes in a row move nothing (the end) or time runs out.
+
 Context rules: `back` is `driver.back()` everywhere; `home` needs an android
 or ios device; `hide keyboard` uses Appium's hideKeyboard on a device and, in
 a desktop browser (no on-screen keyboard), ends text input by blurring the
