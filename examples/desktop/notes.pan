@@ -4,7 +4,6 @@
 
 app notes: desktop {
     command: "python3 app.py"
-    cwd: "."
     window: "Panoptic Notes"
     timeout: 10s
 }

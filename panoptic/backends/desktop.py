@@ -111,7 +111,7 @@ class DesktopBackend:
         windows_before = self.input.toplevel_ids()
         if ctx.record_video:
             self._start_video()
-        cwd = self.setting("cwd")
+        cwd = self.setting("cwd") or self.setting("base_dir")  # default: the .pan file's folder
         env = self.setting("env") or {}
         self.process = AppProcess(
             str(self.setting("command")), cwd=str(cwd) if cwd else None, env=dict(env), display=display
