@@ -50,6 +50,16 @@ def build_app():
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the `panoptic` script."""
+    try:
+        _main(argv)
+    except BrokenPipeError:  # `panoptic check … | head`: the reader went away; that is not an error
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise SystemExit(0) from None
+
+
+def _main(argv: list[str] | None) -> None:
     args = sys.argv[1:] if argv is None else argv
     if args == ["--version"]:  # the fast path: no Typer import at all
         from panoptic import __version__

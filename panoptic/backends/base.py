@@ -52,6 +52,21 @@ class PlatformSpec:
     required_one_of: tuple[tuple[str, ...], ...] = ()
     # Capabilities available only when an app sets a setting, e.g. (("navigate", "browser"),).
     conditional: tuple[tuple[str, str], ...] = ()
+    # "module:function" checks run by the compiler on an app's settings (must import nothing heavy):
+    #   validator(settings) -> list of one-line problems (PAN305)
+    #   limits(settings) -> {capability: reason} ruled out by these settings (PAN306)
+    validator: str | None = None
+    limits: str | None = None
+
+    def hook(self, name: str):
+        """The named settings hook as a function, or None."""
+        path = getattr(self, name)
+        if not path:
+            return None
+        import importlib
+
+        module, _, attr = path.partition(":")
+        return getattr(importlib.import_module(module), attr)
 
     def setting(self, name: str) -> SettingSpec | None:
         return next((s for s in self.settings if s.name == name), None)

@@ -55,6 +55,7 @@ from panoptic.backends.mobile_targets import (
     suggestions,
 )
 from panoptic.backends.specs import MOBILE
+from panoptic.backends.web_server import StaticServer
 from panoptic.compiler.ir import AppDef
 from panoptic.runtime.errors import (
     ActionFailed,
@@ -114,12 +115,16 @@ class MobileBackend:
         self._recording = False
         self._record_error: StepError | None = None
         self._pixel_scale: float | None = None
+        self._site: StaticServer | None = None
 
     # ---- lifecycle -------------------------------------------------------
 
     def start(self) -> None:
-        """Check the client library and reach (or start) the Appium server."""
+        """Check the client library, serve the app's folder (if `serve:`) and reach (or start) the Appium server."""
         _appium()
+        if self.settings.get("serve") and self._site is None:
+            self._site = StaticServer(Path(self.settings["serve"]))
+            self.settings["url"] = self._site.start()
         server = str(self.settings.get("server") or DEFAULT_URL).strip()
         if server.lower() == "local":
             self.local_server = LocalAppiumServer()
@@ -180,6 +185,9 @@ class MobileBackend:
         if self.local_server is not None:
             self.local_server.stop()
             self.local_server = None
+        if self._site is not None:
+            self._site.stop()
+            self._site = None
         self.server_url = None
 
     # ---- dispatch --------------------------------------------------------
@@ -209,8 +217,8 @@ class MobileBackend:
         if not re.match(r"^[a-z][a-z0-9+.-]*:", raw, re.I):
             if not base:
                 raise NavigationFailed(
-                    f"cannot open {raw!r}: it is relative and the app has no `url`",
-                    help='set `url: "http://…"` in the app or open a full URL',
+                    f"cannot open {raw!r}: it is relative and the app has no `url` or `serve`",
+                    help='set `url: "http://…"` or `serve: "folder"` in the app, or open a full URL',
                 )
             raw = urljoin(str(base).rstrip("/") + "/", raw.lstrip("/"))
         from selenium.common.exceptions import WebDriverException

@@ -151,6 +151,16 @@ def is_chromium_automation(settings: Mapping[str, Any]) -> bool:
     return (automation_name(settings) or "").lower() == "chromium"
 
 
+def capability_limits(settings: Mapping[str, Any]) -> dict[str, str]:
+    """Capabilities of the mobile platform that these settings rule out, with the reason (checked statically)."""
+    limits: dict[str, str] = {}
+    if is_chromium_automation(settings):
+        limits["record_video"] = "Appium's Chromium driver cannot record the screen"
+    if platform_kind(settings) not in ("android", "ios"):
+        limits["home"] = "only android and ios devices have a home button"
+    return limits
+
+
 def settings_problems(settings: Mapping[str, Any]) -> list[str]:
     """Why these settings cannot start a session (empty when they can); one lower-case line each."""
     problems: list[str] = []

@@ -125,6 +125,8 @@ MOBILE = PlatformSpec(
         SettingSpec("automation", "string", "Appium automation name (UiAutomator2, XCUITest, Chromium …)"),
         SettingSpec("capabilities", "map", "extra capabilities, passed as they are"),
         SettingSpec("url", "string", "base URL for `open` in mobile web"),
+        SettingSpec("serve", "dir", "a folder served over HTTP on 127.0.0.1 for mobile web (overrides `url`)"),
+        SettingSpec("confidence", "number", "image target match threshold between 0 and 1", default=0.8),
     ),
     capabilities=_QUERIES
     | frozenset(
@@ -148,4 +150,6 @@ MOBILE = PlatformSpec(
     ),
     target_kinds=frozenset({"css", "id", "xpath", "text", "image", "point"}),
     conditional=(("navigate", "browser"),),
+    validator="panoptic.backends.mobile_caps:settings_problems",
+    limits="panoptic.backends.mobile_caps:capability_limits",
 )

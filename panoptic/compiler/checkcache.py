@@ -41,13 +41,23 @@ def file_digest(path: str) -> str | None:
         return None
 
 
-def _grammar_salt() -> str:
+def code_salt() -> str:
+    """Changes whenever the grammar or the checking code changes (content of the grammar, mtimes of the code)."""
     root = Path(__file__).resolve().parent.parent
+    parts = []
     for candidate in (root / "_data" / "grammar" / "panoptic.lark", root.parent / "grammar" / "panoptic.lark"):
         digest = file_digest(str(candidate))
         if digest:
-            return digest
-    return ""
+            parts.append(digest)
+            break
+    for folder in ("compiler", "syntax", "diagnostics", "backends"):
+        try:
+            with os.scandir(root / folder) as entries:
+                parts.extend(f"{e.name}:{e.stat().st_mtime_ns}" for e in entries if e.name.endswith(".py"))
+        except OSError:
+            continue
+    parts.append(__version__)
+    return hashlib.blake2b("|".join(sorted(parts)).encode(), digest_size=8).hexdigest()
 
 
 class CheckCache:
@@ -57,7 +67,7 @@ class CheckCache:
     def key(self, files: list[Path], options: str) -> tuple[str, dict[str, str]] | None:
         hashes: dict[str, str] = {}
         h = hashlib.blake2b(digest_size=16)
-        h.update(f"{_ENTRY_VERSION}|{__version__}|{_grammar_salt()}|{options}|{os.getcwd()}".encode())
+        h.update(f"{_ENTRY_VERSION}|{code_salt()}|{options}|{os.getcwd()}".encode())
         for file in files:
             digest = file_digest(str(file))
             if digest is None:

@@ -23,10 +23,11 @@ def stdlib_modules() -> list[str]:
 
 def display_path(path: Path) -> str:
     """A path relative to the working folder when it is below it, else absolute."""
+    resolved = Path(path).resolve()
     try:
-        return os.path.relpath(path)
+        return str(resolved.relative_to(Path.cwd()))
     except ValueError:
-        return str(path)
+        return str(resolved)
 
 
 def collect_files(paths: list[str]) -> tuple[list[Path], list[Diagnostic]]:

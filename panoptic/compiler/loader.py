@@ -13,13 +13,12 @@ import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from panoptic import __version__
-from panoptic.compiler.checkcache import cache_dir
+from panoptic.compiler.checkcache import cache_dir, code_salt
 from panoptic.compiler.files import collect_files, display_path, stdlib_dir, stdlib_modules
 from panoptic.diagnostics import Diagnostic, diagnostic
 from panoptic.source import Source
 from panoptic.syntax import ast
-from panoptic.syntax.parser import grammar_path, parse_source
+from panoptic.syntax.parser import parse_source
 
 __all__ = [
     "LoadedModule",
@@ -48,9 +47,7 @@ class ParseCache:
 
     def __init__(self, directory: Path | None) -> None:
         self.directory = directory
-        self._salt = b""
-        if directory is not None:
-            self._salt = (__version__ + grammar_path().read_text(encoding="utf-8")).encode()
+        self._salt = code_salt().encode() if directory is not None else b""
 
     def _file(self, source: Source) -> Path | None:
         if self.directory is None:

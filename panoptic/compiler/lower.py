@@ -123,6 +123,7 @@ class Lowerer:
         self.scenario_flows: list[tuple[ir.Scenario, PlatformSpec, Span]] = []
         # Files and folders the checks looked at, with what they found (the check cache re-verifies them).
         self.fs_checks: list[tuple[str, str, bool]] = []
+        self._limit_cache: dict[int, dict[str, str]] = {}
         self._ids = self._plan_ids()
 
     # ---- naming -----------------------------------------------------------------
@@ -303,7 +304,12 @@ class Lowerer:
                     help=hint or "platforms: " + ", ".join(sorted(self.platforms)),
                 )
                 continue
+            before = len(self.diags)
             settings = self._settings(decl, spec, mod)
+            validator = spec.hook("validator")
+            if validator is not None and len(self.diags) == before:
+                for problem in validator(settings):
+                    self.error("PAN305", problem, decl.name_span)
             self.apps[ident] = ir.AppDef(ident, spec.name, settings, decl.span)
 
     def _settings(self, decl: ast.App, spec: PlatformSpec, mod: LoadedModule) -> dict[str, Any]:
@@ -812,6 +818,15 @@ class Lowerer:
                 help=("it works on " + ", ".join(others) + " apps") if others else None,
             )
             ok = False
+        elif cap is not None and cap in self._limits(spec, settings):
+            self.error(
+                "PAN306",
+                f"`{' '.join(entry.head)}` cannot run on this {spec.name} app",
+                span,
+                labels=labels,
+                help=self._limits(spec, settings)[cap],
+            )
+            ok = False
         elif cap is not None:
             for conditional, setting in spec.conditional:
                 if conditional == cap and setting not in settings:
@@ -834,6 +849,13 @@ class Lowerer:
                 )
                 ok = False
         return ok
+
+    def _limits(self, spec: PlatformSpec, settings: dict[str, Any]) -> dict[str, str]:
+        key = id(settings)
+        if key not in self._limit_cache:
+            hook = spec.hook("limits")
+            self._limit_cache[key] = hook(settings) if hook is not None else {}
+        return self._limit_cache[key]
 
     def _check_flow_platforms(self) -> None:
         reported: set[tuple[int, str]] = set()
