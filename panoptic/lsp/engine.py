@@ -69,6 +69,7 @@ class Engine:
         self.cache = MemoryParseCache()
         self.snapshots: dict[str, Snapshot] = {}  # absolute path (or uri) -> latest snapshot holding it
         self._style: dict[tuple[str, str], Diagnostic | None] = {}
+        self.built: dict[str, ModuleIndex] = {}  # the latest index built for each document
 
     # ---- documents ----
     def open(self, uri: str, text: str, version: int) -> Document:
@@ -180,8 +181,18 @@ class Engine:
             snap = self.compile(uri)
         return snap
 
-    def latest_index(self, uri: str) -> tuple[ModuleIndex | None, Snapshot | None]:
-        """The index of the latest compile of a document, even when the buffer changed since (fast path)."""
+    def build_index(self, snap: Snapshot, key: str) -> ModuleIndex | None:
+        idx = snap.index(key)
+        if idx is not None:
+            self.built[key] = idx
+        return idx
+
+    def latest_index(self, uri: str, *, allow_older: bool = False) -> tuple[ModuleIndex | None, Snapshot | None]:
+        """The index of the latest compile of a document, even when the buffer changed since (fast path).
+
+        With `allow_older`, an index of an earlier compile is returned while the latest one is not built
+        yet, so that completion never waits for the analysis thread.
+        """
         doc = self.documents.get(uri)
         key = self.key(doc) if doc else uri_to_path(uri) or uri
         snap = self.snapshots.get(key)
@@ -192,7 +203,9 @@ class Engine:
         if doc is not None and doc.path is None:
             mods = list(snap.result.modules.values())
             return (index_module(mods[0], snap.result.modules) if mods else None), snap
-        return snap.index(key), snap
+        if allow_older and key not in snap.indexes and key in self.built:
+            return self.built[key], snap
+        return self.build_index(snap, key), snap
 
     def fresh_index(self, uri: str) -> tuple[ModuleIndex | None, Snapshot | None]:
         snap = self.snapshot_for(uri)

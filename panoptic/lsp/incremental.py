@@ -36,10 +36,19 @@ _DECL_START = re.compile(r"(?:use|app|let|secret|flow|scenario|setup|teardown)(?
 _MIN_CHUNKED = 4_000  # smaller files are parsed whole
 
 
+_NOISE = re.compile(r'"(?:[^"\\\n]|\\.)*"?|#.*')  # strings (closed or not) and comments
+
+
 def split_chunks(text: str) -> list[tuple[int, int]]:
-    """(start offset, start line) of each top-level chunk; the first chunk starts at (0, 1)."""
+    """(start offset, start line) of each top-level chunk; the first chunk starts at (0, 1).
+
+    Braces are counted as the parser's error recovery counts them (outside
+    strings and comments); brackets and parentheses separately, so that a
+    stray `]` cannot make an open block look closed.
+    """
     chunks = [(0, 1)]
-    depth = 0
+    braces = 0
+    others = 0
     offset = 0
     line_no = 1
     continued = False
@@ -47,34 +56,30 @@ def split_chunks(text: str) -> list[tuple[int, int]]:
     for line in text.splitlines(keepends=True):
         if (
             balanced
-            and depth == 0
+            and braces == 0
+            and others == 0
             and offset > 0
             and not continued
             and _DECL_START.match(line)
             and chunks[-1][0] != offset
         ):
             chunks.append((offset, line_no))
-        in_string = escaped = False
-        for ch in line:
-            if in_string:
-                if escaped:
-                    escaped = False
-                elif ch == "\\":
-                    escaped = True
-                elif ch == '"' or ch == "\n":
-                    in_string = False
-            elif ch == '"':
-                in_string = True
-            elif ch == "#":
-                break
-            elif ch in "{[(":
-                depth += 1
-            elif ch in "}])":
-                depth -= 1
-                if depth < 0:
-                    balanced = False  # a stray closer: keep the rest in one piece, as the parser sees it
-        stripped = line.rstrip("\r\n")
-        continued = stripped.endswith("\\")
+        code = _NOISE.sub("", line) if ('"' in line or "#" in line) else line
+        closes = code.count("}")
+        if closes and braces - closes < 0:
+            for ch in code:  # might dip below zero inside the line: follow it exactly
+                if ch == "{":
+                    braces += 1
+                elif ch == "}":
+                    braces -= 1
+                    if braces < 0:
+                        balanced = False  # a stray `}`: keep the rest in one piece, as the parser sees it
+        else:
+            braces += code.count("{") - closes
+        others += code.count("[") + code.count("(") - code.count("]") - code.count(")")
+        if others < 0:
+            balanced = False
+        continued = line.rstrip("\r\n").endswith("\\")
         offset += len(line)
         line_no += 1
     return chunks
@@ -177,14 +182,22 @@ class MemoryParseCache(ParseCache):
             end = bounds[i + 1][0] if i + 1 < len(bounds) else len(text)
             piece = text[start:end]
             chunk = self._chunk(source.path, piece, start, line)
+            if end < len(text) and any(d.code == "PAN104" for d in chunk.diags):
+                # Recovery saw a block left open where the braces seemed to close: parse the rest as one piece.
+                chunk = self._chunk(source.path, text[start:], start, line)
+                end = len(text)
             if chunk.diags and not chunk.decls:
                 # The parser gave up on this chunk; on the whole file it gives up on everything after it too.
                 return parse_source(source)
             decls.extend(chunk.decls)
             comments.extend(chunk.comments)
             diags.extend(chunk.diags)
+            if end == len(text):
+                break
         if len(diags) > MAX_ERRORS_PER_FILE:
             return parse_source(source)  # the whole-file parser stops counting at its limit: let it decide
+        # The whole-file parser lists syntax errors first and then what its final pass found in strings.
+        diags = [d for d in diags if d.code != "PAN105"] + [d for d in diags if d.code == "PAN105"]
         module = ast.Module(source.path, tuple(decls), tuple(comments))
         return module, diags
 

@@ -76,11 +76,11 @@ class PanopticLanguageServer(LanguageServer):
                 found = self.engine.diagnostics(snap)
                 self.published.update(found)
                 self.publish(snap, found)
+                await loop.run_in_executor(self.pool, self._prewarm, snap, uri)
                 style = await loop.run_in_executor(self.pool, self.engine.style, snap)
                 if style:
                     merged = {p: self.published.get(p, []) + extra for p, extra in style.items()}
                     self.publish(snap, merged)
-                await loop.run_in_executor(self.pool, self._prewarm, snap, uri)
         except Exception as exc:  # never let a compile failure stop the server
             if self.stopping:
                 return
@@ -96,7 +96,7 @@ class PanopticLanguageServer(LanguageServer):
     def _prewarm(self, snap: Snapshot, uri: str) -> None:
         doc = self.engine.documents.get(uri)
         if doc is not None and doc.path:
-            snap.index(doc.path)
+            self.engine.build_index(snap, doc.path)
 
     def publish(self, snap: Snapshot, found: dict[str, list[Diagnostic]]) -> None:
         lookup = self._lookup(snap)
@@ -150,7 +150,7 @@ class PanopticLanguageServer(LanguageServer):
         stale = snap is None or (doc is not None and snap.texts.get(key) != doc.text)
         if stale and (fresh or snap is None):
             return await asyncio.get_running_loop().run_in_executor(self.pool, self.engine.fresh_index, uri)
-        return self.engine.latest_index(uri)
+        return self.engine.latest_index(uri, allow_older=not fresh)
 
 
 def _display_of(snap: Snapshot, path: str) -> str:

@@ -23,6 +23,10 @@ syntax keyword panStatement swipe tap title to type uncheck until up url value v
 syntax keyword panTarget at css exact focused id image label placeholder role testid text xpath
 syntax keyword panBoolean false true
 
+" Calls: flows and built-in functions (declared names below take priority).
+syntax match panCall /\<\h[A-Za-z0-9_-]*\ze\s*(/
+syntax match panBuiltin /\<\%(env\|lower\|timestamp\|upper\|uuid\)\ze\s*(/
+
 " Names introduced by declarations.
 syntax match panModule /\(\<use\s\+\)\@<=\h[A-Za-z0-9_.]*/
 syntax match panAppName /\(\<app\s\+\)\@<=\h[A-Za-z0-9_-]*/
@@ -38,10 +42,6 @@ syntax match panTagsClause /\<tags\>\s\+[^{#]*/ contains=panTagsWord,panTagName,
 syntax keyword panTagsWord tags contained
 syntax match panTagName /\<\h[A-Za-z0-9_-]*/ contained
 syntax match panTagString /"\([^"\\]\|\\.\)*"/ contained
-
-" Calls: flows and built-in functions.
-syntax match panCall /\<\h[A-Za-z0-9_-]*\ze\s*(/
-syntax match panBuiltin /\<\%(env\|lower\|timestamp\|upper\|uuid\)\ze\s*(/
 
 " Values.
 syntax match panNumber /\%(\<\|-\)\d\+\%(\.\d\+\)\?\>/
