@@ -1,13 +1,11 @@
 # A mobile web page driven through a real Appium server (Chromium driver).
-# `panoptic run` needs the page served: the tests serve examples/mobile/site
-# and pass its address in TASKS_URL; by hand:
-#   python3 -m http.server 8765 --bind 127.0.0.1 --directory examples/mobile/site &
-#   scripts/ci-services.sh start
+# The app serves site/ itself; an Appium server must answer on 127.0.0.1:4723
+# (`scripts/ci-services.sh start`), or set `server: "local"` to start one.
 
 app phone: mobile {
     platform: "linux"
     browser: "chrome"
-    url: env("TASKS_URL", "http://127.0.0.1:8765")
+    serve: "site"
     timeout: 15s
 }
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import functools
 import gzip
 import http.server
 import os
 import shutil
 import subprocess
 import sys
-import threading
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -140,16 +138,8 @@ def test_mobile_suite_passes_through_appium(tmp_path):
     from panoptic.environment import appium_server_ready
 
     require(appium_server_ready("http://127.0.0.1:4723"), "an Appium server on 127.0.0.1:4723 (scripts/ci-services.sh)")
-    handler = functools.partial(_Quiet, directory=str(EXAMPLES / "mobile" / "site"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        output = tmp_path / "results"
-        url = f"http://127.0.0.1:{server.server_address[1]}"
-        done = panoptic_run(EXAMPLES / "mobile", output, env={"TASKS_URL": url})
-    finally:
-        server.shutdown()
-        server.server_close()
+    output = tmp_path / "results"
+    done = panoptic_run(EXAMPLES / "mobile", output)  # the app serves site/ itself (`serve:`)
     assert done.returncode == 0, done.stdout + done.stderr
     results = outcomes(output)
     assert len(results) == 3 and {o for o, _ in results.values()} == {"passed"}, results
