@@ -249,7 +249,7 @@ scenario "eventually" on shop {
     assert ran.outcome.exit_code == 0
     expect = next(e for e in ran.of("step_finished") if e.path == "1")
     assert expect.message == "held after 4 polls"  # the fake changes the text after 3 queries
-    assert 0.25 < expect.duration < 1.5
+    assert 0.25 < expect.duration < 5.0
 
 
 def test_assertion_that_never_holds_fails_with_expected_actual_and_candidates(compile_pan, run_program) -> None:
@@ -280,7 +280,7 @@ scenario "title and url" on shop {
     assert never.failure.message == "expected '#count' to have text \"9\" (waited 300ms)"
     assert (never.failure.expected, never.failure.actual) == ('"9"', '"0"')
     never_step = next(e for e in ran.steps("never") if e.kind == "step_finished")
-    assert 0.28 < never_step.duration < 1.0
+    assert 0.28 < never_step.duration < 5.0
     typo = fins["typo"].failure
     assert typo.code == "PAN901" and "#count" in typo.candidates
     assert "did you mean" in typo.help

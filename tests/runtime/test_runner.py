@@ -111,7 +111,7 @@ def test_workers_keep_reports_in_program_order(compile_pan, run_program) -> None
     program = compile_pan(
         """
 scenario "slow first" on shop {
-    wait 800ms
+    wait 1500ms
     click "#add-now"
 }
 
