@@ -6,6 +6,7 @@ from the text itself, so completion works on a line that does not parse yet.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -108,6 +109,7 @@ def _markdown(text: str) -> lsp.MarkupContent:
     return lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=text)
 
 
+@functools.lru_cache(maxsize=1024)
 def statement_doc(entry: StatementDef) -> str:
     """Markdown documentation of a statement form (hover and completion share it)."""
     parts = [f"```panoptic\n{entry.display}\n```", entry.summary[:1].upper() + entry.summary[1:] + "."]
@@ -139,7 +141,7 @@ def _statement_items(prefix: str, replace: lsp.Range) -> list[lsp.CompletionItem
                 label=entry.display,
                 kind=lsp.CompletionItemKind.Function if entry.block == "none" else lsp.CompletionItemKind.Keyword,
                 detail=entry.summary,
-                documentation=_markdown(statement_doc(entry)),
+                data={"statement": entry.signature},  # documentation is filled in by completionItem/resolve
                 filter_text=entry.display,
                 sort_text=f"1{i:04d}",
                 insert_text_format=lsp.InsertTextFormat.Snippet,
@@ -147,6 +149,17 @@ def _statement_items(prefix: str, replace: lsp.Range) -> list[lsp.CompletionItem
             )
         )
     return items
+
+
+def resolve(item: lsp.CompletionItem) -> lsp.CompletionItem:
+    """Add the documentation of a statement item (kept out of the list to keep it small and fast)."""
+    data = item.data if isinstance(item.data, dict) else {}
+    signature = data.get("statement")
+    if signature and item.documentation is None:
+        entry = next((e for e in REGISTRY.entries if e.signature == signature), None)
+        if entry is not None:
+            item.documentation = _markdown(statement_doc(entry))
+    return item
 
 
 def _flow_items(names: dict[str, Definition]) -> list[lsp.CompletionItem]:

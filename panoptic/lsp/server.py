@@ -210,7 +210,7 @@ def build_server(debounce: float = DEBOUNCE, quick: float = QUICK) -> PanopticLa
 
     @server.feature(
         lsp.TEXT_DOCUMENT_COMPLETION,
-        lsp.CompletionOptions(trigger_characters=[" ", ".", "{", '"', "$"], resolve_provider=False),
+        lsp.CompletionOptions(trigger_characters=[" ", ".", "{", '"', "$"], resolve_provider=True),
     )
     @_safe
     async def on_completion(ls: PanopticLanguageServer, params: lsp.CompletionParams):
@@ -218,6 +218,11 @@ def build_server(debounce: float = DEBOUNCE, quick: float = QUICK) -> PanopticLa
         index, _ = await ls.index(params.text_document.uri, fresh=False)
         items = completion.complete(text, line, col, index)
         return lsp.CompletionList(is_incomplete=False, items=items)
+
+    @server.feature(lsp.COMPLETION_ITEM_RESOLVE)
+    @_safe
+    async def on_completion_resolve(ls: PanopticLanguageServer, item: lsp.CompletionItem):
+        return completion.resolve(item)
 
     @server.feature(lsp.TEXT_DOCUMENT_HOVER)
     @_safe
@@ -341,4 +346,5 @@ def serve_stdio(debounce: float = DEBOUNCE, quick: float = QUICK) -> None:
     for handler in logging.getLogger().handlers:
         handler.addFilter(_drop_answered_errors)
     server = build_server(debounce, quick)
+    sys.setswitchinterval(0.001)  # answer requests promptly while the analysis thread compiles
     server.start_io()

@@ -333,3 +333,13 @@ def test_broken_input_mid_typing_never_crashes(client, workspace):
         "textDocument/completion", {"textDocument": {"uri": uri}, "position": {"line": 0, "character": 0}}
     )
     assert items is not None
+
+
+def test_completion_item_resolve_adds_documentation(client, workspace):
+    text = (workspace / "shop" / "shop.pan").read_text()
+    uri = client.open(workspace / "shop" / "shop.pan", text)
+    pos = position(text, '    open "/login.html"', 4)
+    items = client.request("textDocument/completion", {"textDocument": {"uri": uri}, "position": pos})
+    fill = next(i for i in items["items"] if i["label"] == "fill <target> with <text>")
+    resolved = client.request("completionItem/resolve", fill)
+    assert "replace the content of an input" in resolved["documentation"]["value"].lower()
