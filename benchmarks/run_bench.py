@@ -37,7 +37,7 @@ def run_once(suite: Path, workers: int, out: Path) -> tuple[float, int, dict[str
     )
     wall = time.perf_counter() - started
     statuses = {}
-    results = out / "results.jsonl"
+    results = out / "results.jsonl.gz"
     if results.exists():
         for record in read_records(results):
             if record["kind"] == "scenario_finished":

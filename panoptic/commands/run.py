@@ -60,7 +60,7 @@ def register(app: typer.Typer) -> None:
         workers: int = typer.Option(1, "--workers", "-w", help="run scenarios in N worker processes"),
         verbose: bool = typer.Option(False, "--verbose", "-v", help="print log lines and step notes"),
     ) -> None:
-        """Run the scenarios of .pan files and write results.jsonl, report.html and junit.xml."""
+        """Run the scenarios of .pan files and write results.jsonl.gz, report.html and junit.xml."""
         code = run_command(
             paths,
             keywords=keyword,
@@ -187,10 +187,10 @@ def _execute(
         _error(exc.code, exc.message, exc.help)
         return EXIT_USAGE
 
-    from panoptic.report import JsonlWriter, ReportError, write_reports
+    from panoptic.report import RESULTS_FILE, JsonlWriter, ReportError, write_reports
 
     try:
-        writer = JsonlWriter(out_dir / "results.jsonl")
+        writer = JsonlWriter(out_dir / RESULTS_FILE)
     except ReportError as exc:
         _error(exc.diagnostic.code, exc.diagnostic.message, exc.diagnostic.help)
         return EXIT_USAGE
@@ -225,7 +225,7 @@ def _execute(
             "PAN003", f"a reporter stopped during the run: {problem}", "the results written before it stopped are kept"
         )
     try:
-        paths = write_reports(out_dir / "results.jsonl", out_dir)
+        paths = write_reports(out_dir / RESULTS_FILE, out_dir)
     except ReportError as exc:
         _error(exc.diagnostic.code, exc.diagnostic.message, exc.diagnostic.help)
     except Exception as exc:  # a reporter bug must not hide the run's result

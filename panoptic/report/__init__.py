@@ -1,8 +1,8 @@
 """Reports: `results.jsonl` (streamed), `report.html` and `junit.xml`, re-rendered and merged offline.
 
-writer = JsonlWriter(out / "results.jsonl")      # a listener: give it every event
+writer = JsonlWriter(out / RESULTS_FILE)         # a listener: give it every event
 ...
-write_reports(out / "results.jsonl", out)         # -> {"results": …, "html": …, "junit": …}
+write_reports(out / RESULTS_FILE, out)            # -> {"results": …, "html": …, "junit": …}
 """
 
 from __future__ import annotations
@@ -13,12 +13,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from panoptic.report.errors import ReportError
-from panoptic.report.jsonl import JsonlWriter, read_events, read_items, read_records
+from panoptic.report.jsonl import RESULTS_FILE, JsonlWriter, read_events, read_items, read_records
 from panoptic.report.model import RunResult, build_model, build_model_from_records, merge_models
 
-RESULTS_NAMES = ("results.jsonl", "results.jsonl.gz")
+RESULTS_NAMES = (RESULTS_FILE, "results.jsonl")
 
 __all__ = [
+    "RESULTS_FILE",
     "JsonlWriter",
     "ReportError",
     "RunResult",
@@ -42,7 +43,7 @@ def resolve_results(path: str | Path) -> Path:
             if (path / name).is_file():
                 return path / name
         raise ReportError(
-            "PAN001", f"{path} holds no results.jsonl", help="pass a results.jsonl or the output folder of a run"
+            "PAN001", f"{path} holds no results.jsonl.gz", help="pass a results.jsonl or the output folder of a run"
         )
     if not path.exists():
         raise ReportError("PAN001", f"{path} does not exist", help="pass a results.jsonl or the output folder of a run")

@@ -1,6 +1,8 @@
-"""`results.jsonl`: the event stream of a run, written as the run goes.
+"""`results.jsonl.gz`: the event stream of a run, written as the run goes.
 
-One line per event, gzip-compressed: `zcat results.jsonl` shows the lines.
+One JSON line per event, gzip-compressed (flushed after every scenario, so a
+killed run keeps what finished): `zcat results.jsonl.gz` shows the lines.
+Readers also accept an uncompressed `results.jsonl`.
 The writer flushes the compressor (a sync flush: everything so far is
 decodable) after every finished scenario and at the end of the run, so a crash
 or Ctrl-C keeps every finished scenario.
@@ -49,6 +51,8 @@ _ROUND = {"at": 3, "started_at": 3, "finished_at": 3, "duration": 4}
 _FAILURE_EMPTY = {"help": None, "expected": None, "actual": None, "candidates": [], "chain": []}
 _SS, _SF, _CS = StepStarted.kind, StepFinished.kind, ScenarioStarted.kind
 _DUMPS = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+
+RESULTS_FILE = "results.jsonl.gz"  # the name `panoptic run` and `panoptic merge` write
 
 
 def encode_record(data: dict[str, Any]) -> str:

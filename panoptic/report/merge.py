@@ -1,6 +1,6 @@
 """`panoptic merge`: join the results of several runs (shards) into one results folder.
 
-Each input's events are copied into one merged `results.jsonl`; when two
+Each input's events are copied into one merged `results.jsonl.gz`; when two
 shards ran the same scenario, the result that finished later is kept and a
 note says so. Artifacts are linked (or copied) into the output folder under
 the same relative path, or under `shard-N/` when two shards wrote different
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from panoptic.report.errors import ReportError
-from panoptic.report.jsonl import JsonlWriter, encode_event, read_events
+from panoptic.report.jsonl import RESULTS_FILE, JsonlWriter, encode_event, read_events
 from panoptic.report.model import RunResult, build_model
 from panoptic.runtime.events import (
     Artifact,
@@ -156,8 +156,8 @@ def merge_results(inputs: list[Path], output: Path) -> tuple[RunResult, dict[str
             if event.kind in _SCENARIO_KINDS and chosen.get(event.scenario) != index:  # type: ignore[attr-defined]
                 continue
             merged.append(_rewrite(event, index, shard, arts))
-    results = output / "results.jsonl"
-    tmp = output / "results.jsonl.tmp"
+    results = output / RESULTS_FILE
+    tmp = output / (RESULTS_FILE + ".tmp")
     writer = JsonlWriter(tmp)
     for event in merged:
         writer.write_line(encode_event(event))

@@ -2,7 +2,7 @@
 
 Layout of `<output>/` (default `panoptic-results/<run id>/`):
 
-    results.jsonl                 the event stream, written as the run goes
+    results.jsonl.gz              the event stream (gzip JSON lines), written as the run goes
     artifacts/<NNN-scenario>/     one folder per scenario attempt (`-r2` for a second attempt)
         <name>.png, page.html, trace.zip, video.webm …
 """

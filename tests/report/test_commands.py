@@ -42,7 +42,7 @@ def test_report_errors_are_diagnostics_with_exit_code_2(tmp_path):
     proc = panoptic("report", "bad.jsonl", cwd=tmp_path)
     assert proc.returncode == 2 and "error[PAN001]" in proc.stderr and "Traceback" not in proc.stderr
     proc = panoptic("report", str(tmp_path), cwd=tmp_path)
-    assert proc.returncode == 2 and "holds no results.jsonl" in proc.stderr
+    assert proc.returncode == 2 and "holds no results.jsonl.gz" in proc.stderr
 
 
 def test_merge_two_shards(run):
@@ -61,7 +61,7 @@ def test_merge_two_shards(run):
     assert proc.returncode == 0, proc.stderr
     assert "4 scenarios" in proc.stdout and "note: scenario" in proc.stdout
     out = run.folder / "merged"
-    events = read_events(out / "results.jsonl")
+    events = read_events(out / "results.jsonl.gz")
     finished = {e.scenario.split("::")[1]: e for e in events if isinstance(e, ScenarioFinished)}
     assert set(finished) == {"checkout <b>works</b>", "search finds items", "sometimes slow", "not yet"}
     # the kept checkout came from shard B; its artifacts moved aside because A's sit at the same path
@@ -97,7 +97,7 @@ def test_merge_keeps_later_results_by_time_not_by_argument_order(run):
     write_results(run.events, run.folder / "old" / "results.jsonl")
     proc = panoptic("merge", "new", "old", "--output", "m", cwd=run.folder)
     assert proc.returncode == 0, proc.stderr
-    events = read_events(run.folder / "m" / "results.jsonl")
+    events = read_events(run.folder / "m" / "results.jsonl.gz")
     checkout = [e for e in events if isinstance(e, ScenarioFinished) and "checkout" in e.scenario]
     assert [e.status for e in checkout] == ["passed"]
 

@@ -83,7 +83,7 @@ def test_run_writes_results_reports_and_renders_failures(suite: Path, tmp_path: 
     assert "error[PAN902]" in text and "#count" in text  # did-you-mean from the backend
     assert "1 passed, 2 failed" in text
     assert "pa55word-123" not in text
-    records = read_records(out / "results.jsonl")
+    records = read_records(out / "results.jsonl.gz")
     assert records[0]["kind"] == "run_started" and records[-1]["kind"] == "run_finished"
     assert records[-1]["exit_code"] == 1
     assert (out / "report.html").is_file() and (out / "junit.xml").is_file()
@@ -190,7 +190,7 @@ def test_real_sigint_writes_what_finished_and_exits_130(tmp_path: Path, workers:
         stderr=subprocess.PIPE,
         start_new_session=True,
     )
-    results = out / "results.jsonl"
+    results = out / "results.jsonl.gz"
     deadline = time.monotonic() + 60
     try:
         while time.monotonic() < deadline:

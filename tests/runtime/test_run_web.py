@@ -152,7 +152,7 @@ def test_run_in_chromium_survives_a_killed_browser(suite: Path, tmp_path: Path) 
         stderr=subprocess.PIPE,
         start_new_session=True,
     )
-    results = out / "results.jsonl"
+    results = out / "results.jsonl.gz"
     killed: list[int] = []
     try:
         deadline = time.monotonic() + 180
@@ -212,7 +212,7 @@ def test_parallel_run_in_chromium_keeps_order(suite: Path, tmp_path: Path) -> No
         timeout=240,
     )
     assert proc.returncode == 1, proc.stdout.decode() + proc.stderr.decode()
-    records = read_records(out / "results.jsonl")
+    records = read_records(out / "results.jsonl.gz")
     order = [r["scenario"].split("::")[1] for r in records if r["kind"] == "scenario_started"]
     assert order == ["counts clicks", "a typo in a target"]
     workers = {r["worker"] for r in records if r["kind"] == "scenario_started"}
