@@ -11,7 +11,8 @@
 # Output of each step goes to .tools/setup.log; a failing step prints its tail.
 #
 # Environment: PYTHON (interpreter for the venv, default python3, >= 3.11),
-# PANOPTIC_SKIP_APT=1 (do not touch system packages), PANOPTIC_SKIP_APPIUM=1.
+# PANOPTIC_SKIP_APT=1 (do not touch system packages), PANOPTIC_SKIP_APPIUM=1,
+# PANOPTIC_SKIP_EDITORS=1 (no npm tools for the editor grammar tests).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -146,6 +147,23 @@ else
         note "up to date"
     fi
     quiet node "$APPIUM_HOME/node_modules/.bin/appium" --version
+fi
+
+# --- editor tooling (TextMate grammar tests, VS Code packaging) ----------------
+EDITOR_HOME="editors/vscode"
+step "editor tools ($EDITOR_HOME/node_modules)"
+if [[ "${PANOPTIC_SKIP_EDITORS:-}" == "1" ]]; then
+    note "skipped (PANOPTIC_SKIP_EDITORS=1)"
+else
+    want="$(sha256sum "$EDITOR_HOME/package-lock.json" | cut -d' ' -f1)"
+    have="$(cat "$EDITOR_HOME/node_modules/.panoptic-setup" 2>/dev/null || true)"
+    if [[ "$have" != "$want" ]]; then
+        note "npm ci"
+        quiet npm ci --prefix "$EDITOR_HOME" --no-audit --no-fund --loglevel=error
+        printf '%s\n' "$want" >"$EDITOR_HOME/node_modules/.panoptic-setup"
+    else
+        note "up to date"
+    fi
 fi
 
 # --- final check ------------------------------------------------------------------
