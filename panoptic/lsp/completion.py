@@ -17,6 +17,7 @@ from panoptic.compiler.functions import FUNCTIONS
 from panoptic.compiler.registry import REGISTRY, TARGET_WORDS, StatementDef
 from panoptic.editor_grammars import DECLARATION_SNIPPETS, TARGET_MODIFIERS
 from panoptic.lsp.analysis import Definition, ModuleIndex
+from panoptic.syntax.scan import code_chars, walk
 
 _STRINGS = re.compile(r'"(?:[^"\\\n]|\\.)*"')
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*$")
@@ -58,48 +59,24 @@ def context_at(text: str, line: int, col: int) -> Context:
 
 
 def _walk_braces(raw: str, stack: list[str]) -> None:
-    cleaned = _STRINGS.sub('""', raw.split("#", 1)[0] if '"' not in raw else _strip_comment(raw))
-    for i, ch in enumerate(cleaned):
+    for i, ch in code_chars(raw):
         if ch == "{":
-            stack.append(cleaned[:i].strip())
+            stack.append(raw[:i].strip())
         elif ch == "}" and stack:
             stack.pop()
 
 
-def _strip_comment(raw: str) -> str:
-    in_string = escaped = False
-    for i, ch in enumerate(raw):
-        if in_string:
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == '"':
-                in_string = False
-        elif ch == '"':
-            in_string = True
-        elif ch == "#":
-            return raw[:i]
-    return raw
-
-
 def _string_state(prefix: str) -> tuple[bool, bool]:
-    in_string = escaped = False
-    start = 0
-    for i, ch in enumerate(prefix):
-        if in_string:
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == '"':
-                in_string = False
-        elif ch == '"':
-            in_string, start = True, i
-        elif ch == "#":
-            return True, False  # in a comment: nothing to complete
-    if not in_string:
+    """(inside a string or comment, inside an unclosed `${` of that string)."""
+    walked = list(walk(prefix))
+    if not walked:
         return False, False
+    kind = walked[-1][2]
+    if kind == "comment":
+        return True, False  # in a comment: nothing to complete
+    if kind not in ("open", "string"):
+        return False, False
+    start = max(i for i, _, k in walked if k == "open")
     body = prefix[start + 1 :]
     opened = body.rfind("${")
     return True, opened != -1 and "}" not in body[opened:]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 
-def _walk(line: str) -> Iterator[tuple[int, str, str]]:
+def walk(line: str) -> Iterator[tuple[int, str, str]]:
     """(index, character, kind): kind is code, open (a string's opening quote), string, close, or comment.
 
     A comment is yielded once, at its `#`, and ends the walk.
@@ -34,12 +34,12 @@ def _walk(line: str) -> Iterator[tuple[int, str, str]]:
 
 def code_chars(line: str) -> Iterator[tuple[int, str]]:
     """(index, character) of one line's code: outside strings, before a `#` comment."""
-    return ((i, ch) for i, ch, kind in _walk(line) if kind == "code")
+    return ((i, ch) for i, ch, kind in walk(line) if kind == "code")
 
 
 def strip_comment(line: str) -> str:
     """The line without its trailing `#` comment (a `#` inside a string is kept)."""
-    for i, _, kind in _walk(line):
+    for i, _, kind in walk(line):
         if kind == "comment":
             return line[:i]
     return line
@@ -47,7 +47,7 @@ def strip_comment(line: str) -> str:
 
 def in_string_at(prefix: str) -> bool:
     """Whether a line prefix ends inside an unclosed string."""
-    kinds = [kind for _, _, kind in _walk(prefix)]
+    kinds = [kind for _, _, kind in walk(prefix)]
     return bool(kinds) and kinds[-1] in ("open", "string")
 
 
