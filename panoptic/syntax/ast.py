@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Union
 
 from panoptic.source import Span
@@ -26,11 +27,11 @@ class Str:
     raw: str
     span: Span
 
-    @property
+    @cached_property
     def is_plain(self) -> bool:
         return all(isinstance(p, str) for p in self.parts)
 
-    @property
+    @cached_property
     def text(self) -> str:
         """The literal text (interpolations rendered as `${…}`)."""
         return "".join(p if isinstance(p, str) else "${" + ".".join(p.path) + "}" for p in self.parts)
