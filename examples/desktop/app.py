@@ -1,9 +1,23 @@
-"""Panoptic Notes: a tiny Tk app used as a real target by the desktop examples and tests.
+"""Panoptic Notes: a small Tk app used as a real target by the desktop examples and tests.
 
-A name entry, a "Greet" button and a label that changes to "Hello, <name>";
-an "Actions" menu whose "Reset" item puts the label back to "Ready" and whose
-"Say goodbye" item sets it to "Goodbye!". Big fonts keep the text readable
-for OCR. The window opens at a fixed place (40, 40) so coordinates are stable.
+Top left (laid out first, so its coordinates never move): a name entry, a
+"Greet" button and a label that changes to "Hello, <name>"; an "Actions" menu
+whose "Reset" item puts the label back to "Ready" and whose "Say goodbye" item
+sets it to "Goodbye!".
+
+Added around it (placed, so the grid above keeps its geometry):
+
+* a list of 40 rows, "Row 1" … "Row 40", ten at a time, with a scroll bar; the
+  mouse wheel scrolls it by 3 rows a click. Right-clicking a row opens a
+  context menu (beside the list, at the row's height) whose "Pick row" item shows "Picked Row N" under the list and
+  whose "Clear pick" item puts back "Picked: none";
+* a canvas with a yellow "Drag" square and a "Drop here" box: when the square is
+  released, the label under the canvas shows "Dropped in box" when the
+  square's centre is inside the box, else "Dropped at X,Y" (where the pointer
+  was released, in screen pixels).
+
+Big fonts keep the text readable for OCR. The window opens at a fixed place
+(40, 40) so coordinates are stable; it fits a 1024×768 screen.
 
 Run: python3 app.py [--title TITLE]
 """
@@ -15,6 +29,11 @@ import tkinter as tk
 
 FONT = ("DejaVu Sans", 20)
 BIG = ("DejaVu Sans", 26, "bold")
+GEOMETRY = "960x650+40+40"
+ROWS = 40
+WHEEL_ROWS = 3  # rows per mouse wheel click
+SQUARE = (30, 40, 120, 130)  # the drag square on the canvas: left, top, right, bottom
+BOX = (290, 30, 500, 230)  # the drop box on the canvas
 
 
 def build(root: tk.Tk) -> dict[str, tk.Widget]:
@@ -56,8 +75,110 @@ def build(root: tk.Tk) -> dict[str, tk.Widget]:
 
     label = tk.Label(root, textvariable=message, font=BIG, background="white", foreground="#1d2330")
     label.grid(row=2, column=0, columnspan=2, sticky="w", pady=(16, 0))
+
+    widgets: dict[str, tk.Widget] = {"entry": entry, "button": button, "label": label}
+    widgets.update(build_list(root))
+    widgets.update(build_canvas(root))
     entry.focus_set()
-    return {"entry": entry, "button": button, "label": label}
+    return widgets
+
+
+def build_list(root: tk.Tk) -> dict[str, tk.Widget]:
+    """The scrollable list of rows with its context menu, right of the greeting."""
+    frame = tk.Frame(root, background="white")
+    frame.place(x=560, y=0)
+    rows = tk.Listbox(
+        frame,
+        font=FONT,
+        width=10,
+        height=10,
+        activestyle="none",
+        exportselection=False,
+        highlightthickness=0,
+        selectbackground="#d9e4f5",
+        selectforeground="black",
+    )
+    for n in range(1, ROWS + 1):
+        rows.insert(tk.END, f"Row {n}")
+    bar = tk.Scrollbar(frame, orient=tk.VERTICAL, command=rows.yview, width=20)
+    rows.configure(yscrollcommand=bar.set)
+    rows.grid(row=0, column=0, sticky="ns")
+    bar.grid(row=0, column=1, sticky="ns")
+
+    picked = tk.StringVar(value="Picked: none")
+    tk.Label(frame, textvariable=picked, font=FONT, background="white").grid(
+        row=1, column=0, columnspan=2, sticky="w", pady=(12, 0)
+    )
+
+    def wheel(rows_by: int) -> str:
+        rows.yview_scroll(rows_by, "units")
+        return "break"  # the same step on every Tk version, whatever its class binding does
+
+    rows.bind("<Button-4>", lambda _e: wheel(-WHEEL_ROWS))
+    rows.bind("<Button-5>", lambda _e: wheel(WHEEL_ROWS))
+    rows.bind("<MouseWheel>", lambda e: wheel(-WHEEL_ROWS if e.delta > 0 else WHEEL_ROWS))
+
+    menu = tk.Menu(root, tearoff=False, font=FONT)
+    under_pointer = {"row": 0}
+
+    def pick() -> None:
+        picked.set(f"Picked {rows.get(under_pointer['row'])}")
+
+    menu.add_command(label="Pick row", command=pick)
+    menu.add_command(label="Clear pick", command=lambda: picked.set("Picked: none"))
+
+    def context(event: tk.Event) -> None:
+        under_pointer["row"] = rows.nearest(event.y)
+        rows.selection_clear(0, tk.END)
+        rows.selection_set(under_pointer["row"])
+        # Posted right of the list at the pointer's height: the release of the right button lands outside the
+        # menu and chooses nothing (only a deliberate click picks an item), and no row is hidden under it.
+        menu.tk_popup(bar.winfo_rootx() + bar.winfo_width() + 8, event.y_root)
+
+    rows.bind("<Button-3>", context)
+    return {"rows": rows, "scrollbar": bar, "row_menu": menu}
+
+
+def build_canvas(root: tk.Tk) -> dict[str, tk.Widget]:
+    """The canvas with a draggable square and a drop box, under the greeting."""
+    canvas = tk.Canvas(root, width=520, height=260, background="#f4f6f9", highlightthickness=1)
+    canvas.place(x=0, y=300)
+    dropped = tk.StringVar(value="Nothing dropped yet")
+    tk.Label(root, textvariable=dropped, font=FONT, background="white").place(x=0, y=580)
+
+    canvas.create_rectangle(*BOX, outline="#1d2330", width=3, dash=(6, 4))
+    canvas.create_text((BOX[0] + BOX[2]) // 2, BOX[1] + 30, text="Drop here", font=FONT, fill="#1d2330")
+    canvas.create_rectangle(*SQUARE, fill="#ffd966", outline="#1d2330", width=2, tags=("square",))
+    canvas.create_text(
+        (SQUARE[0] + SQUARE[2]) // 2,
+        (SQUARE[1] + SQUARE[3]) // 2,
+        text="Drag",
+        font=FONT,
+        fill="#1d2330",
+        tags=("square",),
+    )
+
+    grip = {"x": 0, "y": 0}
+
+    def press(event: tk.Event) -> None:
+        grip["x"], grip["y"] = event.x, event.y
+        canvas.tag_raise("square")
+
+    def motion(event: tk.Event) -> None:
+        canvas.move("square", event.x - grip["x"], event.y - grip["y"])
+        grip["x"], grip["y"] = event.x, event.y
+
+    def release(event: tk.Event) -> None:
+        motion(event)
+        left, top, right, bottom = canvas.coords(canvas.find_withtag("square")[0])
+        cx, cy = (left + right) / 2, (top + bottom) / 2
+        inside = BOX[0] <= cx <= BOX[2] and BOX[1] <= cy <= BOX[3]
+        dropped.set("Dropped in box" if inside else f"Dropped at {event.x_root},{event.y_root}")
+
+    canvas.tag_bind("square", "<ButtonPress-1>", press)
+    canvas.tag_bind("square", "<B1-Motion>", motion)
+    canvas.tag_bind("square", "<ButtonRelease-1>", release)
+    return {"canvas": canvas}
 
 
 def main() -> None:
@@ -66,7 +187,7 @@ def main() -> None:
     args = parser.parse_args()
     root = tk.Tk()
     root.title(args.title)
-    root.geometry("560x300+40+40")
+    root.geometry(GEOMETRY)
     build(root)
     root.mainloop()
 
