@@ -1,0 +1,126 @@
+"""Import-cost tests: the commands people run most never load a driver or more than they need.
+
+Each case runs `panoptic.cli.main(argv)` in a fresh interpreter, catches its
+SystemExit, and then prints the exit code and `sorted(sys.modules)`, so the
+test sees exactly what the command imported.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+HEAVY = ("playwright", "cv2", "boto3", "pyautogui", "appium")
+MARK = "--- modules ---"
+
+WRAPPER = f"""
+import io, json, sys
+argv = json.loads(sys.argv[1])
+from panoptic.cli import main
+code = 0
+try:
+    main(argv)
+except SystemExit as exc:
+    code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+sys.stdout.flush()
+print({MARK!r})
+print(json.dumps({{"code": code, "modules": sorted(sys.modules)}}))
+"""
+
+SMALL = """\
+use std.web
+
+app shop: web {
+    url: "http://127.0.0.1:8000"
+}
+
+flow add(product) {
+    click testid "add-${product}"
+}
+
+scenario "adds a mug" on shop tags smoke {
+    open "/"
+    add("mug")
+    expect "#cart-count" has text "1" within 5s
+}
+"""
+
+
+def run_cli(argv: list[str], cwd: Path, cache: Path) -> tuple[int, str, set[str]]:
+    env = dict(os.environ, PANOPTIC_CACHE_DIR=str(cache), NO_COLOR="1")
+    env.pop("PANOPTIC_NO_CACHE", None)
+    proc = subprocess.run(
+        [sys.executable, "-c", WRAPPER, json.dumps(argv)],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert MARK in proc.stdout, f"the command did not return normally:\n{proc.stdout}\n{proc.stderr}"
+    output, _, tail = proc.stdout.partition(MARK)
+    data = json.loads(tail.strip().splitlines()[0])
+    return data["code"], output, set(data["modules"])
+
+
+def heavy_in(modules: set[str]) -> list[str]:
+    return sorted(m for m in modules if m.split(".")[0] in HEAVY)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "small.pan").write_text(SMALL, encoding="utf-8")
+    return tmp_path
+
+
+def test_help_loads_no_driver(project: Path, tmp_path: Path):
+    code, output, modules = run_cli(["--help"], project, tmp_path / "cache")
+    assert code == 0
+    assert "check" in output and "run" in output
+    assert heavy_in(modules) == []
+
+
+def test_check_loads_no_driver_and_no_typer(project: Path, tmp_path: Path):
+    code, output, modules = run_cli(["check", "small.pan"], project, tmp_path / "cache")
+    assert code == 0, output
+    assert "no problems" in output
+    assert "panoptic.compiler.lower" in modules  # it really checked
+    assert heavy_in(modules) == []
+    assert "typer" not in modules  # `check` has a fast path without Typer
+
+
+def test_check_of_a_broken_file_loads_no_driver(project: Path, tmp_path: Path):
+    (project / "small.pan").write_text(SMALL.replace('open "/"', 'tap "#x"'), encoding="utf-8")
+    code, output, modules = run_cli(["check", "small.pan"], project, tmp_path / "cache")
+    assert code == 1
+    assert "PAN3" in output
+    assert heavy_in(modules) == []
+
+
+def test_warm_check_skips_the_parser(project: Path, tmp_path: Path):
+    cache = tmp_path / "cache"
+    first = run_cli(["check", "small.pan"], project, cache)
+    assert first[0] == 0
+    code, output, modules = run_cli(["check", "small.pan"], project, cache)
+    assert code == 0 and "no problems" in output
+    assert "lark" not in modules  # the result came from the check cache
+    assert heavy_in(modules) == []
+
+
+def test_version_imports_almost_nothing(project: Path, tmp_path: Path):
+    code, output, modules = run_cli(["--version"], project, tmp_path / "cache")
+    assert code == 0 and output.startswith("panoptic ")
+    assert not {"typer", "lark", "rich", "click"} & modules
+    assert heavy_in(modules) == []
+
+
+@pytest.mark.parametrize("argv", [["compile", "small.pan", "--emit", "ir"], ["fmt", "--check", "small.pan"]])
+def test_other_static_commands_load_no_driver(project: Path, tmp_path: Path, argv: list[str]):
+    code, output, modules = run_cli(argv, project, tmp_path / "cache")
+    assert code == 0, output
+    assert heavy_in(modules) == []
