@@ -399,11 +399,17 @@ def _recover(source: Source, work: str, exc: UnexpectedInput, seen: set[int]) ->
     else:
         assert isinstance(exc, UnexpectedToken)
         tok = exc.token
-        expected = sorted({_describe(t) for t in exc.expected if not t.startswith("__")})
+        order = list(_PUNCTUATION)
+        kinds = sorted(
+            {t for t in exc.expected if not t.startswith("__") and t != "ERROR_MARK"},
+            key=lambda t: (t in ("LPAR", "LSQB", "LBRACE", "RBRACE", "COMMA", "COLON", "DOT", "EQUAL", "RPAR", "RSQB"),
+                           order.index(t) if t in order else 99, t),
+        )
+        expected = list(dict.fromkeys(_describe(t) for t in kinds))
         shown = "end of line" if tok.type == "_NL" else f"`{tok}`"
         if tok.type == "_NL" and "#" in str(tok):
             shown = "end of line"
-        help_text = "expected " + (", ".join(expected[:8]) if expected else "something else")
+        help_text = "expected " + (", ".join(expected[:10]) if expected else "something else")
         end = tok.end_pos if tok.type != "_NL" else pos + 1
         diag = diagnostic("PAN101", f"unexpected {shown}", source.span(pos, min(end, original_len)), help=help_text)
 
