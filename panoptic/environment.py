@@ -28,6 +28,18 @@ BROWSER_ENV = "PANOPTIC_BROWSER"
 APPIUM_HOME_ENV = "PANOPTIC_APPIUM_HOME"
 """Environment variable naming the folder whose `node_modules` holds Appium."""
 
+CHROMIUM_ARGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+)
+"""Launch flags that Debian's Chromium needs in containers and CI (no sandbox as root, no calls home)."""
+
 SYSTEM_CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 """Command names tried, in order, for a system Chromium."""
 

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from panoptic.environment import BROWSER_ENV, SYSTEM_CHROMIUM_NAMES
+from panoptic.environment import CHROMIUM_ARGS as BASE_CHROMIUM_ARGS
 
 NATIVE_PLATFORMS = ("android", "ios")
 DESKTOP_PLATFORMS = {"linux": "linux", "windows": "windows", "mac": "mac", "macos": "mac", "osx": "mac"}
@@ -52,17 +53,7 @@ W3C_CAPABILITIES = frozenset(
     }
 )
 
-CHROMIUM_ARGS = (
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--disable-features=OverscrollHistoryNavigation",
-)
+CHROMIUM_ARGS = (*BASE_CHROMIUM_ARGS, "--disable-features=OverscrollHistoryNavigation")
 """Browser arguments for the Chromium driver; `--headless=new` is added unless the run is headed.
 
 Sideways swipes must not turn into history navigation: `back` is the statement for that."""

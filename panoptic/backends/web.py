@@ -61,18 +61,6 @@ from panoptic.runtime.errors import (
 )
 from panoptic.runtime.events import Artifact
 
-CHROMIUM_ARGS = (
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-)
-"""Launch flags that Debian's Chromium needs in containers and CI (see ENVIRONMENT.md)."""
-
 NO_CHROMIUM_HELP = (
     "install one: `apt-get install -y chromium` (Debian/Ubuntu) or `python -m playwright install chromium`; "
     "or point `browser_path:` or the PANOPTIC_BROWSER environment variable at a Chromium executable"
@@ -310,7 +298,7 @@ class WebBackend:
         options: dict[str, Any] = {"headless": not self.headed}
         if engine == "chromium":
             explicit = self.settings.get("browser_path")
-            from panoptic.environment import BROWSER_ENV, find_chromium
+            from panoptic.environment import BROWSER_ENV, CHROMIUM_ARGS, find_chromium
 
             path = find_chromium(str(explicit) if explicit else None)
             if path is None:

@@ -99,17 +99,20 @@ class CheckCache:
         return entry
 
     def store(self, key: str, entry: CheckEntry) -> None:
-        if self.directory is None:
-            return
-        try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            target = self.directory / f"{key}.check"
-            tmp = target.with_suffix(f".{os.getpid()}.tmp")
-            with open(tmp, "wb") as fh:
-                pickle.dump(entry, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, target)
-        except OSError:
-            pass
+        if self.directory is not None:
+            store_pickle(self.directory / f"{key}.check", entry)
+
+
+def store_pickle(target: Path, value: object) -> None:
+    """Write a cache file atomically (a reader never sees half of it); a cache that cannot be written is skipped."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(f".{os.getpid()}.tmp")
+        with open(tmp, "wb") as fh:
+            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, target)
+    except OSError:
+        pass
 
 
 def cache_dir() -> Path | None:

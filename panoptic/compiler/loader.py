@@ -8,12 +8,11 @@ parsed once, however many files use it.
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from panoptic.compiler.checkcache import cache_dir, code_salt
+from panoptic.compiler.checkcache import cache_dir, code_salt, store_pickle
 from panoptic.compiler.files import collect_files, display_path, stdlib_dir, stdlib_modules
 from panoptic.diagnostics import Diagnostic, diagnostic
 from panoptic.source import Source
@@ -67,16 +66,8 @@ class ParseCache:
 
     def put(self, source: Source, result: tuple[ast.Module, list[Diagnostic]]) -> None:
         file = self._file(source)
-        if file is None:
-            return
-        try:
-            file.parent.mkdir(parents=True, exist_ok=True)
-            tmp = file.with_suffix(f".{os.getpid()}.tmp")
-            with open(tmp, "wb") as fh:
-                pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, file)
-        except OSError:
-            pass
+        if file is not None:
+            store_pickle(file, result)
 
 
 def default_cache() -> ParseCache:

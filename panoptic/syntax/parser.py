@@ -402,8 +402,11 @@ def _recover(source: Source, work: str, exc: UnexpectedInput, seen: set[int]) ->
         order = list(_PUNCTUATION)
         kinds = sorted(
             {t for t in exc.expected if not t.startswith("__") and t != "ERROR_MARK"},
-            key=lambda t: (t in ("LPAR", "LSQB", "LBRACE", "RBRACE", "COMMA", "COLON", "DOT", "EQUAL", "RPAR", "RSQB"),
-                           order.index(t) if t in order else 99, t),
+            key=lambda t: (
+                t in ("LPAR", "LSQB", "LBRACE", "RBRACE", "COMMA", "COLON", "DOT", "EQUAL", "RPAR", "RSQB"),
+                order.index(t) if t in order else 99,
+                t,
+            ),
         )
         expected = list(dict.fromkeys(_describe(t) for t in kinds))
         shown = "end of line" if tok.type == "_NL" else f"`{tok}`"
