@@ -115,29 +115,43 @@ def start_xvfb(size: tuple[int, int] = (1920, 1080), *, depth: int = 24, timeout
     for _attempt in range(5):
         number = free_display_number(number)
         log = tempfile.TemporaryFile()  # noqa: SIM115 - Xvfb output; an unread pipe could fill up and block it
-        proc = subprocess.Popen(
-            # -noreset: without it the server resets whenever its last client disconnects (e.g. after a screenshot).
-            [exe, f":{number}", "-screen", "0", f"{width}x{height}x{depth}", "-nolisten", "tcp", "-noreset"],
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=log,
-            start_new_session=True,
-        )
+        # -displayfd: Xvfb writes the display number to this pipe once it really serves the display, and exits
+        # without writing when another server holds the number (the socket file alone proves nothing).
+        ready_read, ready_write = os.pipe()
+        try:
+            proc = subprocess.Popen(
+                # -noreset: without it the server resets whenever its last client disconnects (after a screenshot).
+                [
+                    exe,
+                    f":{number}",
+                    "-screen",
+                    "0",
+                    f"{width}x{height}x{depth}",
+                    "-nolisten",
+                    "tcp",
+                    "-noreset",
+                    "-displayfd",
+                    str(ready_write),
+                ],
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
+                start_new_session=True,
+                pass_fds=(ready_write,),
+            )
+        finally:
+            os.close(ready_write)
         _LIVE[proc.pid] = proc
         socket = SOCKET_DIR / f"X{number}"
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                break
-            if socket.exists():
-                log.close()  # Xvfb keeps its own descriptor
-                return XDisplay(
-                    name=f":{number}", size=(width, height), auth_file=_empty_auth_file(), process=proc, _own_auth=True
-                )
-            time.sleep(0.01)
+        announced = _read_ready(ready_read, timeout)
+        if announced == str(number) and proc.poll() is None:
+            log.close()  # Xvfb keeps its own descriptor
+            return XDisplay(
+                name=f":{number}", size=(width, height), auth_file=_empty_auth_file(), process=proc, _own_auth=True
+            )
         if proc.poll() is None:
             _terminate(proc)
-            last_error = f"its socket {socket} did not appear within {timeout:g}s"
+            last_error = f"it did not report ready on {socket} within {timeout:g}s"
         else:
             log.seek(0)
             err = log.read().decode(errors="replace").strip()
@@ -146,6 +160,26 @@ def start_xvfb(size: tuple[int, int] = (1920, 1080), *, depth: int = 24, timeout
         _LIVE.pop(proc.pid, None)
         number += 1  # taken meanwhile, or broken: try the next number
     raise InfrastructureError(f"Xvfb could not start on :{number - 1}: {last_error}")
+
+
+def _read_ready(fd: int, timeout: float) -> str:
+    """What Xvfb wrote to its -displayfd pipe; "" if it closed the pipe or `timeout` passed."""
+    import select
+
+    data = b""
+    deadline = time.monotonic() + timeout
+    try:
+        while not data.endswith(b"\n"):
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                break
+            chunk = os.read(fd, 16)
+            if not chunk:
+                break
+            data += chunk
+    finally:
+        os.close(fd)
+    return data.decode(errors="replace").strip()
 
 
 def existing_display(name: str) -> XDisplay:

@@ -124,7 +124,7 @@ def test_desktop_suite_passes(tmp_path):
     done = panoptic_run(EXAMPLES / "desktop", output)
     assert done.returncode == 0, done.stdout + done.stderr
     results = outcomes(output)
-    assert len(results) == 2 and {o for o, _ in results.values()} == {"passed"}, results
+    assert len(results) == 4 and {o for o, _ in results.values()} == {"passed"}, results
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
