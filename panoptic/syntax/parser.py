@@ -323,6 +323,14 @@ def parse_source(source: Source) -> tuple[ast.Module, list[Diagnostic]]:
     original = source.text
     work = original if original.endswith("\n") else original + "\n"
     diags: list[Diagnostic] = []
+    if ERROR_MARK in work:  # the recovery's own marker must never come from the user
+        for m in re.finditer(ERROR_MARK, work):
+            diags.append(
+                diagnostic(
+                    "PAN103", "unexpected character `\\ue000`", source.span(m.start(), m.end()), help="remove it"
+                )
+            )
+        work = work.replace(ERROR_MARK, " ")
     seen_positions: set[int] = set()
     decls: list = []
     for _ in range(MAX_ERRORS_PER_FILE + 1):
@@ -403,7 +411,9 @@ def _recover(source: Source, work: str, exc: UnexpectedInput, seen: set[int]) ->
         kinds = sorted(
             {t for t in exc.expected if not t.startswith("__") and t != "ERROR_MARK"},
             key=lambda t: (
-                t in ("LPAR", "LSQB", "LBRACE", "RBRACE", "COMMA", "COLON", "DOT", "EQUAL", "RPAR", "RSQB"),
+                2
+                if t not in order
+                else int(t in ("LPAR", "LSQB", "LBRACE", "RBRACE", "COMMA", "COLON", "RPAR", "RSQB")),
                 order.index(t) if t in order else 99,
                 t,
             ),
