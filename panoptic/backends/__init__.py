@@ -7,13 +7,24 @@ from functools import lru_cache
 from panoptic.backends.base import PlatformSpec
 
 
-@lru_cache(maxsize=1)
-def platforms() -> dict[str, PlatformSpec]:
-    """Every known platform spec by name: the built-in ones and those of installed plugins."""
-    from importlib.metadata import entry_points
+@lru_cache(maxsize=2)
+def platforms(*, plugins: bool = True) -> dict[str, PlatformSpec]:
+    """Every known platform spec by name.
 
+    The built-in platforms come through the `panoptic.platforms` entry points of Panoptic's own distribution
+    (reading one file); `plugins=True` also scans every installed distribution for third-party platforms.
+    """
+    from importlib import metadata
+
+    if plugins:
+        eps = list(metadata.entry_points(group="panoptic.platforms"))
+    else:
+        try:
+            eps = [ep for ep in metadata.distribution("panoptic").entry_points if ep.group == "panoptic.platforms"]
+        except metadata.PackageNotFoundError:
+            eps = []
     found: dict[str, PlatformSpec] = {}
-    for ep in entry_points(group="panoptic.platforms"):
+    for ep in eps:
         try:
             spec = ep.load()
         except Exception:  # a broken plugin must not break `check`

@@ -113,7 +113,7 @@ class Lowerer:
         self.modules = modules
         self.inputs = inputs
         self.diags: list[Diagnostic] = []
-        self.platforms = platforms()
+        self.platforms = platforms(plugins=False)
         self.names: dict[str, ModuleNames] = {}
         self.apps: dict[str, ir.AppDef] = {}
         self.flow_defs: dict[str, ir.FlowDef] = {}
@@ -295,6 +295,9 @@ class Lowerer:
             if registered is not decl or ident is None:
                 continue
             spec = self.platforms.get(decl.platform)
+            if spec is None:  # not built in: look through the installed plugins
+                self.platforms = platforms()
+                spec = self.platforms.get(decl.platform)
             if spec is None:
                 hint = did_you_mean(decl.platform, self.platforms)
                 self.error(

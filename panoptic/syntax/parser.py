@@ -80,29 +80,31 @@ class _Builder(Transformer):
 
     # -- helpers --
     def _span(self, children: list) -> Span:
-        assert self.state.source is not None
+        """From the start of the first child to the end of the last (tokens or nodes; newlines ignored)."""
         first = last = None
         for child in children:
-            if child is None:
+            if child is None or (isinstance(child, Token) and child.type == "_NL"):
                 continue
             if isinstance(child, Token):
-                if child.type == "_NL":
-                    continue
-                start, end = child.start_pos, child.end_pos
+                span = self._tok_span(child)
             elif hasattr(child, "span"):
-                start, end = child.span.start, child.span.end
+                span = child.span
             else:
                 continue
             if first is None:
-                first = start
-            last = end
-        if first is None:
+                first = span
+            last = span
+        if first is None or last is None:
+            assert self.state.source is not None
             return self.state.source.span(0, 0)
-        return self.state.source.span(first, last)
+        return _make_span(first.file, first.start, last.end, first.line, first.col, last.end_line, last.end_col)
 
     def _tok_span(self, tok: Token) -> Span:
+        # The lexer already counts lines and columns (1-based, end exclusive), so no lookup is needed.
         assert self.state.source is not None
-        return self.state.source.span(tok.start_pos, tok.end_pos)
+        return _make_span(
+            self.state.source.path, tok.start_pos, tok.end_pos, tok.line, tok.column, tok.end_line, tok.end_column
+        )
 
     def _expr(self, child) -> ast.Expr:
         if not isinstance(child, Token):
@@ -272,6 +274,16 @@ class _Builder(Transformer):
     def map(self, children):
         entries = tuple(c for c in children if isinstance(c, tuple))
         return ast.MapLit(entries, self._span(children))
+
+
+_new = object.__new__
+
+
+def _make_span(file: str, start: int, end: int, line: int, col: int, end_line: int, end_col: int) -> Span:
+    """A Span without the frozen dataclass's per-field `object.__setattr__` (the parser makes tens of thousands)."""
+    span = _new(Span)
+    span.__dict__.update(file=file, start=start, end=end, line=line, col=col, end_line=end_line, end_col=end_col)
+    return span
 
 
 def _seconds(text: str) -> float:
