@@ -441,7 +441,7 @@ class WebBackend:
         self._track_page(page)
         self._context, self._page = context, page
         if self.settings.get("trace", "on-failure") != "off":
-            context.tracing.start(title=self._scrub(ctx.title), screenshots=True, snapshots=True, sources=False)
+            context.tracing.start(title=self._scrub(ctx.title), screenshots=False, snapshots=True, sources=False)
             self._tracing = True
 
     def _track_page(self, page: Any) -> None:
