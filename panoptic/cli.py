@@ -24,7 +24,6 @@ def build_app():
         no_args_is_help=True,
         add_completion=False,
         pretty_exceptions_enable=False,
-        rich_markup_mode=None,
     )
 
     @app.callback(invoke_without_command=True)
