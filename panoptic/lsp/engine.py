@@ -8,6 +8,7 @@ compiler as overlays, so unsaved text is what gets checked everywhere.
 
 from __future__ import annotations
 
+import gc
 import os
 import threading
 from dataclasses import dataclass, field
@@ -119,7 +120,11 @@ class Engine:
             return snap
         files = self.group(doc.path)
         overlays = self.overlays()
-        result = compile_files(files, cache=self.cache, overlays=overlays)
+        gc.disable()  # a compile makes many short-lived acyclic objects; a collection mid-way only adds latency
+        try:
+            result = compile_files(files, cache=self.cache, overlays=overlays)
+        finally:
+            gc.enable()
         texts = {span_file_path(m.path): m.source.text for m in result.modules.values()}
         snap = Snapshot(result, texts)
         for path in texts:
