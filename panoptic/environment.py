@@ -19,6 +19,7 @@ import importlib.util
 import json
 import os
 import shutil
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -302,3 +303,49 @@ def _resolve_executable(name: str) -> str | None:
     if os.sep in name or expanded.is_absolute():
         return str(expanded) if _is_executable(expanded) else None
     return shutil.which(name)
+
+
+# ---------------------------------------------------------------------------
+# What a run's report shows about the components it drove
+
+
+def _first_line(command: list[str], timeout: float = 5.0) -> str | None:
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    lines = (done.stdout or done.stderr).strip().splitlines()
+    return lines[0].strip() if lines else None
+
+
+def web_environment(settings_list: list[dict]) -> dict[str, str]:
+    """The browser each web app will launch, with its version (`chromium --version`)."""
+    found: dict[str, str] = {}
+    for settings in settings_list:
+        if str(settings.get("browser") or "chromium") != "chromium":
+            found.setdefault("browser", str(settings["browser"]))
+            continue
+        path = find_chromium(str(settings["browser_path"]) if settings.get("browser_path") else None)
+        if path is not None:
+            found.setdefault("browser", _first_line([path, "--version"]) or path)
+    return found
+
+
+def mobile_environment(settings_list: list[dict]) -> dict[str, str]:
+    """The Appium server each mobile app talks to, with its build version from `/status`."""
+    import urllib.request
+
+    found: dict[str, str] = {}
+    for settings in settings_list:
+        server = str(settings.get("server") or "http://127.0.0.1:4723")
+        if server == "local":
+            found.setdefault("appium", "started by the run (server: local)")
+            continue
+        try:
+            with urllib.request.urlopen(server.rstrip("/") + "/status", timeout=2) as response:
+                body = json.loads(response.read().decode("utf-8", "replace") or "{}")
+            version = body.get("value", {}).get("build", {}).get("version")
+        except (OSError, ValueError, AttributeError):
+            version = None
+        found.setdefault("appium", f"{server} (Appium {version})" if version else server)
+    return found

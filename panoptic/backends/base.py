@@ -57,6 +57,8 @@ class PlatformSpec:
     #   limits(settings) -> {capability: reason} ruled out by these settings (PAN306)
     validator: str | None = None
     limits: str | None = None
+    #   environment([settings of each app]) -> {name: version} shown in the report's environment
+    environment: str | None = None
 
     def hook(self, name: str):
         """The named settings hook as a function, or None."""

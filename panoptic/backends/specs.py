@@ -40,6 +40,7 @@ WEB = PlatformSpec(
         ),
     ),
     required_one_of=(("url", "serve"),),
+    environment="panoptic.environment:web_environment",
     capabilities=_QUERIES
     | frozenset(
         {
@@ -152,4 +153,5 @@ MOBILE = PlatformSpec(
     conditional=(("navigate", "browser"),),
     validator="panoptic.backends.mobile_caps:settings_problems",
     limits="panoptic.backends.mobile_caps:capability_limits",
+    environment="panoptic.environment:mobile_environment",
 )

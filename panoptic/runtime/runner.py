@@ -249,16 +249,33 @@ def exit_code_for(statuses: Iterable[str], *, infrastructure: bool, interrupted:
     return EXIT_PASSED
 
 
-def environment(options: RunOptions) -> dict[str, str]:
+def environment(options: RunOptions, program: Program | None = None) -> dict[str, str]:
+    """What the report shows about the run: versions, options, and each platform's components."""
     from panoptic import __version__
 
-    return {
+    found = {
         "panoptic": __version__,
         "python": _platform.python_version(),
         "os": f"{_platform.system()} {_platform.release()}",
         "workers": str(options.workers),
         "retries": str(options.retries),
     }
+    if program is not None:
+        from panoptic.backends import platforms
+
+        specs = platforms()
+        by_platform: dict[str, list[dict]] = {}
+        for app in program.apps:
+            by_platform.setdefault(app.platform, []).append(app.settings)
+        for name, settings_list in by_platform.items():
+            spec = specs.get(name)
+            hook = spec.hook("environment") if spec is not None else None
+            if hook is not None:
+                try:
+                    found.update(hook(settings_list))
+                except Exception:  # the report's environment must never stop a run
+                    continue
+    return found
 
 
 def execute(
@@ -279,7 +296,7 @@ def execute(
             run_id=options.run_id,
             started_at=started_at,
             command=options.command,
-            environment=environment(options),
+            environment=environment(options, program),
             scenarios=tuple(order),
         )
     )
