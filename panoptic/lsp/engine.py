@@ -17,11 +17,10 @@ from pathlib import Path
 from panoptic.compiler import CompileResult, compile_files, compile_text, suppress
 from panoptic.compiler.files import SKIP_DIRS, collect_files
 from panoptic.compiler.loader import LoadedModule
-from panoptic.diagnostics import Diagnostic, diagnostic
+from panoptic.diagnostics import Diagnostic
 from panoptic.lsp.analysis import ModuleIndex, index_module
 from panoptic.lsp.convert import span_file_path, uri_to_path
 from panoptic.lsp.incremental import MemoryParseCache
-from panoptic.source import Source
 
 MAX_GROUP_FILES = 60
 
@@ -149,10 +148,9 @@ class Engine:
 
     def style(self, snap: Snapshot) -> dict[str, list[Diagnostic]]:
         """PAN501 (`panoptic fmt` would change the file) for input files without syntax errors."""
-        try:
-            from panoptic.fmt import FormatError, format_text
-        except ImportError:
-            return {}
+        from panoptic.fmt import FormatError, format_text
+        from panoptic.formatting import not_formatted
+
         broken = {d.span.file for d in snap.result.diagnostics if d.span is not None and d.code.startswith("PAN1")}
         out: dict[str, list[Diagnostic]] = {}
         for display in snap.result.files:
@@ -167,7 +165,7 @@ class Engine:
                     formatted = mod.source.text
                 except Exception:  # a formatter bug must not take the server down
                     formatted = mod.source.text
-                self._style[key] = _style_diagnostic(mod.source, formatted, display)
+                self._style[key] = not_formatted(mod.source, formatted, display)
                 if len(self._style) > 512:
                     self._style.pop(next(iter(self._style)))
             found = self._style[key]
@@ -234,13 +232,3 @@ class Engine:
 
 def _skipped(path: str) -> bool:
     return any(part in SKIP_DIRS for part in Path(path).parts)
-
-
-def _style_diagnostic(source: Source, formatted: str, display: str) -> Diagnostic | None:
-    if formatted == source.text:
-        return None
-    old, new = source.text.split("\n"), formatted.split("\n")
-    line = next((i + 1 for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), min(len(old), len(new)))
-    start = sum(len(x) + 1 for x in old[: line - 1])
-    span = source.span(start, start + len(source.line_text(line)))
-    return diagnostic("PAN501", "this file is not formatted", span, help=f"run `panoptic fmt {display}`")
