@@ -10,6 +10,12 @@ from panoptic.compiler.registry import statement as s
 
 WITHIN = "[within <within:duration>]"
 
+
+def ui(signature: str, capability: str, summary: str, **kwargs) -> None:
+    """An action the app's backend performs; its IR action is `ui.<capability>`."""
+    s(signature, f"ui.{capability}", summary, capability=capability, family="ui", **kwargs)
+
+
 # ---- control ---------------------------------------------------------------
 s(
     "repeat <count:int> times",
@@ -35,6 +41,7 @@ s(
     allows_else=True,
     fixed=(("condition", "visible"),),
     family="control",
+    capability="query.visible",
     example='if visible "#cookie-banner" {\n    click "#accept"\n}',
 )
 s(
@@ -45,6 +52,7 @@ s(
     allows_else=True,
     fixed=(("condition", "hidden"),),
     family="control",
+    capability="query.visible",
 )
 s(
     "if not visible <target>",
@@ -54,6 +62,7 @@ s(
     allows_else=True,
     fixed=(("condition", "hidden"),),
     family="control",
+    capability="query.visible",
 )
 s(
     "retry <count:int> times",
@@ -93,122 +102,61 @@ s(
     example='wait until "#spinner" hidden within 20s',
 )
 
-# ---- actions ---------------------------------------------------------------
-s(
-    "open <url:text>",
-    "ui.navigate",
-    "open a URL or a path relative to the app's `url`/`serve`",
-    capability="navigate",
-    family="ui",
-    example='open "/login"',
-)
-s(
-    "click <target>",
-    "ui.click",
-    "click the target (waits for it to be actionable)",
-    capability="click",
-    family="ui",
-    example='click role button "Sign in"',
-)
-s("double click <target>", "ui.double_click", "double-click the target", capability="double_click", family="ui")
-s("right click <target>", "ui.right_click", "right-click the target", capability="right_click", family="ui")
-s("tap <target>", "ui.tap", "tap the target (mobile)", capability="tap", family="ui", example='tap id "login"')
-s("double tap <target>", "ui.double_tap", "double-tap the target (mobile)", capability="double_tap", family="ui")
-s(
-    "long press <target> [for <duration:duration>]",
-    "ui.long_press",
-    "press and hold the target (mobile)",
-    capability="long_press",
-    family="ui",
-)
-s(
+# ---- actions: the IR action is `ui.<capability>` ------------------------------
+ui("open <url:text>", "navigate", "open a URL or a path relative to the app's `url`/`serve`", example='open "/login"')
+ui("click <target>", "click", "click the target (waits for it to be actionable)", example='click role button "Sign in"')
+ui("double click <target>", "double_click", "double-click the target")
+ui("right click <target>", "right_click", "right-click the target")
+ui("tap <target>", "tap", "tap the target (mobile)", example='tap id "login"')
+ui("double tap <target>", "double_tap", "double-tap the target (mobile)")
+ui("long press <target> [for <duration:duration>]", "long_press", "press and hold the target (mobile)")
+ui(
     "fill <target> with <text>",
-    "ui.fill",
+    "fill",
     "replace the content of an input with text",
-    capability="fill",
-    family="ui",
     example='fill "#username" with user',
 )
-s(
+ui(
     "type <text> [into <target>]",
-    "ui.type",
+    "type",
     "type text key by key into the focused element or the target",
-    capability="type",
-    family="ui",
     example='type "hello" into "#search"',
 )
-s(
-    "press <key:text> [on <target>]",
-    "ui.press",
-    'press a key or a combination such as "ctrl+s"',
-    capability="press",
-    family="ui",
-    example='press "Enter"',
-)
-s("submit <target>", "ui.submit", "submit the form the target belongs to", capability="submit", family="ui")
-s(
+ui("press <key:text> [on <target>]", "press", 'press a key or a combination such as "ctrl+s"', example='press "Enter"')
+ui("submit <target>", "submit", "submit the form the target belongs to")
+ui(
     "select <value:text> in <target>",
-    "ui.select",
+    "select",
     "choose an option of a select box by label or value",
-    capability="select",
-    family="ui",
     example='select "Large" in "#size"',
 )
-s("check <target>", "ui.check", "tick a checkbox or radio button", capability="check", family="ui")
-s("uncheck <target>", "ui.uncheck", "untick a checkbox", capability="uncheck", family="ui")
-s("hover <target>", "ui.hover", "move the pointer over the target", capability="hover", family="ui")
-s("move to <target>", "ui.move_to", "move the pointer to the target (desktop)", capability="move_to", family="ui")
-s(
-    "drag <source:target> to <destination:target>",
-    "ui.drag",
-    "drag from one target to another",
-    capability="drag",
-    family="ui",
-)
-s(
+ui("check <target>", "check", "tick a checkbox or radio button")
+ui("uncheck <target>", "uncheck", "untick a checkbox")
+ui("hover <target>", "hover", "move the pointer over the target")
+ui("move to <target>", "move_to", "move the pointer to the target (desktop)")
+ui("drag <source:target> to <destination:target>", "drag", "drag from one target to another")
+ui(
     "scroll <direction:up|down|left|right> [by <amount:number>]",
-    "ui.scroll",
+    "scroll",
     "scroll the page or screen (by a number of pixels, default one screen)",
-    capability="scroll",
-    family="ui",
     example="scroll down by 600",
 )
-s("scroll to <target>", "ui.scroll_to", "scroll until the target is in view", capability="scroll_to", family="ui")
-s(
-    "swipe <direction:up|down|left|right>",
-    "ui.swipe",
-    "swipe across the screen (mobile)",
-    capability="swipe",
-    family="ui",
-)
-s(
-    "swipe from <source:target> to <destination:target>",
-    "ui.swipe_between",
-    "swipe from one target to another",
-    capability="swipe_between",
-    family="ui",
-)
-s("go back", "ui.go_back", "go back in the browser history", capability="go_back", family="ui")
-s("go forward", "ui.go_forward", "go forward in the browser history", capability="go_forward", family="ui")
-s("reload", "ui.reload", "reload the page", capability="reload", family="ui")
-s("back", "ui.back", "press the device's back button (mobile)", capability="back", family="ui")
-s("home", "ui.home", "press the device's home button (mobile)", capability="home", family="ui")
-s("hide keyboard", "ui.hide_keyboard", "hide the on-screen keyboard (mobile)", capability="hide_keyboard", family="ui")
-s(
+ui("scroll to <target>", "scroll_to", "scroll until the target is in view")
+ui("swipe <direction:up|down|left|right>", "swipe", "swipe across the screen (mobile)")
+ui("swipe from <source:target> to <destination:target>", "swipe_between", "swipe from one target to another")
+ui("go back", "go_back", "go back in the browser history")
+ui("go forward", "go_forward", "go forward in the browser history")
+ui("reload", "reload", "reload the page")
+ui("back", "back", "press the device's back button (mobile)")
+ui("home", "home", "press the device's home button (mobile)")
+ui("hide keyboard", "hide_keyboard", "hide the on-screen keyboard (mobile)")
+ui(
     "screenshot <name:text>",
-    "ui.screenshot",
+    "screenshot",
     "save a screenshot named for the report (secrets are masked)",
-    capability="screenshot",
-    family="ui",
     example='screenshot "cart"',
 )
-s(
-    "record video",
-    "ui.record_video",
-    "record a video of the whole scenario (must be a top-level statement)",
-    capability="record_video",
-    family="ui",
-)
+ui("record video", "record_video", "record a video of the whole scenario (must be a top-level statement)")
 
 # ---- expectations (retried until their timeout) -------------------------------
 _EXPECT = [
