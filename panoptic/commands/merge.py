@@ -10,10 +10,10 @@ import typer
 def register(app: typer.Typer) -> None:
     @app.command("merge")
     def merge(
-        inputs: list[Path] = typer.Argument(..., help="results.jsonl files, or run output folders holding one."),
+        inputs: list[Path] = typer.Argument(..., help="results.jsonl.gz files, or run output folders holding one."),
         output: Path = typer.Option(..., "--output", "-o", help="Folder for the merged results and reports."),
     ) -> None:
-        """Merge shards: one results.jsonl, report.html and junit.xml with every shard's scenarios and artifacts."""
+        """Merge shards: one results.jsonl.gz, report.html and junit.xml with every shard's scenarios and artifacts."""
         from panoptic.commands.report import print_report_error
         from panoptic.report import ReportError
         from panoptic.report.merge import merge_results

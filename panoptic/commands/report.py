@@ -19,12 +19,12 @@ def print_report_error(exc: Exception) -> None:
 def register(app: typer.Typer) -> None:
     @app.command("report")
     def report(
-        results: Path = typer.Argument(..., help="A results.jsonl, or the output folder of a run."),
+        results: Path = typer.Argument(..., help="A results.jsonl.gz, or the output folder of a run."),
         output: Path | None = typer.Option(
             None, "--output", "-o", help="Folder for report.html and junit.xml (default: beside the results)."
         ),
     ) -> None:
-        """Re-render report.html and junit.xml from a run's results.jsonl, without running anything."""
+        """Re-render report.html and junit.xml from a run's results.jsonl.gz, without running anything."""
         from panoptic.report import ReportError, resolve_results, write_reports
 
         try:

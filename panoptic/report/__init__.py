@@ -1,4 +1,4 @@
-"""Reports: `results.jsonl` (streamed), `report.html` and `junit.xml`, re-rendered and merged offline.
+"""Reports: `results.jsonl.gz` (streamed), `report.html` and `junit.xml`, re-rendered and merged offline.
 
 writer = JsonlWriter(out / RESULTS_FILE)         # a listener: give it every event
 ...
@@ -43,10 +43,10 @@ def resolve_results(path: str | Path) -> Path:
             if (path / name).is_file():
                 return path / name
         raise ReportError(
-            "PAN001", f"{path} holds no results.jsonl.gz", help="pass a results.jsonl or the output folder of a run"
+            "PAN001", f"{path} holds no results.jsonl.gz", help="pass a results.jsonl.gz or the output folder of a run"
         )
     if not path.exists():
-        raise ReportError("PAN001", f"{path} does not exist", help="pass a results.jsonl or the output folder of a run")
+        raise ReportError("PAN001", f"{path} does not exist", help="pass a results.jsonl.gz or the output folder of a run")
     return path
 
 
@@ -74,7 +74,7 @@ def write_reports(results_jsonl: Path, output_dir: Path) -> dict[str, Path]:
             model = build_model_from_records(read_items(results))
         except (KeyError, IndexError, TypeError, ValueError, AttributeError):
             raise ReportError(
-                "PAN001", f"{results}: not a results file (an event is malformed)", help="pass a results.jsonl"
+                "PAN001", f"{results}: not a results file (an event is malformed)", help="pass a results.jsonl.gz"
             ) from None
         if not model.runs and not model.scenarios:
             raise ReportError("PAN001", f"{results}: not a results file (no run or scenario events)")

@@ -2,7 +2,7 @@
 
 One JSON line per event, gzip-compressed (flushed after every scenario, so a
 killed run keeps what finished): `zcat results.jsonl.gz` shows the lines.
-Readers also accept an uncompressed `results.jsonl`.
+Readers also accept an uncompressed `results.jsonl.gz`.
 The writer flushes the compressor (a sync flush: everything so far is
 decodable) after every finished scenario and at the end of the run, so a crash
 or Ctrl-C keeps every finished scenario.
@@ -114,7 +114,7 @@ def encode_event(event: Event) -> str:
 class JsonlWriter:
     """A listener that streams events to `path` (gzip-compressed JSON lines by default).
 
-    Use as `interpreter.listeners.append(JsonlWriter(out / "results.jsonl"))` and
+    Use as `interpreter.listeners.append(JsonlWriter(out / "results.jsonl.gz"))` and
     call `close()` at the end (a `run_finished` event closes it too).
     """
 
@@ -180,7 +180,7 @@ def read_text(path: str | Path) -> str:
         raise ReportError(
             "PAN001",
             f"cannot read {path}: {exc.strerror or exc}",
-            help="pass the results.jsonl written by `panoptic run` (or the folder holding it)",
+            help="pass the results.jsonl.gz written by `panoptic run` (or the folder holding it)",
         ) from None
     if raw.startswith(GZIP_MAGIC):
         inflater = zlib.decompressobj(31)
@@ -235,11 +235,11 @@ def read_items(path: str | Path) -> list[Any]:
             raise ReportError(
                 "PAN001",
                 f"{path}:{number + 1}: not a results file (line {number + 1} is not an event)",
-                help="pass the results.jsonl written by `panoptic run`",
+                help="pass the results.jsonl.gz written by `panoptic run`",
             ) from None
         items.append(data)
     if not items and text.strip():
-        raise ReportError("PAN001", f"{path}: not a results file (no events)", help="pass a results.jsonl")
+        raise ReportError("PAN001", f"{path}: not a results file (no events)", help="pass a results.jsonl.gz")
     return items
 
 

@@ -131,7 +131,7 @@ def merge_results(inputs: list[Path], output: Path) -> tuple[RunResult, dict[str
     from panoptic.report import write_model_reports
 
     if not inputs:
-        raise ReportError("PAN002", "no results to merge", help="pass two or more results.jsonl files or folders")
+        raise ReportError("PAN002", "no results to merge", help="pass two or more results.jsonl.gz files or folders")
     from panoptic.report import resolve_results
 
     files: list[Path] = []

@@ -1,7 +1,7 @@
 """The results model: what happened in one or more runs, built from their events.
 
 `build_model(events)` turns an event stream (one run, or several runs one
-after another as in a merged `results.jsonl`) into a `RunResult`; the HTML
+after another as in a merged `results.jsonl.gz`) into a `RunResult`; the HTML
 and JUnit reporters render only from this model. `merge_models` joins the
 models of shards: the union of their scenarios, and when two shards ran the
 same scenario the later result is kept and a note says so.
@@ -341,7 +341,7 @@ class _Attempt:
         self._close(r["path"], r["status"], r["duration"], r)
 
     def step_line(self, item: list[Any]) -> None:
-        """A compact step line of results.jsonl (see panoptic.report.jsonl)."""
+        """A compact step line of results.jsonl.gz (see panoptic.report.jsonl)."""
         if item[0] == "s":
             chain = [{"flow": f, "span": sp} for f, sp in item[8]] if len(item) > 8 else None
             self._open(_Step(item[2], item[3], item[4], item[5], item[6], item[7], chain, self.file))
@@ -445,7 +445,7 @@ _SS, _SF, _CS, _CF, _RS, _RF = (
 
 
 def build_model_from_records(records: Iterable[Any]) -> RunResult:
-    """The results model of event records: `event.__dict__` with a `kind`, or parsed results.jsonl lines
+    """The results model of event records: `event.__dict__` with a `kind`, or parsed results.jsonl.gz lines
     (objects shaped like `Event.to_json()` and the compact step lines, see `panoptic.report.jsonl`)."""
     by_number: dict[int, _Attempt] = {}
     runs: list[_Run] = []

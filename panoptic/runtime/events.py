@@ -1,7 +1,7 @@
 """Events emitted by the interpreter; reporters are listeners of these.
 
 Each event is a frozen dataclass with a `kind` and serialises to one JSON
-object (one line of `results.jsonl`). `event_from_json` reads them back so
+object (one line of `results.jsonl.gz`). `event_from_json` reads them back so
 `panoptic report` and `panoptic merge` can work without re-running anything.
 
 Statuses: a step is passed, failed, error or skipped; a scenario is passed,
@@ -173,7 +173,7 @@ def _failure(data: Any) -> Failure | None:
 
 
 def event_from_json(data: dict[str, Any]) -> Event:
-    """Rebuild an event from one parsed line of `results.jsonl`."""
+    """Rebuild an event from one parsed line of `results.jsonl.gz`."""
     cls = EVENT_TYPES[data["kind"]]
     kwargs: dict[str, Any] = {}
     for f in fields(cls):
