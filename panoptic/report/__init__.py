@@ -46,7 +46,9 @@ def resolve_results(path: str | Path) -> Path:
             "PAN001", f"{path} holds no results.jsonl.gz", help="pass a results.jsonl.gz or the output folder of a run"
         )
     if not path.exists():
-        raise ReportError("PAN001", f"{path} does not exist", help="pass a results.jsonl.gz or the output folder of a run")
+        raise ReportError(
+            "PAN001", f"{path} does not exist", help="pass a results.jsonl.gz or the output folder of a run"
+        )
     return path
 
 
