@@ -838,8 +838,7 @@ class WebBackend:
 
         def fill() -> None:
             if secret:
-                locator.wait_for(state="visible", timeout=ms)
-                locator.evaluate(_SECRET_STYLE_JS, timeout=ms)
+                _hide_input(locator, ms)
             locator.fill(text, timeout=ms)
 
         self._run("fill", target, timeout, fill)
@@ -871,8 +870,7 @@ class WebBackend:
 
         def type_into() -> None:
             if secret:
-                locator.wait_for(state="visible", timeout=ms)
-                locator.evaluate(_SECRET_STYLE_JS, timeout=ms)
+                _hide_input(locator, ms)
             locator.press_sequentially(text, timeout=ms)
 
         self._run("type into", target, timeout, type_into)
@@ -1136,3 +1134,9 @@ class WebBackend:
         except Exception:
             return ()
         return rank(target, parse_candidates(raw), exclude=self._secrets())
+
+
+def _hide_input(locator: Any, ms: float) -> None:
+    """Show a secret input's characters as dots (in video and trace screencasts) before its value goes in."""
+    locator.wait_for(state="visible", timeout=ms)
+    locator.evaluate(_SECRET_STYLE_JS, timeout=ms)

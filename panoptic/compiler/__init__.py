@@ -61,11 +61,24 @@ def compile_files(
     initial: list[Diagnostic] | None = None,
 ) -> CompileResult:
     from panoptic.compiler.loader import Loader
-    from panoptic.compiler.lower import Lowerer
 
     loader = Loader(cache, overlays)
-    inputs = loader.load_inputs(files)
-    diags = list(initial or []) + loader.diagnostics
+    return _lower(loader, loader.load_inputs(files), initial or [])
+
+
+def compile_text(text: str, path: str = "<memory>.pan") -> CompileResult:
+    """Compile one in-memory file (tests, the language server)."""
+    from panoptic.compiler.loader import Loader, ParseCache
+
+    loader = Loader(ParseCache(None))
+    return _lower(loader, [loader.load_text(path, text)], [])
+
+
+def _lower(loader, inputs: list[LoadedModule], initial: list[Diagnostic]) -> CompileResult:
+    """Check and lower loaded modules; the program is dropped when any error was found."""
+    from panoptic.compiler.lower import Lowerer
+
+    diags = list(initial) + loader.diagnostics
     program = None
     fs_checks: list[tuple[str, str, bool]] = []
     if inputs:
@@ -75,27 +88,7 @@ def compile_files(
         fs_checks = lowerer.fs_checks
     diags = suppress(diags, loader.modules.values())
     diags.sort(key=Diagnostic.sort_key)
-    diags = _dedupe(diags)
-    result = CompileResult(program, diags, loader.sources, loader.modules, [m.path for m in inputs], fs_checks)
-    if result.has_errors:
-        result.program = None
-    return result
-
-
-def compile_text(text: str, path: str = "<memory>.pan") -> CompileResult:
-    """Compile one in-memory file (tests, the language server)."""
-    from panoptic.compiler.loader import Loader, ParseCache
-    from panoptic.compiler.lower import Lowerer
-
-    loader = Loader(ParseCache(None))
-    module = loader.load_source(path, Source(path, text), True)
-    loader._follow_uses(module)
-    loader._report_cycles()
-    lowerer = Lowerer(loader.modules, [module])
-    program = lowerer.run()
-    diags = suppress(loader.diagnostics + lowerer.diags, loader.modules.values())
-    diags.sort(key=Diagnostic.sort_key)
-    result = CompileResult(program, _dedupe(diags), loader.sources, loader.modules, [path])
+    result = CompileResult(program, _dedupe(diags), loader.sources, loader.modules, [m.path for m in inputs], fs_checks)
     if result.has_errors:
         result.program = None
     return result

@@ -130,6 +130,13 @@ class Loader:
         self._report_cycles()
         return inputs
 
+    def load_text(self, path: str, text: str) -> LoadedModule:
+        """Load an in-memory file as the only input, with the modules it uses."""
+        loaded = self.load_source(path, Source(path, text), True)
+        self._follow_uses(loaded)
+        self._report_cycles()
+        return loaded
+
     def _follow_uses(self, loaded: LoadedModule) -> None:
         loaded.uses = []
         for decl in loaded.module.decls:
