@@ -2,7 +2,8 @@
 
 Inputs are byte soup, text over the language's own characters, truncations
 of valid files, shuffles, deletions and duplications of their tokens, and
-random edits. Seeds are every `.pan` file under examples/, stdlib/ and tests/
+random edits; on every one the lean LALR loop must build what Lark builds
+(or leave the text to Lark). Seeds are every `.pan` file under examples/, stdlib/ and tests/
 plus a sample below that uses every kind of declaration. The only outcomes
 allowed are diagnostics (and `FormatError` from the formatter, which carries
 them); a PAN900 "internal error" diagnostic counts as a failure too, since it
@@ -24,6 +25,7 @@ from panoptic.compiler import compile_text
 from panoptic.diagnostics import Diagnostic
 from panoptic.fmt import FormatError, format_text
 from panoptic.syntax.parser import ERROR_MARK, parse_text
+from tests.core.test_lean_parser import lean_agrees_with_lark
 
 ROOT = Path(__file__).resolve().parent.parent
 MAX_CHARS = 3000  # keeps each example fast: recovery re-parses a file once per error
@@ -122,6 +124,7 @@ def _check(text: str) -> None:
     """Parse, compile and format `text`; anything but diagnostics (or FormatError) fails the test."""
     module, diags = parse_text(text, "fuzz.pan")
     assert module is not None
+    lean_agrees_with_lark(text)
     _no_internal_errors(diags)
     result = compile_text(text, "fuzz.pan")
     assert isinstance(result.diagnostics, list)

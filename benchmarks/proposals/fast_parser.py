@@ -447,9 +447,9 @@ def _main() -> None:
     import time
     from pathlib import Path
 
-    from panoptic.syntax.parser import _parser, parse_source
+    from panoptic.syntax.parser import lark_parser, parse_source
 
-    _parser()
+    lark_parser()
     files: list[Path] = []
     for arg in sys.argv[1:]:
         p = Path(arg)

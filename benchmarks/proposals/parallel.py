@@ -64,7 +64,7 @@ def parse_many(sources: Sequence[Source], workers: int | None = None, parent_wei
     `workers` is the number of processes including this one (default: the usable cores);
     `parent_weight` scales the calling process's share (it also unpickles what the workers send).
     """
-    from panoptic.syntax.parser import _parser, parse_source
+    from panoptic.syntax.parser import lark_parser, parse_source
 
     total = sum(len(s.text) for s in sources)
     count = workers if workers is not None else _cores()
@@ -72,7 +72,7 @@ def parse_many(sources: Sequence[Source], workers: int | None = None, parent_wei
     if count < 2 or not hasattr(os, "fork"):
         return [parse_source(s) for s in sources]
 
-    _parser()  # load the grammar before forking, so every worker inherits it
+    lark_parser()  # load the grammar before forking, so every worker inherits it
     shares = _shares(sources, count, parent_weight)
     children: list[tuple[int, int, list[int]]] = []  # (pid, read end, share)
     for share in shares[1:]:

@@ -18,6 +18,8 @@ def parse_string(raw: str, offset: int) -> tuple[list[Part], list[tuple[int, int
     (offset, length, message).
     """
     body = raw[1:-1]
+    if "\\" not in body and "$" not in body:  # most literals: nothing to unescape or interpolate
+        return [body], []
     base = offset + 1
     parts: list[Part] = []
     problems: list[tuple[int, int, str]] = []

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from panoptic.diagnostics import Diagnostic, diagnostic
 from panoptic.source import Source, Span
 from panoptic.syntax import ast
 from panoptic.syntax.interpolation import parse_string
+from panoptic.syntax.lalr import Fallback, LeanParser
 from panoptic.syntax.scan import brace_balance, unclosed_brace
 
 MAX_ERRORS_PER_FILE = 25
@@ -128,6 +130,8 @@ class _Builder(Transformer):
     def _string(self, tok: Token) -> ast.Str:
         assert self.state.source is not None
         parts, problems = parse_string(str(tok), tok.start_pos)
+        if not problems and len(parts) == 1 and isinstance(parts[0], str):
+            return ast.Str((parts[0],), str(tok), self._tok_span(tok))
         for offset, length, message in problems:
             self.state.diagnostics.append(
                 diagnostic(
@@ -234,22 +238,24 @@ class _Builder(Transformer):
         items: list = []
         block = orelse = None
         for c in children:
-            if isinstance(c, ast.Block):
+            if isinstance(c, Token):
+                kind = c.type
+                if kind == "NAME":
+                    items.append(ast.Word(str(c), self._tok_span(c)))
+                elif kind == "COMMA":
+                    items.append(ast.Comma(self._tok_span(c)))
+                else:
+                    items.append(self._expr(c))
+            elif isinstance(c, ast.Block):
                 block = c
-            elif isinstance(c, tuple) and c and c[0] == "else":
+            elif isinstance(c, tuple):
                 orelse = c[1]
             else:
-                items.append(self._expr(c) if isinstance(c, Token) else c)
+                items.append(c)
         return ast.Statement(tuple(items), block, orelse, self._span([*items, block, orelse]))
 
     def else_clause(self, children):
         return ("else", children[-1])
-
-    def word(self, children):
-        return ast.Word(str(children[0]), self._tok_span(children[0]))
-
-    def comma(self, children):
-        return ast.Comma(self._tok_span(children[0]))
 
     def var(self, children):
         names = tuple(str(c) for c in children if isinstance(c, Token) and c.type == "NAME")
@@ -306,7 +312,8 @@ def _collect_comments(tok: Token) -> Token:
 
 
 @lru_cache(maxsize=1)
-def _parser() -> Lark:
+def lark_parser() -> Lark:
+    """Lark's LALR parser for the grammar, with the AST builder inline (its tables cached on disk)."""
     cache_dir = Path.home() / ".cache" / "panoptic"
     cache: str | bool = False
     try:
@@ -329,9 +336,33 @@ def _parser() -> Lark:
         return Lark(text, **kwargs)
 
 
+@lru_cache(maxsize=1)
+def lean_parser() -> LeanParser:
+    """The lean loop over `lark_parser()`'s tables: what every parse tries first."""
+    return LeanParser(lark_parser())
+
+
+def parse_once(source: Source, parse: Callable[[str], list]) -> tuple[list, list[ast.Comment], list[Diagnostic]]:
+    """One pass of `parse` (the lean loop's or Lark's) over `source`: declarations, comments, string problems."""
+    _STATE.source = source
+    _STATE.comments = []
+    _STATE.diagnostics = []
+    try:
+        return parse(source.text), _STATE.comments, _STATE.diagnostics
+    finally:
+        _STATE.source = None
+
+
+def _parse_pass(source: Source) -> tuple[list, list[ast.Comment], list[Diagnostic]]:
+    """The lean loop over Lark's tables, or Lark itself when it must decide (syntax errors)."""
+    try:
+        return parse_once(source, lean_parser().parse)
+    except Fallback:
+        return parse_once(source, lark_parser().parse)
+
+
 def parse_source(source: Source) -> tuple[ast.Module, list[Diagnostic]]:
     """Parse one source into a module; syntax errors come back as diagnostics, never as exceptions."""
-    parser = _parser()
     original = source.text
     work = original if original.endswith("\n") else original + "\n"
     diags: list[Diagnostic] = []
@@ -345,13 +376,11 @@ def parse_source(source: Source) -> tuple[ast.Module, list[Diagnostic]]:
         work = work.replace(ERROR_MARK, " ")
     seen_positions: set[int] = set()
     decls: list = []
+    comments: list[ast.Comment] = []
     for _ in range(MAX_ERRORS_PER_FILE + 1):
-        _STATE.source = Source(source.path, work)
-        _STATE.comments = []
-        _STATE.diagnostics = []
         try:
-            decls = parser.parse(work)
-            diags.extend(_STATE.diagnostics)
+            decls, comments, problems = _parse_pass(Source(source.path, work))
+            diags.extend(problems)
             break
         except UnexpectedInput as exc:
             diag, work = _recover(source, work, exc, seen_positions)
@@ -366,9 +395,7 @@ def parse_source(source: Source) -> tuple[ast.Module, list[Diagnostic]]:
             break
     else:
         decls = []
-    comments = tuple(_STATE.comments)
-    _STATE.source = None
-    module = ast.Module(source.path, tuple(decls), comments)
+    module = ast.Module(source.path, tuple(decls), tuple(comments))
     return module, diags
 
 

@@ -1,0 +1,147 @@
+"""A lean run-time loop for the LALR tables Lark builds from `grammar/panoptic.lark`.
+
+Lark stays the source of truth: the parse table, the terminals' regular
+expressions (one scanner per parser state, exactly as Lark's contextual lexer
+builds them), the lexer callbacks and the tree-builder callbacks (and so the
+inline AST transformer) all come from the loaded `Lark` object. This module
+only replaces the generic driver loop, which spends most of its time on
+per-token bookkeeping a single-threaded batch parse does not need: token
+construction through keyword handling, method calls per token, and `Rule`
+objects hashed in Python on every reduction.
+
+It knows nothing about the grammar. Anything it does not expect — a syntax
+error, an unknown character, a scanner Lark splits in several expressions —
+raises `Fallback`, and the caller parses the text again with Lark itself, so
+errors and recovery behave exactly as Lark reports them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from lark import Lark, Token
+
+_str_new = str.__new__
+
+
+class Fallback(Exception):
+    """The lean loop cannot decide this input; parse it with Lark instead."""
+
+
+class _Scanners(dict):
+    """Parser state -> (compiled expression, lexer callbacks), built on first use like Lark's own scanners."""
+
+    def __init__(self, lexers: dict[int, Any]) -> None:
+        super().__init__()
+        self._lexers = lexers
+
+    def __missing__(self, state: int) -> tuple[Any, dict[str, Callable[[Token], Token]]]:
+        lexer = self._lexers[state]
+        expressions = lexer.scanner._mres  # building the scanner also fills `lexer.callback`
+        if len(expressions) != 1:
+            raise Fallback
+        entry = (expressions[0], lexer.callback)
+        self[state] = entry
+        return entry
+
+
+class LeanParser:
+    """Parses with a `Lark(parser="lalr", lexer="contextual")` instance's tables and callbacks."""
+
+    def __init__(self, lark: Lark) -> None:
+        frontend = lark.parser
+        lalr = frontend.parser.parser
+        table = lalr.parse_table
+        terminals = {terminal.name for terminal in lark.terminals} | {"$END"}
+        rule_index: dict[int, int] = {}
+        self._rules: list[tuple[int, str, Callable[[list], Any]]] = []
+        self._actions: list[dict[str, int]] = []
+        self._gotos: list[dict[str, int]] = []
+        for state in range(len(table.states)):
+            actions: dict[str, int] = {}
+            gotos: dict[str, int] = {}
+            for symbol, (action, arg) in table.states[state].items():
+                if action.name == "Shift":
+                    (actions if symbol in terminals else gotos)[symbol] = arg
+                    continue
+                index = rule_index.get(id(arg))
+                if index is None:
+                    index = rule_index[id(arg)] = len(self._rules)
+                    self._rules.append((len(arg.expansion), arg.origin.name, lalr.callbacks[arg]))
+                actions[symbol] = ~index
+            self._actions.append(actions)
+            self._gotos.append(gotos)
+        self._start = table.start_states["start"]
+        self._end = table.end_states["start"]
+        lexers = frontend.lexer.lexers
+        self._scanners = _Scanners(lexers)
+        self._ignore = frozenset().union(*(lexer.ignore_types for lexer in lexers.values()))
+        self._newlines = frozenset().union(*(lexer.newline_types for lexer in lexers.values()))
+        if self._ignore & set(lark.options.lexer_callbacks):
+            raise ValueError("callbacks on ignored terminals need Lark's own lexer")
+
+    def parse(self, text: str) -> Any:
+        """The transformed tree for `text`, or `Fallback` when Lark has to decide."""
+        actions, gotos, rules, scanners = self._actions, self._gotos, self._rules, self._scanners
+        ignore, newlines, end_state = self._ignore, self._newlines, self._end
+        states = [self._start]
+        values: list[Any] = []
+        pos, line, line_start, length = 0, 1, 0, len(text)
+        state = self._start
+        while True:
+            # Next token, scanned with the expression of the state the parser is in (as Lark's contextual lexer).
+            while True:
+                if pos >= length:
+                    kind, token = "$END", None
+                    break
+                expression, callbacks = scanners[state]
+                match = expression.match(text, pos)
+                if match is None:
+                    raise Fallback
+                kind = match.lastgroup
+                value = match.group()
+                start, start_line, start_col = pos, line, pos - line_start + 1
+                pos += len(value)
+                if kind in newlines:
+                    count = value.count("\n")
+                    if count:
+                        line += count
+                        line_start = start + value.rindex("\n") + 1
+                if kind in ignore:
+                    continue
+                token = _str_new(Token, value)
+                token.type = kind
+                token.value = value
+                token.start_pos = start
+                token.line = start_line
+                token.column = start_col
+                token.end_line = line
+                token.end_column = pos - line_start + 1
+                token.end_pos = pos
+                if kind in callbacks:
+                    token = callbacks[kind](token)
+                break
+            # Reduce as the table says, then shift the token.
+            while True:
+                action = actions[state].get(kind)
+                if action is None:
+                    raise Fallback
+                if action >= 0:
+                    states.append(action)
+                    values.append(token)
+                    state = action
+                    break
+                size, origin, callback = rules[~action]
+                if size:
+                    children = values[-size:]
+                    del values[-size:]
+                    del states[-size:]
+                else:
+                    children = []
+                value = callback(children)
+                state = gotos[states[-1]][origin]
+                states.append(state)
+                values.append(value)
+                if token is None and state == end_state:
+                    return value
