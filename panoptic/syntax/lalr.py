@@ -29,6 +29,39 @@ class Fallback(Exception):
     """The lean loop cannot decide this input; parse it with Lark instead."""
 
 
+class _Inlined(list):
+    """The children of a `_rule` (Lark inlines such rules into their parent); the parent's filter reads `.children`."""
+
+    __slots__ = ()
+
+    @property
+    def children(self) -> list:
+        return self
+
+
+def _inliner(expand: tuple[bool, ...]) -> Callable[[list], _Inlined]:
+    """A callback for a `_rule`: its children, with the `_rule` children among them spliced in.
+
+    Lark's tree builder would make a `Tree` here for the parent to take apart; with every token kept
+    (`keep_all_tokens`) and no placeholders, splicing the children is all that tree is used for.
+    """
+    if not any(expand):
+        return _Inlined
+    reuse_head = expand[0]  # left recursion (every `x*` and `x+`): grow the list, do not copy it
+    rest = tuple(enumerate(expand))[1:] if reuse_head else tuple(enumerate(expand))
+
+    def splice(children: list) -> _Inlined:
+        out = children[0] if reuse_head else _Inlined()
+        for index, spliced in rest:
+            if spliced:
+                out += children[index]
+            else:
+                out.append(children[index])
+        return out
+
+    return splice
+
+
 class _Scanners(dict):
     """Parser state -> (compiled expression, lexer callbacks), built on first use like Lark's own scanners."""
 
@@ -54,6 +87,8 @@ class LeanParser:
         lalr = frontend.parser.parser
         table = lalr.parse_table
         terminals = {terminal.name for terminal in lark.terminals} | {"$END"}
+        options = lark.options
+        inline = options.keep_all_tokens and not options.maybe_placeholders
         rule_index: dict[int, int] = {}
         self._rules: list[tuple[int, str, Callable[[list], Any]]] = []
         self._actions: list[dict[str, int]] = []
@@ -68,7 +103,12 @@ class LeanParser:
                 index = rule_index.get(id(arg))
                 if index is None:
                     index = rule_index[id(arg)] = len(self._rules)
-                    self._rules.append((len(arg.expansion), arg.origin.name, lalr.callbacks[arg]))
+                    origin = arg.origin.name
+                    if inline and origin.startswith("_"):
+                        callback = _inliner(tuple(not s.is_term and s.name.startswith("_") for s in arg.expansion))
+                    else:
+                        callback = lalr.callbacks[arg]
+                    self._rules.append((len(arg.expansion), origin, callback))
                 actions[symbol] = ~index
             self._actions.append(actions)
             self._gotos.append(gotos)

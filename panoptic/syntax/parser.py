@@ -69,6 +69,7 @@ def _describe(token_type: str) -> str:
 
 class _State(threading.local):
     source: Source | None = None
+    path: str = ""
     comments: list[ast.Comment]
     diagnostics: list[Diagnostic]
 
@@ -83,29 +84,23 @@ class _Builder(Transformer):
     # -- helpers --
     def _span(self, children: list) -> Span:
         """From the start of the first child to the end of the last (tokens or nodes; newlines ignored)."""
-        first = last = None
-        for child in children:
-            if child is None or (isinstance(child, Token) and child.type == "_NL"):
-                continue
-            if isinstance(child, Token):
-                span = self._tok_span(child)
-            elif hasattr(child, "span"):
-                span = child.span
-            else:
-                continue
-            if first is None:
-                first = span
-            last = span
-        if first is None or last is None:
+        first = next((c for c in children if _has_span(c)), None)
+        if first is None:
             assert self.state.source is not None
             return self.state.source.span(0, 0)
-        return _make_span(first.file, first.start, last.end, first.line, first.col, last.end_line, last.end_col)
+        last = next(c for c in reversed(children) if _has_span(c))
+        if isinstance(first, Token):
+            file, start, line, col = self.state.path, first.start_pos, first.line, first.column
+        else:
+            file, start, line, col = first.span.file, first.span.start, first.span.line, first.span.col
+        if isinstance(last, Token):
+            return _make_span(file, start, last.end_pos, line, col, last.end_line, last.end_column)
+        return _make_span(file, start, last.span.end, line, col, last.span.end_line, last.span.end_col)
 
     def _tok_span(self, tok: Token) -> Span:
         # The lexer already counts lines and columns (1-based, end exclusive), so no lookup is needed.
-        assert self.state.source is not None
         return _make_span(
-            self.state.source.path, tok.start_pos, tok.end_pos, tok.line, tok.column, tok.end_line, tok.end_column
+            self.state.path, tok.start_pos, tok.end_pos, tok.line, tok.column, tok.end_line, tok.end_column
         )
 
     def _expr(self, child) -> ast.Expr:
@@ -285,6 +280,12 @@ class _Builder(Transformer):
 _new = object.__new__
 
 
+def _has_span(child: object) -> bool:
+    if isinstance(child, Token):
+        return child.type != "_NL"
+    return hasattr(child, "span")
+
+
 def _make_span(file: str, start: int, end: int, line: int, col: int, end_line: int, end_col: int) -> Span:
     """A Span without the frozen dataclass's per-field `object.__setattr__` (the parser makes tens of thousands)."""
     span = _new(Span)
@@ -345,6 +346,7 @@ def lean_parser() -> LeanParser:
 def parse_once(source: Source, parse: Callable[[str], list]) -> tuple[list, list[ast.Comment], list[Diagnostic]]:
     """One pass of `parse` (the lean loop's or Lark's) over `source`: declarations, comments, string problems."""
     _STATE.source = source
+    _STATE.path = source.path
     _STATE.comments = []
     _STATE.diagnostics = []
     try:
