@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Union
 
 from panoptic.source import Span
@@ -27,11 +26,12 @@ class Str:
     raw: str
     span: Span
 
-    @cached_property
+    # Plain properties: 3.11's cached_property takes a lock on every read, which costs more than these.
+    @property
     def is_plain(self) -> bool:
         return all(isinstance(p, str) for p in self.parts)
 
-    @cached_property
+    @property
     def text(self) -> str:
         """The literal text (interpolations rendered as `${…}`)."""
         return "".join(p if isinstance(p, str) else "${" + ".".join(p.path) + "}" for p in self.parts)
