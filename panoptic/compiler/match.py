@@ -9,10 +9,9 @@ statement. A target takes one to four items (`"#id"`, `text "Hi"`,
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
-from panoptic.compiler.registry import TARGET_WORDS, Lit, Opt, Par, Part, StatementDef
+from panoptic.compiler.registry import TARGET_WORDS, Lit, Opt, Part, StatementDef
 from panoptic.source import Span
 from panoptic.syntax import ast
 
@@ -64,30 +63,30 @@ def _join(a: Span, b: Span) -> Span:
     return Span(a.file, a.start, b.end, a.line, a.col, b.end_line, b.end_col)
 
 
-def _targets(items: tuple[ast.Item, ...], i: int) -> Iterator[tuple[int, TargetSyntax, int]]:
+def _targets(items: tuple[ast.Item, ...], i: int) -> tuple[tuple[int, TargetSyntax, int], ...]:
     """Possible targets at position i: (items consumed, target, variables used), longest first."""
     if i >= len(items):
-        return
+        return ()
     item = items[i]
-    if isinstance(item, ast.Word):
+    if type(item) is ast.Word:
         word = item.text
         nxt = items[i + 1] if i + 1 < len(items) else None
         if word == "role" and isinstance(nxt, ast.Word):
+            short = (2, TargetSyntax("role", None, _join(item.span, nxt.span), role=nxt.text), 0)
             third = items[i + 2] if i + 2 < len(items) else None
             if third is not None and isinstance(third, (ast.Str, ast.Call, ast.Word)):
                 used = 1 if isinstance(third, ast.Word) else 0
-                yield 3, TargetSyntax("role", _as_expr(third), _join(item.span, third.span), role=nxt.text), used
-            yield 2, TargetSyntax("role", None, _join(item.span, nxt.span), role=nxt.text), 0
-            return
+                full = TargetSyntax("role", _as_expr(third), _join(item.span, third.span), role=nxt.text)
+                return (3, full, used), short
+            return (short,)
         if word == "at" and i + 3 < len(items) and isinstance(items[i + 2], ast.Comma):
             x, y = items[i + 1], items[i + 3]
             if _value_item(x) and _value_item(y):
                 point = (_as_expr(x), _as_expr(y))
-                yield 4, TargetSyntax("point", None, _join(item.span, y.span), point=point), 0
-            return
+                return ((4, TargetSyntax("point", None, _join(item.span, y.span), point=point), 0),)
+            return ()
         if word == "focused":
-            yield 1, TargetSyntax("focused", None, item.span), 0
-            return
+            return ((1, TargetSyntax("focused", None, item.span), 0),)
         if word in _VALUE_TARGET_WORDS and nxt is not None:
             exact = False
             j = i + 1
@@ -96,79 +95,96 @@ def _targets(items: tuple[ast.Item, ...], i: int) -> Iterator[tuple[int, TargetS
             value = items[j]
             if isinstance(value, (ast.Str, ast.Call, ast.Word)):
                 used = 1 if isinstance(value, ast.Word) else 0
-                yield j - i + 1, TargetSyntax(word, _as_expr(value), _join(item.span, value.span), exact=exact), used
-            return
+                target = TargetSyntax(word, _as_expr(value), _join(item.span, value.span), exact=exact)
+                return ((j - i + 1, target, used),)
+            return ()
         if word in TARGET_WORDS:
-            return
-        yield 1, TargetSyntax("css", _as_expr(item), item.span), 1
-        return
+            return ()
+        return ((1, TargetSyntax("css", _as_expr(item), item.span), 1),)
     if isinstance(item, (ast.Str, ast.Call)):
-        yield 1, TargetSyntax("css", item, item.span), 0
+        return ((1, TargetSyntax("css", item, item.span), 0),)
+    return ()
+
+
+# What is left to match after the current parts: (parts, index, the rest after those), or None at the top level.
+_Rest = tuple[tuple[Part, ...], int, "_Rest"] | None
 
 
 def _match(
-    parts: tuple[Part, ...], items: tuple[ast.Item, ...], p: int, i: int, args: dict, used: int, miss: Miss
-) -> Iterator[tuple[int, dict, int]]:
-    """Yield (items consumed up to, args, variables used) for every way `parts[p:]` matches from item i."""
-    if p == len(parts):
-        yield i, args, used
-        return
+    parts: tuple[Part, ...],
+    p: int,
+    rest: _Rest,
+    items: tuple[ast.Item, ...],
+    i: int,
+    args: dict,
+    used: int,
+    miss: Miss,
+) -> tuple[dict, int] | None:
+    """The first way (in signature order) `parts[p:]`, then `rest`, match items[i:] to the end: (args, variables used).
+
+    Plain recursion with an explicit continuation instead of nested generators: a match almost always
+    succeeds on its first path, so backtracking is only the fallback.
+    """
+    while p == len(parts):
+        if rest is None:
+            if i == len(items):
+                return args, used
+            miss.note(i, "end of statement")
+            return None
+        parts, p, rest = rest
     part = parts[p]
-    if isinstance(part, Lit):
-        item = items[i] if i < len(items) else None
-        if isinstance(item, ast.Word) and item.text == part.word:
-            yield from _match(parts, items, p + 1, i + 1, args, used, miss)
-        else:
-            miss.note(i, f"`{part.word}`")
-        return
-    if isinstance(part, Opt):
-        for end, got, u in _match(part.parts, items, 0, i, args, used, miss):
-            yield from _match(parts, items, p + 1, end, got, u, miss)
-        yield from _match(parts, items, p + 1, i, args, used, miss)
-        return
-    assert isinstance(part, Par)
     item = items[i] if i < len(items) else None
+    kind = type(part)
+    if kind is Lit:
+        if type(item) is ast.Word and item.text == part.word:
+            return _match(parts, p + 1, rest, items, i + 1, args, used, miss)
+        miss.note(i, f"`{part.word}`")
+        return None
+    if kind is Opt:
+        found = _match(part.parts, 0, (parts, p + 1, rest), items, i, args, used, miss)
+        return found or _match(parts, p + 1, rest, items, i, args, used, miss)
     if item is None:
         miss.note(i, f"<{part.name}>")
-        return
-    if part.type == "target":
-        found = False
-        for n, target, u in _targets(items, i):
-            found = True
-            yield from _match(parts, items, p + 1, i + n, {**args, part.name: target}, used + u, miss)
-        if not found:
+        return None
+    typ = part.type
+    if typ == "target":
+        alternatives = _targets(items, i)
+        if not alternatives:
             miss.note(i, "a target")
-        return
-    if part.type == "choice":
-        if isinstance(item, ast.Word) and item.text in part.choices:
-            yield from _match(parts, items, p + 1, i + 1, {**args, part.name: item.text}, used, miss)
-        else:
-            miss.note(i, " or ".join(f"`{c}`" for c in part.choices))
-        return
-    if part.type == "name":
-        if isinstance(item, ast.Word):
-            yield from _match(parts, items, p + 1, i + 1, {**args, part.name: item}, used, miss)
-        else:
-            miss.note(i, f"a variable name for <{part.name}>")
-        return
+        for n, target, u in alternatives:
+            found = _match(parts, p + 1, rest, items, i + n, {**args, part.name: target}, used + u, miss)
+            if found is not None:
+                return found
+        return None
+    if typ == "choice":
+        if type(item) is ast.Word and item.text in part.choices:
+            return _match(parts, p + 1, rest, items, i + 1, {**args, part.name: item.text}, used, miss)
+        miss.note(i, " or ".join(f"`{c}`" for c in part.choices))
+        return None
+    if typ == "name":
+        if type(item) is ast.Word:
+            return _match(parts, p + 1, rest, items, i + 1, {**args, part.name: item}, used, miss)
+        miss.note(i, f"a variable name for <{part.name}>")
+        return None
     if not _value_item(item):
         miss.note(i, f"<{part.name}>")
-        return
-    u = 1 if isinstance(item, ast.Word) else 0
-    yield from _match(parts, items, p + 1, i + 1, {**args, part.name: _as_expr(item)}, used + u, miss)
+        return None
+    u = 1 if type(item) is ast.Word else 0
+    return _match(parts, p + 1, rest, items, i + 1, {**args, part.name: _as_expr(item)}, used + u, miss)
 
 
 def match_statement(items: tuple[ast.Item, ...], candidates: list[StatementDef], miss: Miss) -> Match | None:
-    """The best full match among the candidates, or None (details of the furthest attempt go to `miss`)."""
+    """The best full match among the candidates, or None (details of the furthest attempt go to `miss`).
+
+    The best match takes the fewest bare words as variables; among equals the first registered wins.
+    """
     best: Match | None = None
-    words = {item.text for item in items if isinstance(item, ast.Word)}
-    plausible = [e for e in candidates if e._required <= words]  # type: ignore[attr-defined]
+    words = {item.text for item in items if type(item) is ast.Word}
+    plausible = [e for e in candidates if e.required_words <= words]
     for entry in plausible or candidates:
-        for end, args, used in _match(entry.parts, items, 0, 0, {}, 0, miss):
-            if end != len(items):
-                miss.note(end, "end of statement")
-                continue
-            if best is None or used < best.variables_used:
-                best = Match(entry, args, used)
-            break
+        found = _match(entry.parts, 0, None, items, 0, {}, 0, miss)
+        if found is not None and (best is None or found[1] < best.variables_used):
+            best = Match(entry, *found)
+            if best.variables_used == 0:
+                break  # nothing can beat it
     return best

@@ -16,7 +16,7 @@ Families (ai, cloud, enterprise, …) add entries with `register()`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 # Words that introduce a typed target; `role` takes a role word and an optional name.
 TARGET_WORDS: dict[str, str] = {
@@ -74,16 +74,20 @@ class StatementDef:
     example: str = ""
     family: str = "core"
     parts: tuple[Part, ...] = field(default=(), compare=False)
+    # Derived from `parts` once, because the compiler reads them for every statement it matches:
+    head: tuple[str, ...] = field(init=False, repr=False, compare=False)  # literal words before the first parameter
+    params: tuple[Par, ...] = field(init=False, repr=False, compare=False)
+    required_words: frozenset[str] = field(init=False, repr=False, compare=False)  # literal words every match has
 
-    @property
-    def head(self) -> tuple[str, ...]:
-        """The literal words before the first parameter, e.g. ("double", "click")."""
-        words = []
+    def __post_init__(self) -> None:
+        head = []
         for part in self.parts:
             if not isinstance(part, Lit):
                 break
-            words.append(part.word)
-        return tuple(words)
+            head.append(part.word)
+        object.__setattr__(self, "head", tuple(head))
+        object.__setattr__(self, "params", _params(self.parts))
+        object.__setattr__(self, "required_words", frozenset(p.word for p in self.parts if isinstance(p, Lit)))
 
     @property
     def display(self) -> str:
@@ -112,25 +116,6 @@ class StatementDef:
         walk(self.parts)
         return tuple(out)
 
-    @property
-    def required_words(self) -> frozenset[str]:
-        """Literal words every match must contain (a cheap filter before matching)."""
-        return frozenset(p.word for p in self.parts if isinstance(p, Lit))
-
-    @property
-    def params(self) -> tuple[Par, ...]:
-        out: list[Par] = []
-
-        def walk(parts):
-            for p in parts:
-                if isinstance(p, Par):
-                    out.append(p)
-                elif isinstance(p, Opt):
-                    walk(p.parts)
-
-        walk(self.parts)
-        return tuple(out)
-
     def snippet(self) -> str:
         """An LSP snippet with placeholders, e.g. `fill ${1:target} with ${2:text}`."""
         counter = 0
@@ -150,6 +135,17 @@ class StatementDef:
         if self.block == "required":
             text += " {\n\t$0\n}"
         return text
+
+
+def _params(parts: tuple[Part, ...]) -> tuple[Par, ...]:
+    """Every parameter, optional ones included, in signature order."""
+    out: list[Par] = []
+    for p in parts:
+        if isinstance(p, Par):
+            out.append(p)
+        elif isinstance(p, Opt):
+            out.extend(_params(p.parts))
+    return tuple(out)
 
 
 _TOKEN = re.compile(r"\[|\]|<[^>]+>|[^\s\[\]<>]+")
@@ -204,8 +200,7 @@ class Registry:
             raise ValueError(f"a signature must start with a word: {entry.signature!r}")
         if any(e.signature == entry.signature for e in self._entries):
             raise ValueError(f"statement registered twice: {entry.signature!r}")
-        entry = StatementDef(**{**entry.__dict__, "parts": parts})
-        object.__setattr__(entry, "_required", entry.required_words)
+        entry = replace(entry, parts=parts)
         self._entries.append(entry)
         self._by_first.setdefault(parts[0].word, []).append(entry)
         return entry
