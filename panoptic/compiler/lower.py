@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from difflib import get_close_matches
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +32,8 @@ _CONSTANT_WORDS = {"true": True, "false": False}
 
 
 def did_you_mean(name: str, options: Iterable[str]) -> str | None:
+    from difflib import get_close_matches  # only for messages
+
     close = get_close_matches(name, sorted(set(options)), n=1, cutoff=0.6)
     return f"did you mean `{close[0]}`?" if close else None
 
@@ -683,11 +684,11 @@ class Lowerer:
                 ctx.record_video = True
         args: dict[str, Any] = dict(entry.fixed)
         targets: list[TargetSyntax] = []
-        body_scope = Scope({}, scope)
+        bound: dict[str, Var] = {}  # variables the statement binds for its block (`for each <name> in …`)
         for param in entry.params:
-            if param.name not in found.args:
+            raw = found.args.get(param.name)
+            if raw is None:
                 continue
-            raw = found.args[param.name]
             if param.type == "target":
                 targets.append(raw)
                 args[param.name] = self.target(raw, ctx, scope)
@@ -696,16 +697,26 @@ class Lowerer:
             elif param.type == "name":
                 assert isinstance(raw, ast.Word)
                 args[param.name] = raw.text
-                body_scope.names[raw.text] = Var(raw.text, "any", False, raw.span, "", used=True)
+                bound[raw.text] = Var(raw.text, "any", False, raw.span, "", used=True)
             else:
                 args[param.name] = self.typed(raw, param.type, param.name, ctx, scope)
         self._check_platform(entry, head, targets, ctx)
         self._check_secret_output(entry, found.args, scope, head)
         body: tuple[ir.AnyStep, ...] = ()
         orelse: tuple[ir.AnyStep, ...] = ()
+        if stmt.block is not None or stmt.orelse is not None:
+            body, orelse = self._nested(stmt, entry, ctx, scope, bound)
+        return ir.Step(entry.action, args, head, self._text(ctx, head), body, orelse)
+
+    def _nested(
+        self, stmt: ast.Statement, entry: StatementDef, ctx: _Context, scope: Scope, bound: dict[str, Var]
+    ) -> tuple[tuple[ir.AnyStep, ...], tuple[ir.AnyStep, ...]]:
+        """The steps of a statement's block and of its `else` (`bound`: the variables the block sees)."""
+        body: tuple[ir.AnyStep, ...] = ()
+        orelse: tuple[ir.AnyStep, ...] = ()
         inner = _Context(ctx.module, ctx.names, ctx.platform, ctx.app_settings, ctx.flow)
         if stmt.block is not None and entry.block != "none":
-            body = self.block(stmt.block, inner, body_scope)
+            body = self.block(stmt.block, inner, Scope(bound, scope))
         if stmt.orelse is not None and entry.allows_else:
             if isinstance(stmt.orelse, ast.Block):
                 orelse = self.block(stmt.orelse, inner, Scope({}, scope))
@@ -716,7 +727,7 @@ class Lowerer:
                 orelse = (nested,) if nested is not None else ()
         if stmt.block is not None and not stmt.block.statements and entry.block == "required":
             self.error("PAN503", f"`{' '.join(entry.head)}` has an empty block", stmt.block.span)
-        return ir.Step(entry.action, args, head, self._text(ctx, head), body, orelse)
+        return body, orelse
 
     def _flow_call(self, call: ast.Call, stmt: ast.Statement, ctx: _Context, scope: Scope) -> ir.CallFlow | None:
         info = ctx.names.flows.get(call.name)
@@ -769,6 +780,8 @@ class Lowerer:
                 help=f"write `{first.text}(…)`",
             )
             return
+        from difflib import get_close_matches
+
         heads = REGISTRY.heads()
         phrase = " ".join(words[:2])
         hint = None
@@ -873,7 +886,9 @@ class Lowerer:
                     self._platform_diags(pending.entry, pending.span, pending.targets, spec, settings, title_span)
 
     def _reachable_flows(self, scenario: ir.Scenario) -> list[str]:
-        todo = [s.flow for s in _walk(scenario.setup + scenario.body + scenario.teardown) if isinstance(s, ir.CallFlow)]
+        todo: list[str] = []
+        for steps in (scenario.setup, scenario.body, scenario.teardown):
+            _collect_flow_calls(steps, todo)
         seen: list[str] = []
         while todo:
             flow = todo.pop()
@@ -1164,12 +1179,14 @@ def _stmt_span(stmt: Any) -> Span:
     return stmt.head_span if isinstance(stmt, ast.Statement) else stmt.span
 
 
-def _walk(steps: Iterable[ir.AnyStep]) -> Iterable[ir.AnyStep]:
+def _collect_flow_calls(steps: Iterable[ir.AnyStep], out: list[str]) -> None:
+    """Append the flows that the steps call, nested steps included, in source order."""
     for step in steps:
-        yield step
-        if isinstance(step, ir.Step):
-            yield from _walk(step.body)
-            yield from _walk(step.orelse)
+        if isinstance(step, ir.CallFlow):
+            out.append(step.flow)
+        elif step.body or step.orelse:
+            _collect_flow_calls(step.body, out)
+            _collect_flow_calls(step.orelse, out)
 
 
 def _referenced_names(value: Any) -> list[str]:
