@@ -11,31 +11,27 @@ from panoptic.backends.base import PlatformSpec
 def platforms(*, plugins: bool = True) -> dict[str, PlatformSpec]:
     """Every known platform spec by name.
 
-    The built-in platforms come through the `panoptic.platforms` entry points of Panoptic's own distribution
-    (reading one file); `plugins=True` also scans every installed distribution for third-party platforms.
+    `plugins=False` gives the built-in platforms, the ones Panoptic's own `panoptic.platforms` entry points
+    name (read straight from `specs`: `check` then needs no `importlib.metadata`); `plugins=True` also scans
+    every installed distribution for third-party platforms.
     """
+    from panoptic.backends import specs
+
+    built_in = (specs.WEB, specs.DESKTOP, specs.MOBILE)
+    if not plugins:
+        return {spec.name: spec for spec in built_in}
     from importlib import metadata
 
-    if plugins:
-        eps = list(metadata.entry_points(group="panoptic.platforms"))
-    else:
-        try:
-            eps = [ep for ep in metadata.distribution("panoptic").entry_points if ep.group == "panoptic.platforms"]
-        except metadata.PackageNotFoundError:
-            eps = []
     found: dict[str, PlatformSpec] = {}
-    for ep in eps:
+    for ep in metadata.entry_points(group="panoptic.platforms"):
         try:
             spec = ep.load()
         except Exception:  # a broken plugin must not break `check`
             continue
         if isinstance(spec, PlatformSpec):
             found[spec.name] = spec
-    if not {"web", "desktop", "mobile"} <= found.keys():  # running from a source tree without installing
-        from panoptic.backends import specs
-
-        for spec in (specs.WEB, specs.DESKTOP, specs.MOBILE):
-            found.setdefault(spec.name, spec)
+    for spec in built_in:  # running from a source tree without installing
+        found.setdefault(spec.name, spec)
     return found
 
 

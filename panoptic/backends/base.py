@@ -20,10 +20,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
-from panoptic.compiler.ir import AppDef
-from panoptic.runtime.events import Artifact
+if TYPE_CHECKING:  # `panoptic check` reads the platform specs and needs neither
+    from panoptic.compiler.ir import AppDef
+    from panoptic.runtime.events import Artifact
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,8 @@ class ScenarioContext:
 
     def artifact(self, kind: str, filename: str, name: str = "") -> tuple[Path, Artifact]:
         """A path inside the scenario's folder, recorded as an artifact of this scenario."""
+        from panoptic.runtime.events import Artifact
+
         path = self.artifacts_dir / filename
         rel = path.relative_to(self.artifacts_dir.parent.parent).as_posix()
         art = Artifact(kind=kind, path=rel, name=name or filename)

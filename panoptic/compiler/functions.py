@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import time
-import uuid as _uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -39,6 +38,12 @@ def _env(name: str, default: Any = None) -> Any:
     return value
 
 
+def _uuid() -> str:
+    import uuid  # only a run needs it, not `check`
+
+    return str(uuid.uuid4())
+
+
 FUNCTIONS: dict[str, Function] = {
     f.name: f
     for f in (
@@ -50,7 +55,7 @@ FUNCTIONS: dict[str, Function] = {
             "the value of an environment variable, or the default when it is unset",
             _env,
         ),
-        Function("uuid", 0, 0, "uuid()", "a random UUID, e.g. for unique user names", lambda: str(_uuid.uuid4())),
+        Function("uuid", 0, 0, "uuid()", "a random UUID, e.g. for unique user names", _uuid),
         Function(
             "timestamp", 0, 0, "timestamp()", "the current Unix time in whole seconds", lambda: str(int(time.time()))
         ),
