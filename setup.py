@@ -1,6 +1,11 @@
-"""Packaging hook: ship the top-level grammar/ and stdlib/ inside the wheel as panoptic/_data/."""
+"""Packaging hook: ship the top-level grammar/ and stdlib/ inside the wheel as panoptic/_data/.
+
+The grammar's LALR tables are built here too, so the first `panoptic check` after an install does not
+spend its time building them.
+"""
 
 import shutil
+import sys
 from pathlib import Path
 
 from setuptools import setup
@@ -19,6 +24,18 @@ class BuildWithData(build_py):
             target.mkdir(parents=True, exist_ok=True)
             for file in (ROOT / folder).glob(pattern):
                 shutil.copy2(file, target / file.name)
+        self._build_tables()
+
+    def _build_tables(self) -> None:
+        sys.path.insert(0, self.build_lib)
+        try:
+            from panoptic.syntax.parser import TABLES_SUFFIX, grammar_path, write_tables
+
+            write_tables(grammar_path().with_suffix(TABLES_SUFFIX))
+        except ImportError as exc:  # no Lark in the build environment: tables get built on first use
+            print(f"panoptic: grammar tables not prebuilt ({exc})", file=sys.stderr)
+        finally:
+            sys.path.remove(self.build_lib)
 
 
 setup(cmdclass={"build_py": BuildWithData})

@@ -312,29 +312,71 @@ def _collect_comments(tok: Token) -> Token:
     return tok
 
 
+TABLES_SUFFIX = ".tables"  # next to the packaged grammar: its LALR tables, built with the wheel
+_OPTIONS = {"parser": "lalr", "lexer": "contextual", "keep_all_tokens": True, "maybe_placeholders": False}
+
+
+def _runtime_options() -> dict:
+    return {"transformer": _Builder(_STATE), "lexer_callbacks": {"_NL": _collect_comments}}
+
+
+def _tables_key(grammar: str) -> bytes:
+    """What the tables depend on: the grammar, the options, and Lark's and Python's versions."""
+    import hashlib
+    import sys
+
+    import lark
+
+    versions = f"{lark.__version__} {sys.version_info[:2]} {sorted(_OPTIONS.items())}"
+    return hashlib.sha256(f"{versions}\n{grammar}".encode()).hexdigest().encode()
+
+
+def write_tables(path: Path, parser: Lark | None = None) -> None:
+    """Save the grammar's LALR tables to `path` (the wheel build does this once; so does a first run)."""
+    grammar = grammar_path().read_text(encoding="utf-8")
+    parser = parser or Lark(grammar, **_OPTIONS)
+    partial = path.with_name(path.name + ".partial")
+    with partial.open("wb") as out:
+        out.write(_tables_key(grammar) + b"\n")
+        parser.save(out, exclude_options=tuple(_runtime_options()))
+    partial.replace(path)
+
+
+def _load_tables(path: Path, key: bytes) -> Lark | None:
+    try:
+        with path.open("rb") as tables:
+            if tables.readline().rstrip(b"\n") != key:
+                return None
+            # Lark's own cache loads this way: its public `Lark.load` takes no transformer.
+            return Lark.__new__(Lark)._load(tables, **_runtime_options())
+    except Exception:  # a missing, stale or damaged file only means building the tables again
+        return None
+
+
 @lru_cache(maxsize=1)
 def lark_parser() -> Lark:
-    """Lark's LALR parser for the grammar, with the AST builder inline (its tables cached on disk)."""
-    cache_dir = Path.home() / ".cache" / "panoptic"
-    cache: str | bool = False
-    try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        cache = str(cache_dir / "grammar-lalr.cache")
-    except OSError:
-        cache = False
-    text = grammar_path().read_text(encoding="utf-8")
-    kwargs = dict(
-        parser="lalr",
-        lexer="contextual",
-        keep_all_tokens=True,
-        maybe_placeholders=False,
-        transformer=_Builder(_STATE),
-        lexer_callbacks={"_NL": _collect_comments},
-    )
-    try:
-        return Lark(text, cache=cache, **kwargs)
-    except OSError:
-        return Lark(text, **kwargs)
+    """Lark's LALR parser for the grammar, with the AST builder inline.
+
+    Its tables come from the wheel (built at install), else from the cache folder, else from the grammar
+    (and are then saved to the cache folder for the next run).
+    """
+    from panoptic.compiler.checkcache import cache_dir
+
+    grammar = grammar_path().read_text(encoding="utf-8")
+    key = _tables_key(grammar)
+    folder = cache_dir()
+    cached = folder / "grammar.tables" if folder is not None else None
+    for path in (grammar_path().with_suffix(TABLES_SUFFIX), cached):
+        if path is not None and (parser := _load_tables(path, key)) is not None:
+            return parser
+    parser = Lark(grammar, **_OPTIONS, **_runtime_options())
+    if cached is not None:
+        try:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            write_tables(cached, parser)
+        except OSError:
+            pass  # a read-only cache folder costs the next run the build, nothing else
+    return parser
 
 
 @lru_cache(maxsize=1)

@@ -199,3 +199,21 @@ def test_installed_wheel_finds_stdlib_from_any_folder(tmp_path: Path) -> None:
     )
     assert out.returncode == 0, out.stdout + out.stderr
     assert "no problems" in out.stdout
+    # The wheel carries the grammar's LALR tables: a new user's first parse does not build them.
+    no_rebuild = (
+        "import lark.lark\n"
+        "def rebuild(*args, **kwargs): raise SystemExit('grammar tables were rebuilt')\n"
+        "lark.lark.load_grammar = rebuild\n"
+        "from panoptic.syntax.parser import parse_text\n"
+        'assert not parse_text(\'scenario "s" {\\n    click "#go"\\n}\\n\')[1]\n'
+    )
+    fresh_home = tmp_path / "fresh-home"
+    fresh_home.mkdir()
+    first = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", no_rebuild],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env={"HOME": str(fresh_home)},
+    )
+    assert first.returncode == 0, first.stdout + first.stderr
