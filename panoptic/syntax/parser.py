@@ -423,7 +423,7 @@ def parse_source(source: Source) -> tuple[ast.Module, list[Diagnostic]]:
     comments: list[ast.Comment] = []
     for _ in range(MAX_ERRORS_PER_FILE + 1):
         try:
-            decls, comments, problems = _parse_pass(Source(source.path, work))
+            decls, comments, problems = _parse_pass(source if work == original else Source(source.path, work))
             diags.extend(problems)
             break
         except UnexpectedInput as exc:
