@@ -122,55 +122,64 @@ def _match(
 ) -> tuple[dict, int] | None:
     """The first way (in signature order) `parts[p:]`, then `rest`, match items[i:] to the end: (args, variables used).
 
-    Plain recursion with an explicit continuation instead of nested generators: a match almost always
-    succeeds on its first path, so backtracking is only the fallback.
+    A loop with an explicit continuation instead of nested generators: only an optional part or a target
+    with several readings recurses, and the last alternative of a choice point continues the loop.
     """
-    while p == len(parts):
-        if rest is None:
-            if i == len(items):
-                return args, used
-            miss.note(i, "end of statement")
-            return None
-        parts, p, rest = rest
-    part = parts[p]
-    item = items[i] if i < len(items) else None
-    kind = type(part)
-    if kind is Lit:
-        if type(item) is ast.Word and item.text == part.word:
-            return _match(parts, p + 1, rest, items, i + 1, args, used, miss)
-        miss.note(i, f"`{part.word}`")
-        return None
-    if kind is Opt:
-        found = _match(part.parts, 0, (parts, p + 1, rest), items, i, args, used, miss)
-        return found or _match(parts, p + 1, rest, items, i, args, used, miss)
-    if item is None:
-        miss.note(i, f"<{part.name}>")
-        return None
-    typ = part.type
-    if typ == "target":
-        alternatives = _targets(items, i)
-        if not alternatives:
-            miss.note(i, "a target")
-        for n, target, u in alternatives:
-            found = _match(parts, p + 1, rest, items, i + n, {**args, part.name: target}, used + u, miss)
+    while True:
+        if p == len(parts):
+            if rest is None:
+                if i == len(items):
+                    return args, used
+                miss.note(i, "end of statement")
+                return None
+            parts, p, rest = rest
+            continue
+        part = parts[p]
+        item = items[i] if i < len(items) else None
+        kind = type(part)
+        if kind is Lit:
+            if type(item) is not ast.Word or item.text != part.word:
+                miss.note(i, f"`{part.word}`")
+                return None
+            p, i = p + 1, i + 1
+            continue
+        if kind is Opt:
+            found = _match(part.parts, 0, (parts, p + 1, rest), items, i, args, used, miss)
             if found is not None:
                 return found
-        return None
-    if typ == "choice":
-        if type(item) is ast.Word and item.text in part.choices:
-            return _match(parts, p + 1, rest, items, i + 1, {**args, part.name: item.text}, used, miss)
-        miss.note(i, " or ".join(f"`{c}`" for c in part.choices))
-        return None
-    if typ == "name":
-        if type(item) is ast.Word:
-            return _match(parts, p + 1, rest, items, i + 1, {**args, part.name: item}, used, miss)
-        miss.note(i, f"a variable name for <{part.name}>")
-        return None
-    if not _value_item(item):
-        miss.note(i, f"<{part.name}>")
-        return None
-    u = 1 if type(item) is ast.Word else 0
-    return _match(parts, p + 1, rest, items, i + 1, {**args, part.name: _as_expr(item)}, used + u, miss)
+            p += 1
+            continue
+        if item is None:
+            miss.note(i, f"<{part.name}>")
+            return None
+        typ = part.type
+        if typ == "target":
+            alternatives = _targets(items, i)
+            if not alternatives:
+                miss.note(i, "a target")
+                return None
+            for n, target, u in alternatives[:-1]:
+                found = _match(parts, p + 1, rest, items, i + n, {**args, part.name: target}, used + u, miss)
+                if found is not None:
+                    return found
+            n, value, u = alternatives[-1]
+        elif typ == "choice":
+            if type(item) is not ast.Word or item.text not in part.choices:
+                miss.note(i, " or ".join(f"`{c}`" for c in part.choices))
+                return None
+            n, value, u = 1, item.text, 0
+        elif typ == "name":
+            if type(item) is not ast.Word:
+                miss.note(i, f"a variable name for <{part.name}>")
+                return None
+            n, value, u = 1, item, 0
+        elif _value_item(item):
+            n, value, u = 1, _as_expr(item), 1 if type(item) is ast.Word else 0
+        else:
+            miss.note(i, f"<{part.name}>")
+            return None
+        args = {**args, part.name: value}
+        p, i, used = p + 1, i + n, used + u
 
 
 def match_statement(items: tuple[ast.Item, ...], candidates: list[StatementDef], miss: Miss) -> Match | None:
@@ -179,9 +188,10 @@ def match_statement(items: tuple[ast.Item, ...], candidates: list[StatementDef],
     The best match takes the fewest bare words as variables; among equals the first registered wins.
     """
     best: Match | None = None
-    words = {item.text for item in items if type(item) is ast.Word}
-    plausible = [e for e in candidates if e.required_words <= words]
-    for entry in plausible or candidates:
+    if len(candidates) > 1:
+        words = {item.text for item in items if type(item) is ast.Word}
+        candidates = [e for e in candidates if e.required_words <= words] or candidates
+    for entry in candidates:
         found = _match(entry.parts, 0, None, items, 0, {}, 0, miss)
         if found is not None and (best is None or found[1] < best.variables_used):
             best = Match(entry, *found)
