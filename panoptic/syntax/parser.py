@@ -106,27 +106,27 @@ class _Builder(Transformer):
     def _expr(self, child) -> ast.Expr:
         if not isinstance(child, Token):
             return child
-        span = self._tok_span(child)
-        kind = child.type
+        kind, text = child.type, child.value
         if kind == "STRING":
             return self._string(child)
+        span = self._tok_span(child)
         if kind == "NUMBER":
-            text = str(child)
             return ast.Num(float(text) if "." in text else int(text), text, span)
         if kind == "DURATION":
-            return ast.Duration(_seconds(str(child)), str(child), span)
+            return ast.Duration(_seconds(text), text, span)
         if kind == "SIZE":
-            w, h = str(child).split("x")
-            return ast.Size(int(w), int(h), str(child), span)
+            w, h = text.split("x")
+            return ast.Size(int(w), int(h), text, span)
         if kind == "NAME":
-            return ast.Var((str(child),), span)
+            return ast.Var((text,), span)
         raise ValueError(f"unexpected token {kind}")
 
     def _string(self, tok: Token) -> ast.Str:
         assert self.state.source is not None
-        parts, problems = parse_string(str(tok), tok.start_pos)
+        raw = tok.value
+        parts, problems = parse_string(raw, tok.start_pos)
         if not problems and len(parts) == 1 and isinstance(parts[0], str):
-            return ast.Str((parts[0],), str(tok), self._tok_span(tok))
+            return ast.Str((parts[0],), raw, self._tok_span(tok))
         for offset, length, message in problems:
             self.state.diagnostics.append(
                 diagnostic(
@@ -236,7 +236,7 @@ class _Builder(Transformer):
             if isinstance(c, Token):
                 kind = c.type
                 if kind == "NAME":
-                    items.append(ast.Word(str(c), self._tok_span(c)))
+                    items.append(ast.Word(c.value, self._tok_span(c)))
                 elif kind == "COMMA":
                     items.append(ast.Comma(self._tok_span(c)))
                 else:
