@@ -255,19 +255,24 @@ class _Writer:
             raise FormatError([])
 
     def statement(self, stmt: ast.Statement) -> None:
+        # The hottest loop of `check`'s style pass: words, commas and literals are appended without `write`.
         first = True
         for item in stmt.items:
             kind = type(item)
             if kind is ast.Comma:
-                self.write(",", item.span.end)
-                continue
-            if not first:
-                self.write(" ")
-            first = False
-            if kind is ast.Word:
-                self.write(item.text, item.span.end)
+                self.cur.append(",")
             else:
-                self.expr(item)
+                if not first:
+                    self.cur.append(" ")
+                first = False
+                if kind is ast.Word:
+                    self.cur.append(item.text)
+                elif kind is ast.Str or kind is ast.Num or kind is ast.Duration or kind is ast.Size:
+                    self.cur.append(item.raw)
+                else:
+                    self.expr(item)
+                    continue
+            self.src_pos = item.span.end
         if stmt.block is not None:
             self.write(" ")
             self.block(stmt.block)
