@@ -91,7 +91,8 @@ class LeanParser:
         inline = options.keep_all_tokens and not options.maybe_placeholders
         rule_index: dict[int, int] = {}
         self._rules: list[tuple[int, str, Callable[[list], Any]]] = []
-        self._actions: list[dict[str, int]] = []
+        # Per state: terminal -> state to shift to (>= 0) or ~rule to reduce by; nonterminal -> state.
+        self._action_of: list[Callable[[str], int | None]] = []
         self._gotos: list[dict[str, int]] = []
         for state in range(len(table.states)):
             actions: dict[str, int] = {}
@@ -110,7 +111,7 @@ class LeanParser:
                         callback = lalr.callbacks[arg]
                     self._rules.append((len(arg.expansion), origin, callback))
                 actions[symbol] = ~index
-            self._actions.append(actions)
+            self._action_of.append(actions.get)
             self._gotos.append(gotos)
         self._start = table.start_states["start"]
         self._end = table.end_states["start"]
@@ -123,10 +124,11 @@ class LeanParser:
 
     def parse(self, text: str) -> Any:
         """The transformed tree for `text`, or `Fallback` when Lark has to decide."""
-        actions, gotos, rules, scanners = self._actions, self._gotos, self._rules, self._scanners
+        action_of, gotos, rules, scanners = self._action_of, self._gotos, self._rules, self._scanners
         ignore, newlines, end_state = self._ignore, self._newlines, self._end
         states = [self._start]
         values: list[Any] = []
+        push_state, push_value = states.append, values.append
         pos, line, line_start, length = 0, 1, 0, len(text)
         state = self._start
         while True:
@@ -164,12 +166,12 @@ class LeanParser:
                 break
             # Reduce as the table says, then shift the token.
             while True:
-                action = actions[state].get(kind)
+                action = action_of[state](kind)
                 if action is None:
                     raise Fallback
                 if action >= 0:
-                    states.append(action)
-                    values.append(token)
+                    push_state(action)
+                    push_value(token)
                     state = action
                     break
                 size, origin, callback = rules[~action]
@@ -181,7 +183,7 @@ class LeanParser:
                     children = []
                 value = callback(children)
                 state = gotos[states[-1]][origin]
-                states.append(state)
-                values.append(value)
+                push_state(state)
+                push_value(value)
                 if token is None and state == end_state:
                     return value
