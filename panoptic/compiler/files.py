@@ -21,13 +21,24 @@ def stdlib_modules() -> list[str]:
     return sorted(p.stem for p in stdlib_dir().glob("*.pan"))
 
 
+def resolved(path: Path) -> Path:
+    """The absolute path with links resolved; a path no file system can hold (a NUL byte) stays as written.
+
+    Such a path never exists, so the caller reports a missing file instead of crashing.
+    """
+    try:
+        return Path(path).resolve()
+    except (ValueError, OSError):
+        return Path(path).absolute()
+
+
 def display_path(path: Path) -> str:
     """A path relative to the working folder when it is below it, else absolute."""
-    resolved = Path(path).resolve()
+    resolved_path = resolved(path)
     try:
-        return str(resolved.relative_to(Path.cwd()))
+        return str(resolved_path.relative_to(Path.cwd()))
     except ValueError:
-        return str(resolved)
+        return str(resolved_path)
 
 
 def collect_files(paths: list[str]) -> tuple[list[Path], list[Diagnostic]]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from panoptic.compiler.checkcache import cache_dir, code_salt, store_pickle
-from panoptic.compiler.files import collect_files, display_path, stdlib_dir, stdlib_modules
+from panoptic.compiler.files import collect_files, display_path, resolved, stdlib_dir, stdlib_modules
 from panoptic.diagnostics import Diagnostic, diagnostic
 from panoptic.source import Source
 from panoptic.syntax import ast
@@ -186,7 +186,7 @@ class Loader:
     def _resolve_use(self, loaded: LoadedModule, decl: ast.Use) -> tuple[str, Path] | None:
         if decl.is_path:
             base = Path(loaded.path).parent if not loaded.key.startswith("std.") else stdlib_dir()
-            path = (base / decl.module).resolve()
+            path = resolved(base / decl.module)
             if not path.is_file():
                 self.diagnostics.append(
                     diagnostic(

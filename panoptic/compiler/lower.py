@@ -19,6 +19,7 @@ from typing import Any
 from panoptic.backends import platforms
 from panoptic.backends.base import PlatformSpec
 from panoptic.compiler import ir
+from panoptic.compiler.files import resolved
 from panoptic.compiler.functions import FUNCTIONS
 from panoptic.compiler.loader import LoadedModule
 from panoptic.compiler.match import Miss, TargetSyntax, match_statement
@@ -416,7 +417,7 @@ class Lowerer:
             )
             return _INVALID
         if typ in ("dir", "path"):
-            path = (base / value).resolve()
+            path = resolved(base / value)
             ok = path.is_dir() if typ == "dir" else path.exists()
             self.fs_checks.append((str(path), typ, ok))
             if not ok and not (typ == "path" and "://" in value):
@@ -1044,7 +1045,7 @@ class Lowerer:
             )
             return ir.Const("", "string")
         base = Path(ctx.module.path).resolve().parent
-        path = (base / t.value.text).resolve()
+        path = resolved(base / t.value.text)
         exists = path.is_file()
         self.fs_checks.append((str(path), "file", exists))
         if not exists:

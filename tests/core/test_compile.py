@@ -217,3 +217,17 @@ def test_installed_wheel_finds_stdlib_from_any_folder(tmp_path: Path) -> None:
         env={"HOME": str(fresh_home)},
     )
     assert first.returncode == 0, first.stdout + first.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ('app a: web {\n    serve: "si\x00te"\n}\nscenario "s" on a {\n    open "/"\n}\n', "PAN307"),
+        ('use "./x\x00.pan"\n', "PAN209"),
+        (APP + 'scenario "s" {\n    click image "b\x00.png"\n}\n', "PAN307"),
+    ],
+    ids=["serve", "use", "image"],
+)
+def test_a_nul_byte_in_a_path_is_a_missing_file_not_a_crash(text: str, code: str) -> None:
+    codes = [d.code for d in compile_text(text, "nul.pan").diagnostics]
+    assert code in codes
