@@ -29,12 +29,18 @@ class Str:
     # Plain properties: 3.11's cached_property takes a lock on every read, which costs more than these.
     @property
     def is_plain(self) -> bool:
-        return all(isinstance(p, str) for p in self.parts)
+        parts = self.parts
+        if len(parts) == 1:  # the parser's shape for every literal without `${…}`
+            return isinstance(parts[0], str)
+        return all(isinstance(p, str) for p in parts)
 
     @property
     def text(self) -> str:
         """The literal text (interpolations rendered as `${…}`)."""
-        return "".join(p if isinstance(p, str) else "${" + ".".join(p.path) + "}" for p in self.parts)
+        parts = self.parts
+        if len(parts) == 1 and isinstance(parts[0], str):
+            return parts[0]
+        return "".join(p if isinstance(p, str) else "${" + ".".join(p.path) + "}" for p in parts)
 
 
 @dataclass(frozen=True)
