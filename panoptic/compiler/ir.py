@@ -14,9 +14,10 @@ time (`env()`, flow parameters, `for each` variables).
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Union
 
+from panoptic.frozen import frozen
 from panoptic.source import Span
 
 IR_VERSION = 1
@@ -25,7 +26,7 @@ IR_VERSION = 1
 # ---- expressions ----------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class Const:
     """A literal. `type` is one of: string, number, duration (seconds), size ((w, h)), bool, none."""
 
@@ -33,7 +34,7 @@ class Const:
     type: str
 
 
-@dataclass(frozen=True)
+@frozen
 class VarRef:
     """A variable. `name` is a local name or a global's id; `path` reads fields of a map (`user.name`)."""
 
@@ -42,26 +43,26 @@ class VarRef:
     path: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@frozen
 class Template:
     """An interpolated string: literal parts and expressions, joined at run time."""
 
     parts: tuple[str | Expr, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class CallExpr:
     function: str
     args: tuple[Expr, ...]
     span: Span | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class ListExpr:
     items: tuple[Expr, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class MapExpr:
     entries: tuple[tuple[str, Expr], ...]
 
@@ -69,7 +70,7 @@ class MapExpr:
 Expr = Union[Const, VarRef, Template, CallExpr, ListExpr, MapExpr]
 
 
-@dataclass(frozen=True)
+@frozen
 class Target:
     """Where an action points.
 
@@ -90,7 +91,7 @@ class Target:
 # ---- steps ------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class Step:
     """One statement. `action` is a registry key such as `web.click` or `control.repeat`.
 
@@ -107,7 +108,7 @@ class Step:
     orelse: tuple[Step, ...] = ()
 
 
-@dataclass(frozen=True)
+@frozen
 class CallFlow:
     """A call of a flow by name with positional argument expressions."""
 
@@ -120,7 +121,7 @@ class CallFlow:
 AnyStep = Union[Step, CallFlow]
 
 
-@dataclass(frozen=True)
+@frozen
 class Binding:
     """A `let` or `secret` at file level."""
 
@@ -130,7 +131,7 @@ class Binding:
     span: Span
 
 
-@dataclass(frozen=True)
+@frozen
 class FlowDef:
     name: str
     params: tuple[str, ...]
@@ -139,7 +140,7 @@ class FlowDef:
     module: str
 
 
-@dataclass(frozen=True)
+@frozen
 class AppDef:
     """An app with its settings resolved to plain values (paths made absolute)."""
 
@@ -149,7 +150,7 @@ class AppDef:
     span: Span
 
 
-@dataclass(frozen=True)
+@frozen
 class Scenario:
     """A scenario with its file's setup and teardown attached.
 
@@ -168,7 +169,7 @@ class Scenario:
     record_video: bool = False  # a top-level `record video` statement: the session records from its start
 
 
-@dataclass(frozen=True)
+@frozen
 class Program:
     """Everything `panoptic run` needs, with no reference back to the syntax tree."""
 

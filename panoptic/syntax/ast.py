@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Union
 
+from panoptic.frozen import frozen
 from panoptic.source import Span
 
 # ---- expressions -------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class Interp:
     """`${a.b}` inside a string."""
 
@@ -18,7 +18,7 @@ class Interp:
     span: Span
 
 
-@dataclass(frozen=True)
+@frozen
 class Str:
     """A string literal; `parts` are literal text and interpolations in order."""
 
@@ -43,21 +43,21 @@ class Str:
         return "".join(p if isinstance(p, str) else "${" + ".".join(p.path) + "}" for p in parts)
 
 
-@dataclass(frozen=True)
+@frozen
 class Num:
     value: float
     raw: str
     span: Span
 
 
-@dataclass(frozen=True)
+@frozen
 class Duration:
     seconds: float
     raw: str
     span: Span
 
 
-@dataclass(frozen=True)
+@frozen
 class Size:
     width: int
     height: int
@@ -65,7 +65,7 @@ class Size:
     span: Span
 
 
-@dataclass(frozen=True)
+@frozen
 class Var:
     path: tuple[str, ...]
     span: Span
@@ -75,20 +75,20 @@ class Var:
         return self.path[0]
 
 
-@dataclass(frozen=True)
+@frozen
 class Call:
     name: str
     args: tuple[Expr, ...]
     span: Span
 
 
-@dataclass(frozen=True)
+@frozen
 class ListLit:
     items: tuple[Expr, ...]
     span: Span
 
 
-@dataclass(frozen=True)
+@frozen
 class MapLit:
     entries: tuple[tuple[str, Expr], ...]
     span: Span
@@ -100,7 +100,7 @@ Expr = Union[Str, Num, Duration, Size, Var, Call, ListLit, MapLit]
 # ---- statements ------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class Word:
     """A bare name in a statement: a statement word or a variable, decided by the compiler."""
 
@@ -108,7 +108,7 @@ class Word:
     span: Span
 
 
-@dataclass(frozen=True)
+@frozen
 class Comma:
     span: Span
 
@@ -116,13 +116,13 @@ class Comma:
 Item = Union[Word, Comma, Str, Num, Duration, Size, Call, ListLit]
 
 
-@dataclass(frozen=True)
+@frozen
 class Block:
     statements: tuple[Stmt, ...]
     span: Span
 
 
-@dataclass(frozen=True)
+@frozen
 class Statement:
     items: tuple[Item, ...]
     block: Block | None
@@ -136,7 +136,7 @@ class Statement:
         return Span(first.file, first.start, last.end, first.line, first.col, last.end_line, last.end_col)
 
 
-@dataclass(frozen=True)
+@frozen
 class Let:
     """`let name = value` or `secret name = value` (file level or inside a block)."""
 
@@ -147,7 +147,7 @@ class Let:
     span: Span
 
 
-@dataclass(frozen=True)
+@frozen
 class ErrorNode:
     """A line that did not parse (already reported); its block is kept only to balance braces."""
 
@@ -161,14 +161,14 @@ Stmt = Union[Statement, Let, ErrorNode]
 # ---- declarations ----------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class Use:
     module: str  # "std.web" or a relative path
     is_path: bool
     span: Span
 
 
-@dataclass(frozen=True)
+@frozen
 class Setting:
     key: str
     key_span: Span
@@ -176,7 +176,7 @@ class Setting:
     span: Span
 
 
-@dataclass(frozen=True)
+@frozen
 class App:
     name: str
     name_span: Span
@@ -186,13 +186,13 @@ class App:
     span: Span
 
 
-@dataclass(frozen=True)
+@frozen
 class Param:
     name: str
     span: Span
 
 
-@dataclass(frozen=True)
+@frozen
 class Flow:
     name: str
     name_span: Span
@@ -201,13 +201,13 @@ class Flow:
     span: Span
 
 
-@dataclass(frozen=True)
+@frozen
 class Tag:
     name: str
     span: Span
 
 
-@dataclass(frozen=True)
+@frozen
 class Scenario:
     title: Str
     app: str | None
@@ -217,7 +217,7 @@ class Scenario:
     span: Span
 
 
-@dataclass(frozen=True)
+@frozen
 class Hook:
     """A file-level `setup { … }` or `teardown { … }`."""
 
@@ -229,13 +229,13 @@ class Hook:
 Decl = Union[Use, App, Let, Flow, Scenario, Hook, ErrorNode]
 
 
-@dataclass(frozen=True)
+@frozen
 class Comment:
     text: str  # including the leading '#'
     span: Span
 
 
-@dataclass(frozen=True)
+@frozen
 class Module:
     path: str
     decls: tuple[Decl, ...]

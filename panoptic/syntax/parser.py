@@ -94,14 +94,12 @@ class _Builder(Transformer):
         else:
             file, start, line, col = first.span.file, first.span.start, first.span.line, first.span.col
         if isinstance(last, Token):
-            return _make_span(file, start, last.end_pos, line, col, last.end_line, last.end_column)
-        return _make_span(file, start, last.span.end, line, col, last.span.end_line, last.span.end_col)
+            return Span(file, start, last.end_pos, line, col, last.end_line, last.end_column)
+        return Span(file, start, last.span.end, line, col, last.span.end_line, last.span.end_col)
 
     def _tok_span(self, tok: Token) -> Span:
         # The lexer already counts lines and columns (1-based, end exclusive), so no lookup is needed.
-        return _make_span(
-            self.state.path, tok.start_pos, tok.end_pos, tok.line, tok.column, tok.end_line, tok.end_column
-        )
+        return Span(self.state.path, tok.start_pos, tok.end_pos, tok.line, tok.column, tok.end_line, tok.end_column)
 
     def _expr(self, child) -> ast.Expr:
         if not isinstance(child, Token):
@@ -277,20 +275,10 @@ class _Builder(Transformer):
         return ast.MapLit(entries, self._span(children))
 
 
-_new = object.__new__
-
-
 def _has_span(child: object) -> bool:
     if isinstance(child, Token):
         return child.type != "_NL"
     return hasattr(child, "span")
-
-
-def _make_span(file: str, start: int, end: int, line: int, col: int, end_line: int, end_col: int) -> Span:
-    """A Span without the frozen dataclass's per-field `object.__setattr__` (the parser makes tens of thousands)."""
-    span = _new(Span)
-    span.__dict__.update(file=file, start=start, end=end, line=line, col=col, end_line=end_line, end_col=end_col)
-    return span
 
 
 def _seconds(text: str) -> float:

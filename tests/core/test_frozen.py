@@ -1,0 +1,64 @@
+"""`@frozen` nodes behave as frozen dataclasses; only their construction is different."""
+
+from __future__ import annotations
+
+import dataclasses
+import pickle
+
+import pytest
+
+from panoptic.frozen import frozen
+from panoptic.source import Span
+
+
+@frozen
+class Point:
+    x: int
+    y: int = 0
+    tags: tuple[str, ...] = ()
+
+
+def test_fields_defaults_equality_and_hash():
+    assert Point(1) == Point(1, 0, ()) and Point(1, 2) != Point(2, 1)
+    assert hash(Point(1, tags=("a",))) == hash(Point(1, 0, ("a",)))
+    assert repr(Point(3, 4)) == "Point(x=3, y=4, tags=())"
+    assert [f.name for f in dataclasses.fields(Point)] == ["x", "y", "tags"]
+    assert dataclasses.replace(Point(1, 2), y=5) == Point(1, 5)
+
+
+def test_assignment_after_construction_is_refused():
+    point = Point(1)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        point.x = 2  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        del point.y  # type: ignore[misc]
+
+
+def test_arguments_are_checked_like_any_call():
+    with pytest.raises(TypeError):
+        Point()  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        Point(1, z=2)  # type: ignore[call-arg]
+
+
+def test_post_init_runs_and_pickle_round_trips():
+    @frozen
+    class Checked:
+        n: int
+
+        def __post_init__(self) -> None:
+            if self.n < 0:
+                raise ValueError("negative")
+
+    with pytest.raises(ValueError):
+        Checked(-1)
+    span = Span("a.pan", 0, 3, 1, 1, 1, 4)
+    assert pickle.loads(pickle.dumps(span)) == span
+
+
+def test_default_factories_are_refused():
+    with pytest.raises(TypeError, match="default_factory"):
+
+        @frozen
+        class Bad:
+            items: list = dataclasses.field(default_factory=list)
