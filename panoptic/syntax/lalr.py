@@ -22,6 +22,8 @@ from typing import Any
 
 from lark import Lark, Token
 
+from panoptic.syntax.first_chars import FirstChars, first_chars
+
 _str_new = str.__new__
 
 
@@ -63,20 +65,57 @@ def _inliner(expand: tuple[bool, ...]) -> Callable[[list], _Inlined]:
 
 
 class _Scanners(dict):
-    """Parser state -> (compiled expression, lexer callbacks), built on first use like Lark's own scanners."""
+    """Parser state -> (next character -> compiled expression, lexer callbacks), built on first use.
+
+    Lark's scanner for a state is one alternation of the state's terminals, tried in order. The
+    expression for a character keeps, in the same order, only the terminals that can start with that
+    character, so the first one to match is the one Lark's scanner picks, without trying the others.
+    """
 
     def __init__(self, lexers: dict[int, Any]) -> None:
         super().__init__()
         self._lexers = lexers
+        self._compiled: dict[tuple[str, ...], Any] = {}
+        self._first: dict[str, FirstChars] = {}
 
-    def __missing__(self, state: int) -> tuple[Any, dict[str, Callable[[Token], Token]]]:
+    def __missing__(self, state: int) -> tuple[dict[str, Any], dict[str, Callable[[Token], Token]]]:
         lexer = self._lexers[state]
-        expressions = lexer.scanner._mres  # building the scanner also fills `lexer.callback`
-        if len(expressions) != 1:
+        scanner = lexer.scanner  # building it also fills `lexer.callback`
+        if len(scanner._mres) != 1:
             raise Fallback
-        entry = (expressions[0], lexer.callback)
+        entry = (_ByCharacter(self, scanner), lexer.callback)
         self[state] = entry
         return entry
+
+    def expression(self, scanner: Any, char: str) -> Any:
+        """The alternation of the scanner's terminals that can start with `char` (None: no terminal can)."""
+        candidates = []
+        for terminal in scanner.terminals:
+            if terminal.name not in self._first:
+                self._first[terminal.name] = first_chars(terminal.pattern.to_regexp(), scanner.g_regex_flags)
+            first = self._first[terminal.name]
+            if first is None or (char in first[0] if char.isascii() else first[1]):
+                candidates.append(terminal)
+        if not candidates:
+            return None
+        key = tuple(terminal.name for terminal in candidates)
+        if key not in self._compiled:
+            pattern = "|".join(f"(?P<{t.name}>{t.pattern.to_regexp()})" for t in candidates)
+            self._compiled[key] = scanner.re_.compile(pattern, scanner.g_regex_flags)
+        return self._compiled[key]
+
+
+class _ByCharacter(dict):
+    """Next character -> expression, for one state's scanner."""
+
+    def __init__(self, scanners: _Scanners, scanner: Any) -> None:
+        super().__init__()
+        self._scanners = scanners
+        self._scanner = scanner
+
+    def __missing__(self, char: str) -> Any:
+        expression = self[char] = self._scanners.expression(self._scanner, char)
+        return expression
 
 
 class LeanParser:
@@ -137,8 +176,9 @@ class LeanParser:
                 if pos >= length:
                     kind, token = "$END", None
                     break
-                expression, callbacks = scanners[state]
-                match = expression.match(text, pos)
+                by_character, callbacks = scanners[state]
+                expression = by_character[text[pos]]
+                match = expression.match(text, pos) if expression is not None else None
                 if match is None:
                     raise Fallback
                 kind = match.lastgroup
