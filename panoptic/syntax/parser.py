@@ -84,11 +84,15 @@ class _Builder(Transformer):
     # -- helpers --
     def _span(self, children: list) -> Span:
         """From the start of the first child to the end of the last (tokens or nodes; newlines ignored)."""
-        first = next((c for c in children if _has_span(c)), None)
-        if first is None:
+        for first in children:
+            if _has_span(first):
+                break
+        else:
             assert self.state.source is not None
             return self.state.source.span(0, 0)
-        last = next(c for c in reversed(children) if _has_span(c))
+        for last in reversed(children):
+            if _has_span(last):
+                break
         if isinstance(first, Token):
             file, start, line, col = self.state.path, first.start_pos, first.line, first.column
         else:
@@ -245,7 +249,9 @@ class _Builder(Transformer):
                 orelse = c[1]
             else:
                 items.append(c)
-        return ast.Statement(tuple(items), block, orelse, self._span([*items, block, orelse]))
+        first, last = items[0].span, (orelse or block or items[-1]).span  # the grammar gives at least one item
+        span = Span(first.file, first.start, last.end, first.line, first.col, last.end_line, last.end_col)
+        return ast.Statement(tuple(items), block, orelse, span)
 
     def else_clause(self, children):
         return ("else", children[-1])
