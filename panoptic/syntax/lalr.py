@@ -1,18 +1,23 @@
 """A lean run-time loop for the LALR tables Lark builds from `grammar/panoptic.lark`.
 
-Lark stays the source of truth: the parse table, the terminals' regular
-expressions (one scanner per parser state, exactly as Lark's contextual lexer
-builds them), the lexer callbacks and the tree-builder callbacks (and so the
-inline AST transformer) all come from the loaded `Lark` object. This module
-only replaces the generic driver loop, which spends most of its time on
-per-token bookkeeping a single-threaded batch parse does not need: token
-construction through keyword handling, method calls per token, and `Rule`
-objects hashed in Python on every reduction.
+Lark stays the source of truth. The parse table, each state's scanner
+terminals in Lark's order, the lexer callbacks and the tree builder's
+callbacks for named rules (and so the inline AST transformer) all come from
+the loaded `Lark` object. This module replaces only the generic driver loop.
+That loop spends most of its time on per-token bookkeeping that a
+single-threaded batch parse does not need: building tokens through keyword
+arguments, method calls per token, and `Rule` objects hashed in Python on
+every reduction.
 
-It knows nothing about the grammar. Anything it does not expect — a syntax
-error, an unknown character, a scanner Lark splits in several expressions —
-raises `Fallback`, and the caller parses the text again with Lark itself, so
-errors and recovery behave exactly as Lark reports them.
+Two shortcuts keep Lark's results:
+- a state's scanner tries only the terminals that can start with the next
+  character, still in Lark's order (`first_chars`);
+- `_rule`s are spliced into their parent, as Lark's tree builder does.
+
+The module knows nothing about the grammar. Anything it does not expect
+raises `Fallback`: a syntax error, a character no terminal starts with, or a
+scanner Lark splits into several expressions. The caller then parses the
+text again with Lark itself, so errors and recovery are exactly Lark's.
 """
 
 from __future__ import annotations
