@@ -15,9 +15,9 @@ Two shortcuts keep Lark's results:
 - `_rule`s are spliced into their parent, as Lark's tree builder does.
 
 The module knows nothing about the grammar. Anything it does not expect
-raises `Fallback`: a syntax error, a character no terminal starts with, or a
-scanner Lark splits into several expressions. The caller then parses the
-text again with Lark itself, so errors and recovery are exactly Lark's.
+raises `Fallback`: a syntax error, or a character no terminal starts with.
+The caller then parses the text again with Lark itself, so errors and
+recovery are exactly Lark's.
 """
 
 from __future__ import annotations
@@ -86,8 +86,6 @@ class _Scanners(dict):
     def __missing__(self, state: int) -> tuple[dict[str, Any], dict[str, Callable[[Token], Token]]]:
         lexer = self._lexers[state]
         scanner = lexer.scanner  # building it also fills `lexer.callback`
-        if len(scanner._mres) != 1:
-            raise Fallback
         entry = (_ByCharacter(self, scanner), lexer.callback)
         self[state] = entry
         return entry

@@ -12,13 +12,16 @@ with several broken lines gets one diagnostic for each.
 
 from __future__ import annotations
 
+import hashlib
 import re
+import sys
 import threading
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
 from lark import Lark, Token, Transformer
+from lark import __version__ as lark_version
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
 from panoptic.diagnostics import Diagnostic, diagnostic
@@ -69,7 +72,6 @@ def _describe(token_type: str) -> str:
 
 class _State(threading.local):
     source: Source | None = None
-    path: str = ""
     comments: list[ast.Comment]
     diagnostics: list[Diagnostic]
 
@@ -94,7 +96,7 @@ class _Builder(Transformer):
             if _has_span(last):
                 break
         if isinstance(first, Token):
-            file, start, line, col = self.state.path, first.start_pos, first.line, first.column
+            file, start, line, col = self.state.source.path, first.start_pos, first.line, first.column
         else:
             file, start, line, col = first.span.file, first.span.start, first.span.line, first.span.col
         if isinstance(last, Token):
@@ -103,7 +105,9 @@ class _Builder(Transformer):
 
     def _tok_span(self, tok: Token) -> Span:
         # The lexer already counts lines and columns (1-based, end exclusive), so no lookup is needed.
-        return Span(self.state.path, tok.start_pos, tok.end_pos, tok.line, tok.column, tok.end_line, tok.end_column)
+        return Span(
+            self.state.source.path, tok.start_pos, tok.end_pos, tok.line, tok.column, tok.end_line, tok.end_column
+        )
 
     def _expr(self, child) -> ast.Expr:
         if not isinstance(child, Token):
@@ -127,8 +131,6 @@ class _Builder(Transformer):
         assert self.state.source is not None
         raw = tok.value
         parts, problems = parse_string(raw, tok.start_pos)
-        if not problems and len(parts) == 1 and isinstance(parts[0], str):
-            return ast.Str((parts[0],), raw, self._tok_span(tok))
         for offset, length, message in problems:
             self.state.diagnostics.append(
                 diagnostic(
@@ -141,7 +143,7 @@ class _Builder(Transformer):
         resolved = tuple(
             p if isinstance(p, str) else ast.Interp(p[0], self.state.source.span(p[1], p[2])) for p in parts
         )
-        return ast.Str(resolved, str(tok), self._tok_span(tok))
+        return ast.Str(resolved, raw, self._tok_span(tok))
 
     @staticmethod
     def _named(children: list, *types: str) -> list:
@@ -316,12 +318,7 @@ def _runtime_options() -> dict:
 
 def _tables_key(grammar: str) -> bytes:
     """What the tables depend on: the grammar, the options, and Lark's and Python's versions."""
-    import hashlib
-    import sys
-
-    import lark
-
-    versions = f"{lark.__version__} {sys.version_info[:2]} {sorted(_OPTIONS.items())}"
+    versions = f"{lark_version} {sys.version_info[:2]} {sorted(_OPTIONS.items())}"
     return hashlib.sha256(f"{versions}\n{grammar}".encode()).hexdigest().encode()
 
 
@@ -382,7 +379,6 @@ def lean_parser() -> LeanParser:
 def parse_once(source: Source, parse: Callable[[str], list]) -> tuple[list, list[ast.Comment], list[Diagnostic]]:
     """One pass of `parse` (the lean loop's or Lark's) over `source`: declarations, comments, string problems."""
     _STATE.source = source
-    _STATE.path = source.path
     _STATE.comments = []
     _STATE.diagnostics = []
     try:
