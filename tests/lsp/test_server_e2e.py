@@ -135,9 +135,8 @@ def test_diagnostics_match_panoptic_check_and_clear_after_a_fix(client, workspac
 
 def test_incremental_change_reports_the_new_error_at_its_place(client, workspace):
     path = workspace / "broken" / "b.pan"
-    uri = path.resolve().as_uri()
     text = BROKEN.replace('fil "#a"', 'fill "#a"').replace("click text\n", 'click text "go"\n')
-    client.change(uri, 3, [{"text": text}])
+    uri = client.open(path, text, version=3)  # opened here too: xdist may run this test in another worker
     client.diagnostics(uri, version=3)
     # Type a stray character into `greet(` -> `greetx(`: an unknown flow at line 14.
     pos = position(text, 'greet("bob")', 5)
@@ -278,8 +277,7 @@ def test_formatting_through_panoptic_fmt(client, workspace):
 
 def test_rename_flow_across_the_workspace(client, workspace):
     text = (workspace / "shop" / "login.pan").read_text()
-    uri = (workspace / "shop" / "login.pan").resolve().as_uri()
-    client.change(uri, 10, [{"text": text}])
+    uri = client.open(workspace / "shop" / "login.pan", text, version=10)  # independent of the tests before it
     prep = client.request(
         "textDocument/prepareRename", {"textDocument": {"uri": uri}, "position": position(text, "login(user", 1)}
     )
