@@ -165,7 +165,7 @@ CLOCK = Clock()
 
 
 def _timed_backend_class() -> type:
-    from panoptic.backends.desktop import DesktopBackend
+    from panoptic.backends.desktop.backend import DesktopBackend
 
     class TimedDesktopBackend(DesktopBackend):
         """The real desktop backend; each call the interpreter makes is timed and charged to the running step."""
@@ -212,7 +212,7 @@ def __getattr__(name: str) -> Any:
 
 def _time_poll_sleeps() -> None:
     """Charge the sleeps of `expect … within` polling to the step as waiting, not as overhead."""
-    from panoptic.runtime import expectations
+    from panoptic.families.expect import checks as expectations
 
     defaults = expectations.poll.__kwdefaults__
     real_sleep = defaults["sleep"]

@@ -76,7 +76,7 @@ def direct_scenario(server: str, site: str, out_dir: Path) -> None:
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
 
-    from panoptic.backends.appium_server import free_port
+    from panoptic.backends.mobile.appium_server import free_port
 
     caps = {
         "platformName": "linux",
@@ -134,8 +134,8 @@ def direct_scenario(server: str, site: str, out_dir: Path) -> None:
 
 def panoptic_in_process(server: str, site: str, out_dir: Path) -> None:
     """The scenario through Panoptic's mobile backend, with the interpreter's polling for expectations."""
-    from panoptic.backends.base import ResolvedTarget, ScenarioContext
-    from panoptic.backends.mobile import MobileBackend
+    from panoptic.contract import ResolvedTarget, ScenarioContext
+    from panoptic.backends.mobile.backend import MobileBackend
     from panoptic.compiler.ir import AppDef
     from panoptic.source import Span
 
@@ -217,7 +217,7 @@ def main() -> int:
         direct_scenario(args.direct[0], args.direct[1], Path(args.direct[2]))
         return 0
 
-    from panoptic.backends.appium_server import LocalAppiumServer
+    from panoptic.backends.mobile.appium_server import LocalAppiumServer
 
     work = Path(tempfile.mkdtemp(prefix="panoptic-mobile-bench-"))
     site_server, site = _serve(SITE)

@@ -88,7 +88,7 @@ def main() -> None:
     import pyscreeze
     from PIL import Image
 
-    from panoptic.vision import find_image
+    from panoptic.perception.vision import find_image
 
     screen = draw_screen()
     buf = io.BytesIO()

@@ -1,7 +1,7 @@
 """The `panoptic` command line.
 
 Each command lives in `panoptic.commands.<name>` and registers itself on the
-Typer app; heavy modules are imported inside the command bodies so that
+Typer app; statement families add theirs through `Family.commands`; heavy modules are imported inside the command bodies so that
 `panoptic --help` and `panoptic check` stay fast and never load a driver.
 """
 
@@ -44,7 +44,27 @@ def build_app():
                 raise
             continue
         module.register(app)
+    _family_commands(app)
     return app
+
+
+def _family_commands(app) -> None:
+    """Add the commands of every statement family that has some (`panoptic enterprise …`, `panoptic sync`, …)."""
+    from panoptic.contract.family import families
+    from panoptic.contract.platform import load_object
+
+    for family in families():
+        if family.commands is None:
+            continue
+        try:
+            register = load_object(family.commands)
+        except Exception as exc:  # one broken family must not take the whole command line away
+            sys.stderr.write(
+                f"warning[PAN006]: the commands of the `{family.name}` statement family ({family.commands}) "
+                f"cannot be loaded: {type(exc).__name__}: {exc}\n"
+            )
+            continue
+        register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

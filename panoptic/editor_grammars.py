@@ -2,7 +2,7 @@
 
 The keyword lists of the VS Code TextMate grammar and of the Vim syntax file,
 the VS Code snippets and the annotated grammar test of every statement are all
-derived from `panoptic.compiler.registry.REGISTRY`, so a new statement is
+derived from the statement registry (`panoptic.compiler.registry.registry()`), so a new statement is
 highlighted as soon as the files are generated again:
 
     python -m panoptic.editor_grammars           # write the files
@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from panoptic.compiler.functions import FUNCTIONS
-from panoptic.compiler.registry import REGISTRY, TARGET_WORDS, Lit, Opt, Par, Registry, StatementDef
+from panoptic.compiler.registry import TARGET_WORDS, Lit, Opt, Par, Registry, StatementDef
+from panoptic.compiler.registry import registry as statement_registry
 
 ROOT = Path(__file__).resolve().parent.parent
 EDITORS = ROOT / "editors"
@@ -75,13 +76,14 @@ class Words:
         return None
 
 
-def classify(registry: Registry = REGISTRY) -> Words:
+def classify(registry: Registry | None = None) -> Words:
     """Sort every literal word of every statement into one category.
 
     Typed-target words win over statement words (`text` is both); the first
     words of block statements (`repeat`, `for`, `if`, `retry`) and the words
     only block statements use (`times`, `each`) are control words; `else` too.
     """
+    registry = registry or statement_registry()
     targets = set(TARGET_WORDS) | set(TARGET_MODIFIERS)
     control: set[str] = {"else"}
     block_words: set[str] = set()
@@ -129,7 +131,7 @@ def _keyword_rule(words: Iterable[str], scope: str) -> dict:
 # ---- TextMate ----------------------------------------------------------------------------------------------
 
 
-def textmate_grammar(registry: Registry = REGISTRY) -> dict:
+def textmate_grammar(registry: Registry | None = None) -> dict:
     """The TextMate grammar for VS Code (and any TextMate-based highlighter such as shiki)."""
     w = classify(registry)
     s = "panoptic"
@@ -399,8 +401,9 @@ def _vim_keywords(group: str, words: Iterable[str]) -> list[str]:
     return lines
 
 
-def vim_syntax(registry: Registry = REGISTRY) -> str:
+def vim_syntax(registry: Registry | None = None) -> str:
     """The Vim syntax file (`editors/vim/syntax/panoptic.vim`)."""
+    registry = registry or statement_registry()
     w = classify(registry)
     vname = r"\h[A-Za-z0-9_-]*"
     functions = r"\|".join(w.functions)
@@ -500,7 +503,7 @@ def vim_syntax(registry: Registry = REGISTRY) -> str:
 
 
 def _platform_names() -> list[str]:
-    from panoptic.backends import platforms
+    from panoptic.contract.platform import platforms
 
     return sorted(platforms())
 
@@ -526,8 +529,9 @@ DECLARATION_SNIPPETS: dict[str, tuple[str, str, str]] = {
 }
 
 
-def snippets(registry: Registry = REGISTRY) -> dict:
+def snippets(registry: Registry | None = None) -> dict:
     """VS Code snippets: declarations and one snippet per statement form."""
+    registry = registry or statement_registry()
     out: dict[str, dict] = {}
     plats = ",".join(_platform_names())
     for name, (prefix, body, description) in DECLARATION_SNIPPETS.items():
@@ -583,8 +587,9 @@ def sample_instance(entry: StatementDef) -> tuple[str, list[tuple[int, str]]]:
     return " ".join(pieces), words
 
 
-def statement_test_file(registry: Registry = REGISTRY) -> str:
+def statement_test_file(registry: Registry | None = None) -> str:
     """A `vscode-tmgrammar-test` file asserting the scope of every word of every statement."""
+    registry = registry or statement_registry()
     w = classify(registry)
     indent = "    "
     lines = [
@@ -609,7 +614,7 @@ def statement_test_file(registry: Registry = REGISTRY) -> str:
 # ---- files ----------------------------------------------------------------------------------------------------------
 
 
-def generated_files(registry: Registry = REGISTRY) -> dict[Path, str]:
+def generated_files(registry: Registry | None = None) -> dict[Path, str]:
     """Every generated file and its expected content."""
     return {
         EDITORS / "vscode" / "syntaxes" / "panoptic.tmLanguage.json": json.dumps(textmate_grammar(registry), indent=2)
@@ -620,7 +625,7 @@ def generated_files(registry: Registry = REGISTRY) -> dict[Path, str]:
     }
 
 
-def stale_files(registry: Registry = REGISTRY) -> list[Path]:
+def stale_files(registry: Registry | None = None) -> list[Path]:
     """Generated files whose content on disk differs from what the registry produces."""
     stale = []
     for path, content in generated_files(registry).items():
@@ -633,7 +638,7 @@ def stale_files(registry: Registry = REGISTRY) -> list[Path]:
     return stale
 
 
-def write_files(registry: Registry = REGISTRY) -> list[Path]:
+def write_files(registry: Registry | None = None) -> list[Path]:
     """Write every generated file; returns the ones that changed."""
     changed = []
     for path, content in generated_files(registry).items():

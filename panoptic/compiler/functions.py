@@ -28,7 +28,7 @@ def _env(name: str, default: Any = None) -> Any:
     value = os.environ.get(str(name))
     if value is None:
         if default is None:
-            from panoptic.runtime.errors import ActionFailed
+            from panoptic.contract.errors import ActionFailed
 
             raise ActionFailed(
                 f"environment variable {name} is not set",

@@ -14,9 +14,11 @@ time (`env()`, flow parameters, `for each` variables).
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import field
 from typing import Any, Union
 
+from panoptic.contract.app import AppDef
 from panoptic.frozen import frozen
 from panoptic.source import Span
 
@@ -141,16 +143,6 @@ class FlowDef:
 
 
 @frozen
-class AppDef:
-    """An app with its settings resolved to plain values (paths made absolute)."""
-
-    name: str
-    platform: str
-    settings: dict[str, Any]
-    span: Span
-
-
-@frozen
 class Scenario:
     """A scenario with its file's setup and teardown attached.
 
@@ -202,7 +194,7 @@ def to_json(value: Any) -> Any:
                 continue
             data[f.name] = to_json(getattr(value, f.name))
         return data
-    if isinstance(value, dict):
+    if isinstance(value, Mapping):
         return {str(k): to_json(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [to_json(v) for v in value]

@@ -16,14 +16,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from panoptic.backends import platforms
-from panoptic.backends.base import PlatformSpec
 from panoptic.compiler import ir
 from panoptic.compiler.files import resolved
 from panoptic.compiler.functions import FUNCTIONS
 from panoptic.compiler.loader import LoadedModule
 from panoptic.compiler.match import Miss, TargetSyntax, match_statement
 from panoptic.compiler.registry import REGISTRY, StatementDef
+from panoptic.contract import PlatformSpec
+from panoptic.contract.family import Argument, CheckRequest, families
+from panoptic.contract.platform import platforms
 from panoptic.diagnostics import Diagnostic, Fix, Label, diagnostic
 from panoptic.source import Span
 from panoptic.syntax import ast
@@ -126,6 +127,9 @@ class Lowerer:
         # Files and folders the checks looked at, with what they found (the check cache re-verifies them).
         self.fs_checks: list[tuple[str, str, bool]] = []
         self._limit_cache: dict[int, dict[str, str]] = {}
+        self._families = {f.name: f for f in families(plugins=False)}
+        self._terminating = {e.action: " ".join(e.head) for e in REGISTRY.entries if e.terminates}
+        self._else_actions = {e.action for e in REGISTRY.entries if e.allows_else}
         self._ids = self._plan_ids()
 
     # ---- naming -----------------------------------------------------------------
@@ -579,7 +583,7 @@ class Lowerer:
     def block(self, block: ast.Block, ctx: _Context, parent: Scope) -> tuple[ir.AnyStep, ...]:
         scope = Scope({}, parent)
         steps: list[ir.AnyStep] = []
-        failed_at: Span | None = None
+        failed_at: tuple[Span, str] | None = None
         reported_unreachable = False
         top = ctx.top_level
         for stmt in block.statements:
@@ -588,7 +592,7 @@ class Lowerer:
                     "PAN212",
                     "this statement never runs",
                     _stmt_span(stmt),
-                    labels=(Label(failed_at, "because this `fail` ends the scenario"),),
+                    labels=(Label(failed_at[0], f"because this `{failed_at[1]}` ends the scenario"),),
                     help="remove it, or move it before the `fail`",
                 )
                 reported_unreachable = True
@@ -603,8 +607,8 @@ class Lowerer:
             if step is None:
                 continue
             steps.append(step)
-            if isinstance(step, ir.Step) and step.action == "control.fail":
-                failed_at = step.span
+            if isinstance(step, ir.Step) and step.action in self._terminating:
+                failed_at = (step.span, self._terminating[step.action])
         self._report_unused_locals(scope)
         return tuple(steps)
 
@@ -646,7 +650,7 @@ class Lowerer:
                 help='for example `click "#id"`; flows are called as `name(args)`',
             )
             return None
-        candidates = REGISTRY.candidates(first.text)
+        candidates = REGISTRY.candidates(first.text) or self._plugin_candidates(first.text)
         if not candidates:
             self._unknown_statement(stmt, ctx)
             return None
@@ -673,15 +677,15 @@ class Lowerer:
                 stmt.orelse.span,
                 help="`else` belongs to `if visible …` / `if hidden …`",
             )
-        if entry.action == "ui.record_video":
+        if entry.top_level_only:
             if not ctx.top_level or ctx.flow is not None:
                 self.error(
                     "PAN215",
-                    "`record video` must be a statement of the scenario itself",
+                    f"`{' '.join(entry.head)}` must be a statement of the scenario itself",
                     head,
                     help="put it at the top level of the scenario body (usually first)",
                 )
-            else:
+            elif entry.capability == "record_video":  # the session records from the scenario's start
                 ctx.record_video = True
         args: dict[str, Any] = dict(entry.fixed)
         targets: list[TargetSyntax] = []
@@ -703,6 +707,7 @@ class Lowerer:
                 args[param.name] = self.typed(raw, param.type, param.name, ctx, scope)
         self._check_platform(entry, head, targets, ctx)
         self._check_secret_output(entry, found.args, scope, head)
+        self._family_check(entry, found.args, args, scope, ctx, head)
         body: tuple[ir.AnyStep, ...] = ()
         orelse: tuple[ir.AnyStep, ...] = ()
         if stmt.block is not None or stmt.orelse is not None:
@@ -723,7 +728,7 @@ class Lowerer:
                 orelse = self.block(stmt.orelse, inner, Scope({}, scope))
             else:
                 nested = self.statement(stmt.orelse, inner, scope)
-                if isinstance(nested, ir.Step) and nested.action != "control.if":
+                if isinstance(nested, ir.Step) and nested.action not in self._else_actions:
                     self.error("PAN215", "`else` must be followed by a block or another `if`", stmt.orelse.span)
                 orelse = (nested,) if nested is not None else ()
         if stmt.block is not None and not stmt.block.statements and entry.block == "required":
@@ -899,17 +904,64 @@ class Lowerer:
             todo.extend(callee for callee, _ in self.calls.get(flow, ()))
         return seen
 
-    def _check_secret_output(self, entry: StatementDef, args: dict, scope: Scope, span: Span) -> None:
-        if entry.action not in ("control.log", "ui.screenshot", "control.fail"):
+    def _plugin_candidates(self, word: str) -> list[StatementDef]:
+        """Statements of installed plugin families (scanned only for a word no built-in statement starts with)."""
+        from panoptic.compiler.registry import registry
+
+        return registry(plugins=True).candidates(word)
+
+    def _family_check(
+        self, entry: StatementDef, found: dict[str, Any], args: dict[str, Any], scope: Scope, ctx: _Context, span: Span
+    ) -> None:
+        """Run the static check hook of the statement's family, if it has one."""
+        family = self._families.get(entry.family)
+        if family is None or family.check is None:
             return
-        for value in args.values():
+        arguments: dict[str, Argument] = {}
+        for name, raw in found.items():
+            lowered = args.get(name)
+            known = isinstance(lowered, ir.Const)
+            secret = any((var := scope.lookup(ref)) is not None and var.secret for ref in _referenced_names(raw))
+            plain = isinstance(raw, ast.Str) and not any(isinstance(p, ast.Interp) for p in raw.parts)
+            value = lowered.value if known else raw.text if isinstance(raw, ast.Word) else None
+            arguments[name] = Argument(
+                span=getattr(raw, "span", span),
+                value=value,
+                known=known or isinstance(raw, ast.Word),
+                secret=secret,
+                plain_literal=plain,
+            )
+        request = CheckRequest(
+            statement=entry,
+            span=span,
+            arguments=arguments,
+            platform=ctx.platform.name if ctx.platform is not None else None,
+            settings=ctx.app_settings,
+            base_dir=Path(ctx.module.path).resolve().parent,
+        )
+        try:
+            self.diags.extend(family.check(request))
+        except Exception as exc:  # a broken check hook must not take away the other diagnostics
+            self.error(
+                "PAN006",
+                f"the check of the `{family.name}` statements failed: {type(exc).__name__}: {exc}",
+                span,
+                help="this is a bug in the statement family's package; report it to its authors",
+            )
+
+    def _check_secret_output(self, entry: StatementDef, args: dict, scope: Scope, span: Span) -> None:
+        if not entry.prints:
+            return
+        for name, value in args.items():
+            if name not in entry.prints:
+                continue
             for name in _referenced_names(value):
                 var = scope.lookup(name)
                 if var is not None and var.secret:
                     self.error(
                         "PAN310",
                         f"secret `{name}` is written into a "
-                        f"{'screenshot name' if entry.action == 'ui.screenshot' else 'log line'}",
+                        f"{'screenshot name' if entry.capability == 'screenshot' else 'log line'}",
                         span,
                         help="leave the secret out of logged text and artifact names",
                     )

@@ -1,208 +1,71 @@
-"""The statement registry: every statement of the language is one entry here.
+"""The statement registry: every statement of every family, indexed for the compiler.
 
-A statement is a *signature*, not a grammar rule. The signature language:
-
-    words                 literal words that must appear as written
-    <name:type>           a parameter (`<target>` is short for `<target:target>`)
-    <name:a|b|c>          one of the given words, bound to `name`
-    [ … ]                 an optional part
-
-Types: target, text, number, int, duration, size, list, name (a new variable
-name), any. The same table feeds the compiler, the generated statement
+The registry is built from the statement families (`panoptic.contract.family`):
+the built-in ones (control, expect, ui, ai, cloud, enterprise) and those of
+installed plugins. The same table feeds the compiler, the generated statement
 reference (docs/statements.md), the editor grammars and the language server.
-Families (ai, cloud, enterprise, …) add entries with `register()`.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field, replace
+from panoptic.contract.family import Family, families
+from panoptic.contract.statements import (
+    TARGET_WORDS,
+    TYPE_NAMES,
+    Lit,
+    Opt,
+    Par,
+    Part,
+    StatementDef,
+    parse_signature,
+    statement_def,
+)
 
-# Words that introduce a typed target; `role` takes a role word and an optional name.
-TARGET_WORDS: dict[str, str] = {
-    "text": "text on the page or screen (substring, case-insensitive; `exact` for an exact match)",
-    "role": 'an element by ARIA role and accessible name, e.g. `role button "Sign in"`',
-    "label": "a form control by its label text",
-    "placeholder": "an input by its placeholder text",
-    "testid": "an element by its `data-testid` attribute",
-    "xpath": "an element by XPath",
-    "id": "an element by id (web) or accessibility id (mobile)",
-    "css": "an element by CSS selector (a plain string is CSS too)",
-    "image": "the place on screen that looks like an image file (OpenCV template matching)",
-    "at": "a point on screen: `at 120, 340`",
-    "focused": "the focused element or window",
-}
-TYPE_NAMES = ("target", "text", "number", "int", "duration", "size", "list", "name", "any")
-
-
-@dataclass(frozen=True)
-class Lit:
-    word: str
-
-
-@dataclass(frozen=True)
-class Par:
-    name: str
-    type: str
-    choices: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Opt:
-    parts: tuple[Lit | Par | Opt, ...]
-
-
-Part = Lit | Par | Opt
-
-
-@dataclass(frozen=True)
-class StatementDef:
-    """One statement form.
-
-    action: the IR action the statement lowers to (`ui.click`, `expect.visible`,
-    `control.repeat`, …). capability: what the app's platform must offer
-    (None for statements every platform runs, such as `wait`).
-    """
-
-    signature: str
-    action: str
-    summary: str
-    capability: str | None = None
-    block: str = "none"  # none | required
-    allows_else: bool = False
-    fixed: tuple[tuple[str, str], ...] = ()  # constant arguments added to the step
-    example: str = ""
-    family: str = "core"
-    parts: tuple[Part, ...] = field(default=(), compare=False)
-    # Derived from `parts` once, because the compiler reads them for every statement it matches:
-    head: tuple[str, ...] = field(init=False, repr=False, compare=False)  # literal words before the first parameter
-    params: tuple[Par, ...] = field(init=False, repr=False, compare=False)
-    required_words: frozenset[str] = field(init=False, repr=False, compare=False)  # literal words every match has
-
-    def __post_init__(self) -> None:
-        head = []
-        for part in self.parts:
-            if not isinstance(part, Lit):
-                break
-            head.append(part.word)
-        object.__setattr__(self, "head", tuple(head))
-        object.__setattr__(self, "params", _params(self.parts))
-        object.__setattr__(self, "required_words", frozenset(p.word for p in self.parts if isinstance(p, Lit)))
-
-    @property
-    def display(self) -> str:
-        """The signature as users read it: `<name>` without types."""
-
-        def show(m: re.Match) -> str:
-            name, _, typ = m.group(1).partition(":")
-            return typ if "|" in typ else f"<{name}>"
-
-        return re.sub(r"<([^>]+)>", show, self.signature)
-
-    @property
-    def words(self) -> tuple[str, ...]:
-        """Every literal word of the signature (for keyword lists)."""
-        out: list[str] = []
-
-        def walk(parts):
-            for p in parts:
-                if isinstance(p, Lit):
-                    out.append(p.word)
-                elif isinstance(p, Opt):
-                    walk(p.parts)
-                elif p.choices:
-                    out.extend(p.choices)
-
-        walk(self.parts)
-        return tuple(out)
-
-    def snippet(self) -> str:
-        """An LSP snippet with placeholders, e.g. `fill ${1:target} with ${2:text}`."""
-        counter = 0
-        out: list[str] = []
-        for part in self.parts:
-            if isinstance(part, Lit):
-                out.append(part.word)
-            elif isinstance(part, Par):
-                counter += 1
-                if part.choices:
-                    out.append("${%d|%s|}" % (counter, ",".join(part.choices)))
-                elif part.type in ("target", "text"):
-                    out.append('"${%d:%s}"' % (counter, part.name))
-                else:
-                    out.append("${%d:%s}" % (counter, part.name))
-        text = " ".join(out)
-        if self.block == "required":
-            text += " {\n\t$0\n}"
-        return text
-
-
-def _params(parts: tuple[Part, ...]) -> tuple[Par, ...]:
-    """Every parameter, optional ones included, in signature order."""
-    out: list[Par] = []
-    for p in parts:
-        if isinstance(p, Par):
-            out.append(p)
-        elif isinstance(p, Opt):
-            out.extend(_params(p.parts))
-    return tuple(out)
-
-
-_TOKEN = re.compile(r"\[|\]|<[^>]+>|[^\s\[\]<>]+")
-
-
-def parse_signature(signature: str) -> tuple[Part, ...]:
-    """Parse the signature mini-language into parts."""
-    tokens = _TOKEN.findall(signature)
-    pos = 0
-
-    def seq(closing: bool) -> tuple[Part, ...]:
-        nonlocal pos
-        parts: list[Part] = []
-        while pos < len(tokens):
-            tok = tokens[pos]
-            pos += 1
-            if tok == "[":
-                parts.append(Opt(seq(True)))
-            elif tok == "]":
-                if not closing:
-                    raise ValueError(f"unbalanced ] in {signature!r}")
-                return tuple(parts)
-            elif tok.startswith("<"):
-                inner = tok[1:-1]
-                name, _, typ = inner.partition(":")
-                typ = typ or name
-                if "|" in typ:
-                    parts.append(Par(name, "choice", tuple(typ.split("|"))))
-                else:
-                    if typ not in TYPE_NAMES:
-                        raise ValueError(f"unknown type {typ!r} in {signature!r}")
-                    parts.append(Par(name, typ))
-            else:
-                parts.append(Lit(tok))
-        if closing:
-            raise ValueError(f"unbalanced [ in {signature!r}")
-        return tuple(parts)
-
-    return seq(False)
+__all__ = [
+    "REGISTRY",
+    "TARGET_WORDS",
+    "TYPE_NAMES",
+    "Lit",
+    "Opt",
+    "Par",
+    "Part",
+    "Registry",
+    "StatementDef",
+    "parse_signature",
+    "registry",
+    "statement_def",
+]
 
 
 class Registry:
     """All statement forms, indexed by their first word."""
 
-    def __init__(self) -> None:
+    def __init__(self, families: tuple[Family, ...] = ()) -> None:
         self._entries: list[StatementDef] = []
         self._by_first: dict[str, list[StatementDef]] = {}
+        self._signatures: set[str] = set()
+        self.families: dict[str, Family] = {}
+        for family in families:
+            self.add_family(family)
+
+    def add_family(self, family: Family) -> None:
+        """Add a family's statements (a family name may appear once)."""
+        if family.name in self.families:
+            raise ValueError(f"statement family `{family.name}` registered twice")
+        self.families[family.name] = family
+        for entry in family.statements:
+            self.register(entry)
 
     def register(self, entry: StatementDef) -> StatementDef:
-        parts = parse_signature(entry.signature)
-        if not parts or not isinstance(parts[0], Lit):
-            raise ValueError(f"a signature must start with a word: {entry.signature!r}")
-        if any(e.signature == entry.signature for e in self._entries):
+        if not entry.parts:
+            entry = statement_def(entry.signature, entry.action, entry.summary)
+        if entry.signature in self._signatures:
             raise ValueError(f"statement registered twice: {entry.signature!r}")
-        entry = replace(entry, parts=parts)
+        self._signatures.add(entry.signature)
         self._entries.append(entry)
-        self._by_first.setdefault(parts[0].word, []).append(entry)
+        first = entry.parts[0]
+        assert isinstance(first, Lit)
+        self._by_first.setdefault(first.word, []).append(entry)
         return entry
 
     def candidates(self, first_word: str) -> list[StatementDef]:
@@ -219,17 +82,24 @@ class Registry:
     def heads(self) -> list[str]:
         return sorted({" ".join(e.head) for e in self._entries})
 
-
-REGISTRY = Registry()
-
-
-def statement(signature: str, action: str, summary: str, **kwargs) -> StatementDef:
-    """Register a statement form (used by the built-in families and by plugins)."""
-    return REGISTRY.register(StatementDef(signature=signature, action=action, summary=summary, **kwargs))
+    def family_of(self, action: str) -> Family | None:
+        """The family that owns an IR action (`enterprise.user_create` -> the enterprise family)."""
+        return self.families.get(action.partition(".")[0])
 
 
-def _load_builtins() -> None:
-    from panoptic.compiler import statements  # noqa: F401  (registers on import)
+def registry(*, plugins: bool = True) -> Registry:
+    """The registry of the built-in families, plus installed plugin families unless `plugins=False`."""
+    return _registries(plugins)
 
 
-_load_builtins()
+_CACHE: dict[bool, Registry] = {}
+
+
+def _registries(plugins: bool) -> Registry:
+    reg = _CACHE.get(plugins)
+    if reg is None:
+        reg = _CACHE[plugins] = Registry(families(plugins=plugins))
+    return reg
+
+
+REGISTRY = registry(plugins=False)

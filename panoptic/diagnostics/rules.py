@@ -70,6 +70,23 @@ _rule(
     "a command-line option has an invalid value",
     "An option such as `--workers` or `--timeout` has a value out of range.",
 )
+_rule(
+    "PAN005",
+    "internal-error",
+    E,
+    "Panoptic failed on this input",
+    "Checking a file raised an unexpected error. The other files are still checked and reported; "
+    "the command exits with code 4, not 1, so that a crash is never mistaken for findings. Please report it.",
+)
+_rule(
+    "PAN006",
+    "plugin-failed",
+    E,
+    "a plugin could not be loaded or failed",
+    "A package registered a statement family or a platform (entry point groups `panoptic.families`, "
+    "`panoptic.platforms`) that cannot be imported, is not a `Family` / `PlatformSpec`, or whose check "
+    "hook raised. The message names the package; fix or uninstall it.",
+)
 
 # PAN1xx — syntax
 _rule(

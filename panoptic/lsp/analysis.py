@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from panoptic.compiler.functions import FUNCTIONS
 from panoptic.compiler.loader import LoadedModule
 from panoptic.compiler.match import Match, Miss, TargetSyntax, match_statement
-from panoptic.compiler.registry import REGISTRY, StatementDef
+from panoptic.compiler.registry import StatementDef, registry
 from panoptic.source import Span
 from panoptic.syntax import ast
 
@@ -301,7 +301,7 @@ class _Builder:
         if len(items) == 1 and isinstance(first, ast.Call) and stmt.block is None:
             self.expr(first, scopes)
         else:
-            candidates = REGISTRY.candidates(first.text) if isinstance(first, ast.Word) else []
+            candidates = registry().candidates(first.text) if isinstance(first, ast.Word) else []
             found = match_statement(items, candidates, Miss()) if candidates else None
             info = StatementInfo(stmt, found.entry if found else _closest(items, candidates), found, [], [])
             self.index.statements.append(info)

@@ -14,7 +14,7 @@ from lsprotocol import types as lsp
 
 from panoptic.compiler.files import stdlib_modules
 from panoptic.compiler.functions import FUNCTIONS
-from panoptic.compiler.registry import REGISTRY, TARGET_WORDS, StatementDef
+from panoptic.compiler.registry import TARGET_WORDS, StatementDef, registry
 from panoptic.editor_grammars import DECLARATION_SNIPPETS, TARGET_MODIFIERS
 from panoptic.lsp.analysis import Definition, ModuleIndex
 from panoptic.syntax.scan import code_chars, walk
@@ -99,7 +99,7 @@ def statement_doc(entry: StatementDef) -> str:
 
 
 def _platforms_for(entry: StatementDef) -> list[str]:
-    from panoptic.backends import platforms
+    from panoptic.contract.platform import platforms
 
     if entry.capability is None:
         return ["every platform"]
@@ -109,7 +109,7 @@ def _platforms_for(entry: StatementDef) -> list[str]:
 def _statement_items(prefix: str, replace: lsp.Range) -> list[lsp.CompletionItem]:
     items = []
     typed = prefix.strip()
-    for i, entry in enumerate(REGISTRY.entries):
+    for i, entry in enumerate(registry().entries):
         head = " ".join(entry.head)
         if typed and not (head.startswith(typed) or typed.startswith(head.split(" ")[0])):
             continue
@@ -133,7 +133,7 @@ def resolve(item: lsp.CompletionItem) -> lsp.CompletionItem:
     data = item.data if isinstance(item.data, dict) else {}
     signature = data.get("statement")
     if signature and item.documentation is None:
-        entry = next((e for e in REGISTRY.entries if e.signature == signature), None)
+        entry = next((e for e in registry().entries if e.signature == signature), None)
         if entry is not None:
             item.documentation = _markdown(statement_doc(entry))
     return item
@@ -210,7 +210,7 @@ def _next_words(prefix: str) -> list[lsp.CompletionItem]:
     typed = set(words)
     seen: set[str] = set()
     items = []
-    for entry in REGISTRY.candidates(words[0]):
+    for entry in registry().candidates(words[0]):
         for w in entry.words:
             if w not in typed and w not in seen and w not in TARGET_WORDS:
                 seen.add(w)
@@ -223,7 +223,7 @@ def _next_words(prefix: str) -> list[lsp.CompletionItem]:
 
 
 def _setting_items(header: str) -> list[lsp.CompletionItem]:
-    from panoptic.backends import platforms
+    from panoptic.contract.platform import platforms
 
     m = re.match(r"app\s+[\w-]+\s*:\s*([\w-]+)", header)
     spec = platforms().get(m.group(1)) if m else None
@@ -250,7 +250,7 @@ def _setting_items(header: str) -> list[lsp.CompletionItem]:
 
 
 def _setting_value_items(header: str, key: str) -> list[lsp.CompletionItem]:
-    from panoptic.backends import platforms
+    from panoptic.contract.platform import platforms
 
     m = re.match(r"app\s+[\w-]+\s*:\s*([\w-]+)", header)
     spec = platforms().get(m.group(1)) if m else None
@@ -352,7 +352,7 @@ def _starts_statement(typed: str) -> bool:
     done = words if typed.endswith(" ") else words[:-1]
     if not done:
         return True
-    for entry in REGISTRY.entries:
+    for entry in registry().entries:
         if tuple(entry.head[: len(done)]) == tuple(done) and len(entry.head) > len(done):
             return True
     return False

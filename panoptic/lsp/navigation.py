@@ -9,7 +9,7 @@ from lsprotocol import types as lsp
 
 from panoptic.compiler.files import stdlib_dir
 from panoptic.compiler.functions import FUNCTIONS
-from panoptic.compiler.registry import REGISTRY, TARGET_WORDS
+from panoptic.compiler.registry import TARGET_WORDS, registry
 from panoptic.lsp.analysis import Definition, ModuleIndex, contains, index_module, start_of
 from panoptic.lsp.completion import statement_doc
 from panoptic.lsp.convert import path_to_uri, span_file_path, to_range
@@ -86,7 +86,7 @@ def hover(index: ModuleIndex | None, source: Source, line: int, col: int) -> lsp
     span = Span(source.path, 0, 0, line, start, line, start + len(word))
     if word in TARGET_WORDS:
         return _hover(f"**target** `{word}` — {TARGET_WORDS[word]}", span, source)
-    candidates = REGISTRY.candidates(word)
+    candidates = registry().candidates(word)
     if candidates:
         return _hover("\n\n---\n\n".join(statement_doc(e) for e in candidates[:6]), span, source)
     return None
@@ -97,7 +97,7 @@ def _hover(text: str, span: Span, source: Source) -> lsp.Hover:
 
 
 def _setting_at(index: ModuleIndex, pos) -> tuple[str, Span] | None:
-    from panoptic.backends import platforms
+    from panoptic.contract.platform import platforms
 
     for decl in index.module.module.decls:
         if isinstance(decl, ast.App) and contains(decl.span, pos):

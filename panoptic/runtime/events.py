@@ -13,18 +13,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, ClassVar, Protocol
 
+from panoptic.contract.artifacts import Artifact
 from panoptic.source import Span
 
 PASSED, FAILED, ERROR, FLAKY, SKIPPED = "passed", "failed", "error", "flaky", "skipped"
-
-
-@dataclass(frozen=True)
-class Artifact:
-    """A file written during a run; `path` is relative to the run's output folder."""
-
-    kind: str  # screenshot, video, trace, html, log, image
-    path: str
-    name: str = ""
 
 
 @dataclass(frozen=True)

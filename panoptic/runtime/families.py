@@ -1,57 +1,74 @@
-"""Statement families beyond the platform actions (ai, cloud, enterprise, plugins).
+"""Family runtimes for one worker process: loaded on first use, started once, stopped at the end.
 
-A step whose action is `<family>.<name>` with a family the interpreter does
-not handle itself (`ui`, `expect`, `control`, `core`) goes to a handler:
-
-    handler(action: str, args: dict, context: StepContext) -> Artifact | str | None
-
-Handlers are found, in order, in the `panoptic.families` entry point group
-(name = family) and as `run_step` in the module `panoptic.families.<family>`.
-A returned Artifact is attached to the step; a returned string becomes the
-step's message. Failures are raised as StepError subclasses.
+The interpreter asks `FamilyPool.runtime(name)` for the run handler of a step's
+family (the part of its IR action before the dot). The handler class is named
+by the family's `runtime` ("module:Class") and imported only then, so a run
+that never uses the cloud family never imports boto3.
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
-from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
-from panoptic.backends.base import ScenarioContext
-from panoptic.compiler.ir import AppDef
-from panoptic.source import Span
-
-Handler = Callable[[str, dict[str, Any], "StepContext"], Any]
+from panoptic.contract.errors import ActionFailed, InfrastructureError, StepError
+from panoptic.contract.family import Family, FamilyRuntime, RunContext
+from panoptic.contract.platform import load_object
 
 
-@dataclass(frozen=True)
-class StepContext:
-    """What a family handler gets besides its arguments."""
+class FamilyPool:
+    """The started family runtimes of this process."""
 
-    scenario: ScenarioContext  # artifacts folder (`scenario.artifact(...)`), secrets, default timeout
-    backend: Any  # the app's live backend (screenshots, queries)
-    app: AppDef
-    timeout: float  # `within` if the statement gave one, else the default timeout
-    span: Span
-    mask: Callable[[str], str]  # replaces secret values in a string
+    def __init__(self, run: RunContext, families: dict[str, Family] | None = None) -> None:
+        self._families = families
+        self.run = run
+        self._runtimes: dict[str, FamilyRuntime] = {}
+        self._broken: dict[str, StepError] = {}
 
+    def runtime(self, name: str) -> FamilyRuntime:
+        """The started runtime of a family; a missing or broken one is an error naming the package."""
+        found = self._runtimes.get(name)
+        if found is not None:
+            return found
+        if name in self._broken:
+            raise self._broken[name]
+        family = self._find(name)
+        if family is None or family.runtime is None:
+            raise ActionFailed(
+                f"no run handler for the `{name}` statements",
+                help=f"install the package that provides the `{name}` statement family",
+            )
+        try:
+            runtime: Any = load_object(family.runtime)()
+            runtime.start(self.run)
+        except StepError as exc:
+            self._broken[name] = exc
+            raise
+        except Exception as exc:
+            err = InfrastructureError(
+                f"the `{name}` statement family ({family.runtime}) could not start: {type(exc).__name__}: {exc}",
+                help="check that its package and optional dependencies are installed (`panoptic doctor`)",
+            )
+            self._broken[name] = err
+            raise err from None
+        self._runtimes[name] = runtime
+        return runtime
 
-@cache
-def find_handler(family: str) -> Handler | None:
-    """The handler of a statement family, or None when nothing provides it."""
-    try:
-        from importlib.metadata import entry_points
+    def _find(self, name: str) -> Family | None:
+        if self._families is not None:
+            return self._families.get(name)
+        from panoptic.contract.family import families
 
-        for ep in entry_points(group="panoptic.families"):
-            if ep.name == family:
-                return ep.load()
-    except Exception:
-        pass
-    try:
-        module = importlib.import_module(f"panoptic.families.{family}")
-    except ImportError:
+        for plugins in (False, True):  # the built-in families first: no entry point scan unless needed
+            for family in families(plugins=plugins):
+                if family.name == name:
+                    return family
         return None
-    handler = getattr(module, "run_step", None)
-    return handler if callable(handler) else None
+
+    def close(self) -> None:
+        """Stop every started runtime; stopping must not hide the run's result."""
+        for runtime in self._runtimes.values():
+            try:
+                runtime.stop()
+            except Exception:
+                pass
+        self._runtimes.clear()

@@ -21,23 +21,21 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from panoptic.backends.base import ResolvedTarget, ScenarioContext
 from panoptic.compiler import ir
-from panoptic.runtime import expectations
-from panoptic.runtime.errors import (
+from panoptic.contract import ResolvedTarget, ScenarioContext
+from panoptic.contract.errors import (
     ActionFailed,
     BackendCrashed,
-    ExplicitFail,
     InfrastructureError,
     StepError,
-    StepTimeout,
-    TargetNotFound,
 )
+from panoptic.contract.family import POLL_INTERVAL, BlockFailed, FamilyRuntime, StepContext, StepResult
 from panoptic.runtime.events import (
     ERROR,
     FAILED,
@@ -53,13 +51,14 @@ from panoptic.runtime.events import (
     StepStarted,
 )
 from panoptic.runtime.masking import Masker
-from panoptic.runtime.output import is_inside, safe_name, scenario_folder
+from panoptic.runtime.output import is_inside, scenario_folder
 from panoptic.runtime.platforms import BackendPool
-from panoptic.runtime.values import Evaluator, Scope, format_duration, format_value
+from panoptic.runtime.values import Evaluator, Scope, format_value
 
 DEFAULT_TIMEOUT = 10.0
 MAX_FLOW_DEPTH = 64
 CALL_ACTION = "core.call"
+LET_ACTION = "core.let"
 _EXPRS = (ir.Const, ir.VarRef, ir.Template, ir.CallExpr, ir.ListExpr, ir.MapExpr)
 
 Emit = Callable[[Event], None]
@@ -131,7 +130,7 @@ class AttemptSettings:
     output_dir: Path
     timeout: float | None = None  # --timeout: overrides the app's `timeout`
     headed: bool = False
-    poll_interval: float = expectations.POLL_INTERVAL
+    poll_interval: float = POLL_INTERVAL
 
 
 class AttemptRunner:
@@ -167,7 +166,7 @@ class AttemptRunner:
         self._captured = False
         self._quiet = 0
         self._claimed = 0
-        self._screenshot_names: set[str] = set()
+        self._begun: dict[str, FamilyRuntime] = {}  # family runtimes that began this attempt
         setting = self.app.settings.get("timeout")
         self.default_timeout = float(
             settings.timeout if settings.timeout is not None else setting if setting is not None else DEFAULT_TIMEOUT
@@ -310,7 +309,15 @@ class AttemptRunner:
         )
 
     def _end(self, failed: bool) -> None:
-        if self.backend is None or self.ctx is None:
+        if self.ctx is None:
+            return
+        for runtime in self._begun.values():
+            try:
+                runtime.end(self.ctx, failed)
+            except Exception:
+                pass
+        self._begun.clear()
+        if self.backend is None:
             return
         try:
             self.backend.end(self.ctx, failed)
@@ -348,6 +355,11 @@ class AttemptRunner:
             self._step_finished(path, nested.status, started, nested.failure, message=nested.note)
             nested.note = None
             raise
+        except BlockFailed as block:  # a nested block failed: its step already reported the failure
+            nested = block.cause
+            assert isinstance(nested, StepFailed)
+            self._step_finished(path, nested.status, started, nested.failure, message=block.note)
+            raise nested from None
         except StepError as exc:
             status, kind = status_of(exc)
             failure = failure_from(exc, step.span, chain)
@@ -410,16 +422,74 @@ class AttemptRunner:
         if isinstance(step, ir.CallFlow):
             self._call_flow(step, scope, path, chain, phase)
             return None, ()
-        family, _, name = step.action.partition(".")
-        if family == "ui":
-            return self._ui(name, step, scope)
-        if family == "expect":
-            return self._expect(name, step, scope)
-        if family == "control":
-            return self._control(name, step, scope, path, chain, phase)
-        if family == "core" and name == "let":
+        if step.action == LET_ACTION:
             return self._let(step, scope)
-        return self._family(family, step, scope)
+        family = step.action.partition(".")[0]
+        runtime = self.pool.families.runtime(family)
+        assert self.ctx is not None
+        if family not in self._begun:
+            runtime.begin(self.ctx)
+            self._begun[family] = runtime
+        args, timeout, secret_args = self._args(step, scope)
+        context = StepContext(
+            scenario=self.ctx,
+            app=self.app,
+            backend=self.backend,
+            timeout=timeout,
+            span=step.span,
+            mask=self.masker.text,
+            register_secret=self.evaluator.register_secret,
+            should_stop=self._stopping,
+            poll_interval=self.settings.poll_interval,
+            run_block=partial(self._run_block, step, scope, path, chain, phase) if step.body or step.orelse else None,
+            has_else=bool(step.orelse),
+            secret_args=secret_args,
+        )
+        result = runtime.perform(step.action, args, context)
+        if isinstance(result, StepResult):
+            message, artifacts = result.message, result.artifacts
+        elif isinstance(result, Artifact):
+            message, artifacts = None, (result,)
+        else:
+            message, artifacts = (result if isinstance(result, str) else None), ()
+        for art in artifacts:
+            if not is_inside(self.settings.output_dir / art.path, self.settings.output_dir):
+                raise ActionFailed(f"the `{family}` statements wrote {art.path!r} outside the run's output folder")
+        return message, artifacts
+
+    def _stopping(self) -> bool:
+        return self.should_stop is not None and self.should_stop()
+
+    def _run_block(
+        self,
+        step: ir.Step,
+        scope: Scope,
+        path: str,
+        chain: tuple[Frame, ...],
+        phase: str,
+        block: str = "body",
+        *,
+        bind: Mapping[str, tuple[Any, bool]] | None = None,
+        iteration: int | None = None,
+        quiet: bool = False,
+    ) -> None:
+        """Run a nested block of `step` (see `BlockRunner`); a failure comes back as BlockFailed."""
+        steps = step.orelse if block == "orelse" else step.body
+        offset = len(step.body) if block == "orelse" else 0
+        prefix = f"{path}.{iteration}" if iteration is not None else path
+        inner = scope.child()
+        for name, (value, secret) in (bind or {}).items():
+            inner.define(name, value, secret=secret)
+        if quiet:
+            self._quiet += 1
+        try:
+            for j, inner_step in enumerate(steps):
+                self._run_step(inner_step, inner, f"{prefix}.{offset + j}", chain, phase)
+        except StepFailed as exc:
+            raise BlockFailed(exc, recoverable=exc.kind not in ("crash", "infra")) from None
+        finally:
+            if quiet:
+                self._quiet -= 1
 
     # -- flows --------------------------------------------------------------
 
@@ -456,160 +526,25 @@ class AttemptRunner:
             point = tuple(float(self.evaluator.value(p, scope)) for p in target.point)
         return ResolvedTarget(kind=target.kind, value=value, role=target.role, point=point, exact=target.exact)
 
-    def _args(self, step: ir.Step, scope: Scope) -> tuple[dict[str, Any], float]:
+    def _args(self, step: ir.Step, scope: Scope) -> tuple[dict[str, Any], float, frozenset[str]]:
+        """The step's evaluated arguments, its timeout, and the arguments whose value is secret."""
         args: dict[str, Any] = {}
+        secret: set[str] = set()
         within: float | None = None
         for key, raw in step.args.items():
             if key == "within":
                 if raw is not None:
                     within = float(self._resolve(raw, scope))
                 continue
-            args[key] = self._resolve(raw, scope)
-        return args, within if within is not None else self.default_timeout
+            if isinstance(raw, _EXPRS):
+                args[key], tainted = self.evaluator.evaluate(raw, scope)
+                if tainted:
+                    secret.add(key)
+            else:
+                args[key] = self._resolve(raw, scope)
+        return args, within if within is not None else self.default_timeout, frozenset(secret)
 
-    # -- ui actions -------------------------------------------------------------
-
-    def _ui(self, capability: str, step: ir.Step, scope: Scope) -> tuple[str | None, tuple[Artifact, ...]]:
-        args, timeout = self._args(step, scope)
-        if capability == "screenshot":
-            args["name"] = self._screenshot_name(args.get("name"))
-        result = self.backend.perform(capability, args, timeout)
-        if isinstance(result, Artifact):
-            if not is_inside(self.settings.output_dir / result.path, self.settings.output_dir):
-                raise ActionFailed(f"the backend wrote {result.path!r} outside the run's output folder")
-            return None, (result,)
-        return None, ()
-
-    def _screenshot_name(self, name: Any) -> str:
-        base = safe_name(self.masker.text(format_value(name)) if name is not None else "", "screenshot")
-        candidate, n = base, 2
-        while candidate in self._screenshot_names:
-            candidate, n = f"{base}-{n}", n + 1
-        self._screenshot_names.add(candidate)
-        return candidate
-
-    # -- expectations -------------------------------------------------------------
-
-    def _expect(self, name: str, step: ir.Step, scope: Scope) -> tuple[str | None, tuple[Artifact, ...]]:
-        if name not in expectations.EXPECTATIONS:
-            raise ActionFailed(f"unknown expectation `{name}`")
-        args, timeout = self._args(step, scope)
-        polls = expectations.check(
-            self.backend, name, args, timeout, interval=self.settings.poll_interval, should_stop=self.should_stop
-        )
-        return (f"held after {polls} polls" if polls > 1 else None), ()
-
-    # -- control ----------------------------------------------------------------------
-
-    def _control(
-        self, name: str, step: ir.Step, scope: Scope, path: str, chain: tuple[Frame, ...], phase: str
-    ) -> tuple[str | None, tuple[Artifact, ...]]:
-        args = step.args
-        if name == "repeat":
-            count = int(self.evaluator.value(args["count"], scope))
-            for k in range(count):
-                self._run_steps(step.body, scope.child(), f"{path}.{k}", chain, phase)
-            return f"{count} time(s)", ()
-        if name == "for_each":
-            var = args["name"].value if isinstance(args["name"], ir.Const) else str(args["name"])
-            items, secret = self.evaluator.evaluate(args["items"], scope)
-            if isinstance(items, dict):
-                items = list(items)
-            elif not isinstance(items, (list, tuple)):
-                raise ActionFailed(f"`for each` needs a list, got {format_value(items)!r}")
-            for k, item in enumerate(items):
-                inner = scope.child()
-                inner.define(var, item, secret=secret)
-                self._run_steps(step.body, inner, f"{path}.{k}", chain, phase)
-            return f"{len(items)} item(s)", ()
-        if name == "if":
-            target = self._target(args["target"], scope)
-            visible = self._visible(target)
-            wanted = str(args.get("condition", "visible"))
-            taken = visible if wanted == "visible" else not visible
-            if taken:
-                self._run_steps(step.body, scope.child(), path, chain, phase)
-                return f"{target.describe()} is {'visible' if visible else 'hidden'}: ran the block", ()
-            offset, inner = len(step.body), scope.child()
-            for j, inner_step in enumerate(step.orelse):
-                self._run_step(inner_step, inner, f"{path}.{offset + j}", chain, phase)
-            note = "ran the else block" if step.orelse else "skipped the block"
-            return f"{target.describe()} is {'visible' if visible else 'hidden'}: {note}", ()
-        if name == "retry":
-            return self._retry(step, scope, path, chain, phase)
-        if name == "fail":
-            raise ExplicitFail(format_value(self.evaluator.value(args["text"], scope)))
-        if name == "log":
-            return format_value(self.evaluator.value(args["text"], scope)), ()
-        if name == "wait":
-            self._sleep(float(self.evaluator.value(args["duration"], scope)))
-            return None, ()
-        if name == "wait_until":
-            return self._wait_until(step, scope)
-        raise ActionFailed(f"unknown control statement `{name}`")
-
-    def _retry(
-        self, step: ir.Step, scope: Scope, path: str, chain: tuple[Frame, ...], phase: str
-    ) -> tuple[str | None, tuple[Artifact, ...]]:
-        count = max(1, int(self.evaluator.value(step.args["count"], scope)))
-        last: StepFailed | None = None
-        for k in range(count):
-            final = k == count - 1
-            if not final:
-                self._quiet += 1  # a failure the next attempt may recover from is not captured
-            try:
-                self._run_steps(step.body, scope.child(), f"{path}.{k}", chain, phase)
-            except StepFailed as exc:
-                if exc.kind in ("crash", "infra"):
-                    raise
-                last = exc
-                continue
-            finally:
-                if not final:
-                    self._quiet -= 1
-            return f"passed on attempt {k + 1} of {count}", ()
-        assert last is not None
-        raise StepFailed(last.failure, last.status, last.kind, note=f"failed {count} of {count} attempts")
-
-    def _visible(self, target: ResolvedTarget) -> bool:
-        try:
-            return bool(self.backend.query("query.visible", {"target": target}))
-        except TargetNotFound:
-            return False
-
-    def _sleep(self, seconds: float) -> None:
-        deadline = time.monotonic() + max(0.0, seconds)
-        while True:
-            self._check_stop()
-            left = deadline - time.monotonic()
-            if left <= 0:
-                return
-            time.sleep(min(left, 0.1))
-
-    def _wait_until(self, step: ir.Step, scope: Scope) -> tuple[str | None, tuple[Artifact, ...]]:
-        args, timeout = self._args(step, scope)
-        target = args["target"]
-        state = str(args.get("state", "visible"))
-        want_visible = state == "visible"
-        held, last, _ = expectations.poll(
-            lambda: self.backend.query("query.visible", {"target": target}),
-            lambda v: bool(v) == want_visible,
-            timeout,
-            interval=self.settings.poll_interval,
-            should_stop=self.should_stop,
-        )
-        if held:
-            return None, ()
-        candidates = expectations.suggestions(self.backend, target) if want_visible else ()
-        raise StepTimeout(
-            f"{target.describe()} did not become {state} within {format_duration(timeout)}",
-            expected=state,
-            actual="visible" if last else "hidden" if last is not None else "not found",
-            candidates=candidates,
-            help=("did you mean " + " or ".join(candidates[:3]) + "?") if candidates else None,
-        )
-
-    # -- let and families -----------------------------------------------------------------
+    # -- let ------------------------------------------------------------------------------
 
     def _let(self, step: ir.Step, scope: Scope) -> tuple[str | None, tuple[Artifact, ...]]:
         name = step.args["name"]
@@ -619,29 +554,4 @@ class AttemptRunner:
         if secret:
             self.evaluator.register_secret(value)
         scope.define(name, value, secret=secret)
-        return None, ()
-
-    def _family(self, family: str, step: ir.Step, scope: Scope) -> tuple[str | None, tuple[Artifact, ...]]:
-        from panoptic.runtime.families import StepContext, find_handler
-
-        handler = find_handler(family)
-        if handler is None:
-            raise ActionFailed(
-                f"no handler for `{step.action}`", help=f"install the package that provides the `{family}` statements"
-            )
-        args, timeout = self._args(step, scope)
-        assert self.ctx is not None
-        context = StepContext(
-            scenario=self.ctx,
-            backend=self.backend,
-            app=self.app,
-            timeout=timeout,
-            span=step.span,
-            mask=self.masker.text,
-        )
-        result = handler(step.action, args, context)
-        if isinstance(result, Artifact):
-            return None, (result,)
-        if isinstance(result, str):
-            return result, ()
         return None, ()

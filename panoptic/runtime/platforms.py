@@ -13,52 +13,16 @@ remaining scenarios on that app are skipped with the same reason.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Mapping
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
-from panoptic.backends.base import PlatformSpec
 from panoptic.compiler.ir import AppDef, Program
-from panoptic.runtime.errors import InfrastructureError, StepError
-
-_INSTALL_HINTS = {
-    "web": "install the web extra: pip install 'panoptic[web]' (and Chromium: apt-get install chromium)",
-    "desktop": "install the desktop extra: pip install 'panoptic[desktop]' (and Xvfb: apt-get install xvfb)",
-    "mobile": "install the mobile extra: pip install 'panoptic[mobile]' and start an Appium server",
-}
-
-
-def platform_specs() -> dict[str, PlatformSpec]:
-    """Every known platform spec by name: entry points first, then the built-in specs."""
-    from panoptic.backends import specs as builtin
-
-    found: dict[str, PlatformSpec] = {s.name: s for s in (builtin.WEB, builtin.DESKTOP, builtin.MOBILE)}
-    try:
-        from importlib.metadata import entry_points
-
-        for ep in entry_points(group="panoptic.platforms"):
-            try:
-                spec = ep.load()
-            except Exception:  # a broken plugin must not stop the built-in platforms
-                continue
-            if isinstance(spec, PlatformSpec):
-                found[spec.name] = spec
-    except Exception:
-        pass
-    return found
-
-
-def load_backend_class(path: str, platform: str) -> type:
-    """Import "module:Class"; a missing module or driver is an infrastructure error with the fix."""
-    module_name, _, class_name = path.partition(":")
-    try:
-        module = importlib.import_module(module_name)
-        return getattr(module, class_name)
-    except (ImportError, AttributeError) as exc:
-        raise InfrastructureError(
-            f"the {platform} backend ({path}) cannot be loaded: {exc}",
-            help=_INSTALL_HINTS.get(platform, f"install the package that provides {path}"),
-        ) from None
+from panoptic.contract.errors import InfrastructureError, StepError
+from panoptic.contract.family import RunContext
+from panoptic.contract.platform import INSTALL_HINTS, load_backend_class, platforms
+from panoptic.runtime.families import FamilyPool
 
 
 class BackendPool:
@@ -70,27 +34,26 @@ class BackendPool:
         *,
         headed: bool = False,
         overrides: Mapping[str, str] | None = None,
+        run: RunContext | None = None,
     ) -> None:
         self.program = program
+        self.families = FamilyPool(run or RunContext(output_dir=Path.cwd(), project_dir=Path.cwd()))
         self.headed = headed
         self.overrides = dict(overrides or {})
-        self._specs: dict[str, PlatformSpec] | None = None
         self._backends: dict[str, Any] = {}
         self._started: set[str] = set()
         self._broken: dict[str, InfrastructureError] = {}
 
-    def spec_backend_path(self, app: AppDef) -> str:
-        if app.platform in self.overrides:
-            return self.overrides[app.platform]
-        if self._specs is None:
-            self._specs = platform_specs()
-        spec = self._specs.get(app.platform)
+    def backend_class(self, app: AppDef) -> type:
+        spec = platforms().get(app.platform)
         if spec is None:
             raise InfrastructureError(
                 f"no platform named `{app.platform}` is installed",
                 help="install the plugin that provides it (entry point group `panoptic.platforms`)",
             )
-        return spec.backend
+        if app.platform in self.overrides:
+            spec = replace(spec, backend=self.overrides[app.platform])
+        return load_backend_class(spec)
 
     def acquire(self, app_name: str) -> Any:
         """The started backend of an app; raises InfrastructureError (remembered for later calls)."""
@@ -100,7 +63,7 @@ class BackendPool:
         try:
             backend = self._backends.get(app_name)
             if backend is None:
-                cls = load_backend_class(self.spec_backend_path(app), app.platform)
+                cls = self.backend_class(app)
                 backend = cls(app, headed=self.headed)
                 self._backends[app_name] = backend
             if app_name not in self._started:
@@ -117,7 +80,7 @@ class BackendPool:
         except Exception as exc:
             err = InfrastructureError(
                 f"the {app.platform} backend could not start: {type(exc).__name__}: {exc}",
-                help=_INSTALL_HINTS.get(app.platform),
+                help=INSTALL_HINTS.get(app.platform),
             )
             self._broken[app_name] = err
             raise err from None
@@ -133,7 +96,8 @@ class BackendPool:
             self._started.discard(app_name)
 
     def close(self) -> None:
-        """Stop every started backend (errors are swallowed: stopping must not hide the run's result)."""
+        """Stop every started family runtime and backend (errors are swallowed: stopping must not hide the run's result)."""
+        self.families.close()
         for name in list(self._started):
             _quietly(self._backends[name].stop)
         self._started.clear()

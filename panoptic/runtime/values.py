@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from panoptic.compiler import ir
-from panoptic.runtime.errors import ActionFailed, StepError
+from panoptic.contract.errors import ActionFailed, StepError
 
 
 class Duration(float):

@@ -21,12 +21,13 @@ import queue
 import signal
 import time
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from panoptic.compiler.ir import Program
 from panoptic.runtime.events import ERROR, Failure, ScenarioFinished
-from panoptic.runtime.runner import (
+from panoptic.runtime.execution import (
     OrderedEmitter,
     RunOptions,
     RunState,
@@ -198,6 +199,15 @@ class _Pool:
             if worker.process.is_alive():
                 worker.process.kill()
                 worker.process.join(timeout=5)
+
+
+class ProcessExecutor:
+    """`--workers N`: the selection on N local worker processes."""
+
+    def run(
+        self, program: Program, selected: Sequence[int], options: RunOptions, emitter: OrderedEmitter, state: RunState
+    ) -> None:
+        run_parallel(program, list(selected), options, emitter, state)
 
 
 def run_parallel(

@@ -25,9 +25,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from panoptic.backends.base import ResolvedTarget, ScenarioContext
-from panoptic.backends.specs import WEB
-from panoptic.runtime.errors import ActionFailed, BackendCrashed, InfrastructureError, TargetNotFound
+from panoptic.contract import ResolvedTarget, ScenarioContext
+from panoptic.backends.web.spec import WEB
+from panoptic.contract.errors import ActionFailed, BackendCrashed, InfrastructureError, TargetNotFound
 
 JOURNAL: list[tuple] = []
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from panoptic.compiler import ir
-from panoptic.runtime.errors import ActionFailed
-from panoptic.runtime.expectations import normalise, poll
+from panoptic.contract.errors import ActionFailed
+from panoptic.families.expect.checks import normalise, poll
 from panoptic.runtime.masking import MASK, Masker
 from panoptic.runtime.output import OutputError, is_inside, prepare_output_dir, safe_name
 from panoptic.runtime.selection import SelectionError, parse_tag_expression

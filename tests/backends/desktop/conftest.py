@@ -31,7 +31,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @pytest.fixture
 def backend() -> Iterator[Any]:
     """A started desktop backend (own Xvfb) for the notes app; stopped afterwards."""
-    from panoptic.backends.desktop import DesktopBackend
+    from panoptic.backends.desktop.backend import DesktopBackend
 
     b = DesktopBackend(app_def())
     b.start()

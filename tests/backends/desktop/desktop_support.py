@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from panoptic.backends.base import ResolvedTarget, ScenarioContext
-from panoptic.compiler.ir import AppDef
+from panoptic.contract import ResolvedTarget, ScenarioContext
+from panoptic.contract.app import AppDef
 from panoptic.source import Span
 
 ROOT = Path(__file__).resolve().parents[3]

@@ -14,9 +14,9 @@ import pytest
 from desktop_support import ROOT, SCREEN, app_def, at, image, new_ctx, text
 from PIL import Image
 
-from panoptic import ocr
-from panoptic.backends.base import ResolvedTarget
-from panoptic.runtime.errors import ActionFailed, TargetNotFound
+from panoptic.perception import ocr
+from panoptic.contract import ResolvedTarget
+from panoptic.contract.errors import ActionFailed, TargetNotFound
 
 
 def wait_visible(backend: Any, target: ResolvedTarget, timeout: float = 15.0) -> bool:
@@ -122,7 +122,7 @@ def test_video_is_playable(backend: Any, tmp_path: Path) -> None:
 
 
 def test_app_group_and_xvfb_are_gone_after_end_and_stop(tmp_path: Path) -> None:
-    from panoptic.backends.desktop import DesktopBackend
+    from panoptic.backends.desktop.backend import DesktopBackend
 
     # The app starts a child that ignores SIGTERM: end() must still leave nothing behind.
     script = tmp_path / "stubborn.py"
@@ -165,7 +165,7 @@ import sys, json, signal, os
 sys.path.insert(0, {str(ROOT)!r}); sys.path.insert(0, {str(Path(__file__).parent)!r})
 from desktop_support import app_def, new_ctx
 from pathlib import Path
-from panoptic.backends.desktop import DesktopBackend
+from panoptic.backends.desktop.backend import DesktopBackend
 b = DesktopBackend(app_def())
 b.start()
 ctx = new_ctx(Path({str(tmp_path)!r}), video=True)
@@ -265,7 +265,7 @@ def test_focused_window(backend: Any, tmp_path: Path) -> None:
 
 
 def test_app_that_exits_at_start_fails_with_its_output(tmp_path: Path) -> None:
-    from panoptic.backends.desktop import DesktopBackend
+    from panoptic.backends.desktop.backend import DesktopBackend
 
     command = f"{sys.executable} -c \"import sys; print('cannot open database', file=sys.stderr); sys.exit(3)\""
     b = DesktopBackend(app_def(command))
@@ -281,7 +281,7 @@ def test_app_that_exits_at_start_fails_with_its_output(tmp_path: Path) -> None:
 
 
 def test_window_that_never_appears_times_out(tmp_path: Path) -> None:
-    from panoptic.backends.desktop import DesktopBackend
+    from panoptic.backends.desktop.backend import DesktopBackend
 
     b = DesktopBackend(app_def(window="No Such Window", ready=8.0))
     b.start()
@@ -297,7 +297,7 @@ def test_window_that_never_appears_times_out(tmp_path: Path) -> None:
 
 
 def test_unknown_program_is_a_clear_error(tmp_path: Path) -> None:
-    from panoptic.backends.desktop import DesktopBackend
+    from panoptic.backends.desktop.backend import DesktopBackend
 
     b = DesktopBackend(app_def("no-such-program-xyz --flag"))
     b.start()
@@ -312,7 +312,7 @@ def test_unknown_program_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_two_displays_in_one_process(tmp_path: Path) -> None:
     """Input goes to the display of the backend that acts, even after another backend used pyautogui."""
-    from panoptic.backends.desktop import DesktopBackend
+    from panoptic.backends.desktop.backend import DesktopBackend
 
     first, second = DesktopBackend(app_def()), DesktopBackend(app_def())
     first.start()

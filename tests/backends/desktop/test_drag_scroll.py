@@ -21,8 +21,8 @@ from typing import Any
 import pytest
 from desktop_support import ROOT, at, new_ctx, text
 
-from panoptic import ocr
-from panoptic.backends.base import ResolvedTarget
+from panoptic.perception import ocr
+from panoptic.contract import ResolvedTarget
 
 WAIT = 30.0  # generous: OCR of a full screen takes seconds on a loaded 2-core machine
 ROW = re.compile(r"\bRow (\d{1,2})\b")
@@ -74,7 +74,7 @@ def test_drag_the_square_into_the_box_and_onto_a_point(backend: Any, tmp_path: P
 
 
 def test_drag_from_a_missing_source_fails_and_moves_nothing(backend: Any, tmp_path: Path) -> None:
-    from panoptic.runtime.errors import TargetNotFound
+    from panoptic.contract.errors import TargetNotFound
 
     ctx = new_ctx(tmp_path)
     backend.begin(ctx)

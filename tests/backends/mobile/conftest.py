@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from mobile_support import mobile_app, need, scenario_ctx
 
-from panoptic.backends.appium_server import LocalAppiumServer, free_port
+from panoptic.backends.mobile.appium_server import LocalAppiumServer, free_port
 from panoptic.environment import find_appium
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -113,7 +113,7 @@ def web_settings(appium_url: str, site_url: str) -> dict:
 @pytest.fixture(scope="module")
 def phone(web_settings: dict, tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     """One started mobile-web backend with an open session, shared by a test module."""
-    from panoptic.backends.mobile import MobileBackend
+    from panoptic.backends.mobile.backend import MobileBackend
 
     backend = MobileBackend(mobile_app(web_settings))
     backend.start()

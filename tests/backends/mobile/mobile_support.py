@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from panoptic.backends.base import ScenarioContext
-from panoptic.compiler.ir import AppDef
+from panoptic.contract import ScenarioContext
+from panoptic.contract.app import AppDef
 from panoptic.source import Span
 
 SPAN = Span("test.pan", 0, 1, 1, 1, 1, 2)

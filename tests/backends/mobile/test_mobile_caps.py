@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from panoptic.backends.mobile_caps import (
+from panoptic.backends.mobile.caps import (
     CapabilityError,
     LocalTools,
     automation_name,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from panoptic.backends import mobile_gestures as g
-from panoptic.backends.base import ResolvedTarget
-from panoptic.backends.mobile_targets import (
+from panoptic.backends.mobile import gestures as g
+from panoptic.contract import ResolvedTarget
+from panoptic.backends.mobile.targets import (
     TEXT_STRATEGY,
     css_string,
     locator_for,
@@ -15,7 +15,7 @@ from panoptic.backends.mobile_targets import (
     suggestions,
     xpath_string,
 )
-from panoptic.runtime.errors import ActionFailed
+from panoptic.contract.errors import ActionFailed
 
 
 def _moves(actions: list[dict]) -> list[tuple[int, int]]:

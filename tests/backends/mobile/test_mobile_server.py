@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from mobile_support import mobile_app, need, scenario_ctx
 
-from panoptic.backends import appium_server
-from panoptic.backends.appium_server import LocalAppiumServer, free_port
-from panoptic.backends.base import ResolvedTarget
+from panoptic.backends.mobile import appium_server
+from panoptic.backends.mobile.appium_server import LocalAppiumServer, free_port
+from panoptic.contract import ResolvedTarget
 from panoptic.environment import appium_server_ready, find_appium
-from panoptic.runtime.errors import ActionFailed, InfrastructureError
+from panoptic.contract.errors import ActionFailed, InfrastructureError
 
 pytestmark = pytest.mark.mobile
 
@@ -37,7 +37,7 @@ def _group_members(pgid: int) -> list[int]:
 
 def test_unreachable_server_names_the_url_and_the_fix() -> None:
     need(importlib.util.find_spec("appium") is not None, "Appium-Python-Client")
-    from panoptic.backends.mobile import MobileBackend
+    from panoptic.backends.mobile.backend import MobileBackend
 
     url = f"http://127.0.0.1:{free_port()}"
     backend = MobileBackend(mobile_app({"server": url, "platform": "linux", "browser": "chrome"}))
@@ -60,7 +60,7 @@ def test_missing_appium_install_is_explained(monkeypatch: pytest.MonkeyPatch) ->
 
 
 def test_bad_app_settings_fail_before_any_session(appium_url: str, tmp_path: Path) -> None:
-    from panoptic.backends.mobile import MobileBackend
+    from panoptic.backends.mobile.backend import MobileBackend
 
     backend = MobileBackend(mobile_app({"server": appium_url, "platform": "android"}))
     backend.start()
@@ -71,7 +71,7 @@ def test_bad_app_settings_fail_before_any_session(appium_url: str, tmp_path: Pat
 
 
 def test_session_the_server_cannot_start_is_an_infrastructure_error(appium_url: str, tmp_path: Path) -> None:
-    from panoptic.backends.mobile import MobileBackend
+    from panoptic.backends.mobile.backend import MobileBackend
 
     # A real request for a native Android session: this server has no UiAutomator2 driver installed.
     backend = MobileBackend(mobile_app({"server": appium_url, "platform": "android", "app": "/nowhere/app.apk"}))
@@ -86,7 +86,7 @@ def test_session_the_server_cannot_start_is_an_infrastructure_error(appium_url: 
 def test_local_server_runs_a_scenario_and_leaves_no_process(site_url: str, tmp_path: Path) -> None:
     need(find_appium() is not None, "appium (npm install --prefix .tools/appium)")
     need(importlib.util.find_spec("appium") is not None, "Appium-Python-Client")
-    from panoptic.backends.mobile import MobileBackend
+    from panoptic.backends.mobile.backend import MobileBackend
 
     backend = MobileBackend(mobile_app({"server": "local", "platform": "linux", "browser": "chrome", "url": site_url}))
     backend.start()

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from panoptic.backends.base import ResolvedTarget
-from panoptic.runtime.errors import ActionFailed, NavigationFailed, TargetNotFound
+from panoptic.contract import ResolvedTarget
+from panoptic.contract.errors import ActionFailed, NavigationFailed, TargetNotFound
 
 pytestmark = pytest.mark.mobile
 
@@ -210,7 +210,7 @@ def test_home_and_record_video_fail_clearly_on_desktop_chromium(phone) -> None:
 
 
 def test_navigation_failure_is_reported(phone) -> None:
-    from panoptic.backends.appium_server import free_port
+    from panoptic.backends.mobile.appium_server import free_port
 
     with pytest.raises(NavigationFailed):
         phone.perform("navigate", {"url": f"http://127.0.0.1:{free_port()}/"}, T)

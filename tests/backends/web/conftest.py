@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from webtest_support import SECRET, make_app, require
 
-from panoptic.backends.base import ScenarioContext
+from panoptic.contract import ScenarioContext
 
 INDEX_HTML = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Panoptic test shop</title>
@@ -145,7 +145,7 @@ def make_ctx(tmp_path: Path) -> Callable[..., ScenarioContext]:
 @pytest.fixture(scope="module")
 def backend(chromium: str, site: Path) -> Iterator[object]:
     """One started backend for a test module (one browser, like a worker); each test begins its own context."""
-    from panoptic.backends.web import WebBackend
+    from panoptic.backends.web.backend import WebBackend
 
     web = WebBackend(make_app(site))
     web.start()

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from webtest_support import SECRET, css, require
 
-from panoptic.backends.base import ResolvedTarget
-from panoptic.runtime.errors import ActionFailed, NavigationFailed, TargetNotFound
+from panoptic.contract import ResolvedTarget
+from panoptic.contract.errors import ActionFailed, NavigationFailed, TargetNotFound
 
 pytestmark = pytest.mark.browser
 
@@ -274,7 +274,7 @@ def test_navigation_failures(session):
 def test_relative_url_without_a_base(chromium, make_ctx):
     from webtest_support import make_app
 
-    from panoptic.backends.web import WebBackend
+    from panoptic.backends.web.backend import WebBackend
 
     web = WebBackend(make_app(None))
     web.start()

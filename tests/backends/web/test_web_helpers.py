@@ -13,18 +13,18 @@ from urllib.parse import quote_plus
 
 import pytest
 
-from panoptic.backends.base import ResolvedTarget
-from panoptic.backends.web_locate import css_string, normalize_key
-from panoptic.backends.web_secrets import (
+from panoptic.contract import ResolvedTarget
+from panoptic.backends.web.locate import css_string, normalize_key
+from panoptic.backends.web.secrets import (
     safe_filename,
     scrub_bytes,
     scrub_text,
     scrub_trace,
     unique_path,
 )
-from panoptic.backends.web_server import StaticServer
-from panoptic.backends.web_suggest import Candidate, describe_elements, parse_candidates, quote, rank
-from panoptic.runtime.errors import ActionFailed, InfrastructureError
+from panoptic.backends.serve import StaticServer
+from panoptic.backends.web.suggest import Candidate, describe_elements, parse_candidates, quote, rank
+from panoptic.contract.errors import ActionFailed, InfrastructureError
 
 
 @pytest.mark.parametrize(
@@ -63,7 +63,7 @@ def test_css_string_escapes_quotes() -> None:
 def test_playwright_is_not_imported_by_the_backend_module() -> None:
     import subprocess
 
-    code = "import sys, panoptic.backends.web; print('playwright' in sys.modules)"
+    code = "import sys, panoptic.backends.web.backend; print('playwright' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
     assert out.stdout.strip() == "False"
 

@@ -16,9 +16,9 @@ from urllib.parse import quote, quote_plus
 import pytest
 from webtest_support import SECRET, css, make_app, require
 
-from panoptic.backends.base import ResolvedTarget
-from panoptic.backends.web import WebBackend
-from panoptic.runtime.errors import ActionFailed, BackendCrashed, InfrastructureError
+from panoptic.contract import ResolvedTarget
+from panoptic.backends.web.backend import WebBackend
+from panoptic.contract.errors import ActionFailed, BackendCrashed, InfrastructureError
 
 pytestmark = pytest.mark.browser
 
@@ -253,7 +253,7 @@ def test_unknown_device_names_close_ones(chromium, site):
 
 
 def test_url_setting_points_at_a_running_site(chromium, site, make_ctx):
-    from panoptic.backends.web_server import StaticServer
+    from panoptic.backends.serve import StaticServer
 
     server = StaticServer(site)
     base = server.start()
@@ -326,9 +326,9 @@ import sys
 from pathlib import Path
 sys.path.insert(0, sys.argv[1])
 from webtest_support import make_app
-from panoptic.backends.base import ScenarioContext
-from panoptic.backends.web import WebBackend
-from panoptic.runtime.errors import StepError
+from panoptic.contract import ScenarioContext
+from panoptic.backends.web.backend import WebBackend
+from panoptic.contract.errors import StepError
 
 site, out, browser = Path(sys.argv[2]), Path(sys.argv[3]), sys.argv[4]
 web = WebBackend(make_app(site, browser_path=browser))

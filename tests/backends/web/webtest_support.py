@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from panoptic.backends.base import ResolvedTarget
-from panoptic.compiler.ir import AppDef
+from panoptic.contract import ResolvedTarget
+from panoptic.contract.app import AppDef
 from panoptic.source import Span
 
 IN_CI = bool(os.environ.get("CI"))

@@ -18,8 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from panoptic.contract.errors import InfrastructureError
 from panoptic.environment import appium_driver_installed, appium_server_ready, find_appium
-from panoptic.runtime.errors import InfrastructureError
 
 DEFAULT_URL = "http://127.0.0.1:4723"
 INSTALL_HINT = "npm install --prefix .tools/appium (with tools/appium/package.json copied there)"

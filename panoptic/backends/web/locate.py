@@ -20,8 +20,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from panoptic.backends.base import ResolvedTarget
-from panoptic.runtime.errors import ActionFailed
+from panoptic.contract import ResolvedTarget
+from panoptic.contract.errors import ActionFailed
 
 ELEMENT_KINDS = frozenset({"css", "text", "role", "label", "placeholder", "testid", "xpath", "id"})
 POSITION_KINDS = frozenset({"point", "image"})

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from panoptic.runtime.errors import ActionFailed, InfrastructureError
+from panoptic.contract.errors import ActionFailed, InfrastructureError
 
 if TYPE_CHECKING:
     import numpy as np

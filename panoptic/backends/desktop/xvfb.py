@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from panoptic.runtime.errors import InfrastructureError
+from panoptic.contract.errors import InfrastructureError
 
 SOCKET_DIR = Path("/tmp/.X11-unix")
 FIRST_DISPLAY = 99

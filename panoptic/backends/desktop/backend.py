@@ -26,12 +26,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
-from panoptic.backends.base import PlatformSpec, ResolvedTarget, ScenarioContext
-from panoptic.backends.specs import DESKTOP
-from panoptic.compiler.ir import AppDef
-from panoptic.runtime.errors import ActionFailed, BackendCrashed, InfrastructureError, TargetNotFound
-from panoptic.runtime.events import Artifact
-from panoptic.xvfb import XDisplay, existing_display, start_xvfb
+from panoptic.backends.desktop.spec import DESKTOP
+from panoptic.backends.desktop.xvfb import XDisplay, existing_display, start_xvfb
+from panoptic.contract import PlatformSpec, ResolvedTarget, ScenarioContext
+from panoptic.contract.app import AppDef
+from panoptic.contract.artifacts import Artifact
+from panoptic.contract.errors import ActionFailed, BackendCrashed, InfrastructureError, TargetNotFound
 
 POLL = 0.1  # seconds between two looks for a target
 SCROLL_STEP = 40  # pixels per wheel click, to turn `scroll down by 200` into clicks
@@ -86,7 +86,7 @@ class DesktopBackend:
     # -- lifecycle --------------------------------------------------------------
 
     def start(self) -> None:
-        from panoptic.backends.desktop_input import PointerKeyboard
+        from panoptic.backends.desktop.input import PointerKeyboard
 
         wanted = str(self.setting("display") or "auto").strip()
         if wanted == "auto":
@@ -100,7 +100,7 @@ class DesktopBackend:
         self.input = PointerKeyboard(self.display)
 
     def begin(self, ctx: ScenarioContext) -> None:
-        from panoptic.backends.desktop_process import AppProcess, wait_for_window
+        from panoptic.backends.desktop.process import AppProcess, wait_for_window
 
         self.ctx = ctx
         self._miss = None
@@ -177,7 +177,7 @@ class DesktopBackend:
             raise BackendCrashed(f"cannot take a screenshot of {display.name}: {exc}") from exc
 
     def _start_video(self) -> None:
-        from panoptic.backends.desktop_video import ScreenRecorder
+        from panoptic.backends.desktop.video import ScreenRecorder
 
         if self.recorder is not None and self.recorder.recording:
             return
@@ -191,13 +191,13 @@ class DesktopBackend:
     def _look(self, target: ResolvedTarget, shot: Any) -> Any:
         """One look for an image or text target on a screenshot: a vision.Match or ocr.TextMatch."""
         if target.kind == "image":
-            from panoptic import vision
+            from panoptic.perception import vision
 
             if not target.value:
                 raise ActionFailed("the image target has no file")
             return vision.find_image(shot, Path(target.value), self.confidence)
         if target.kind == "text":
-            from panoptic import ocr
+            from panoptic.perception import ocr
 
             return ocr.find_text(shot, target.value or "", exact=target.exact)
         raise ActionFailed(f"{target.kind} targets are not supported by desktop apps")
@@ -285,7 +285,7 @@ class DesktopBackend:
             self.input.type(str(args["text"]))
             return None
         if capability == "press":
-            from panoptic.backends.desktop_input import parse_keys
+            from panoptic.backends.desktop.input import parse_keys
 
             key = str(args["key"])
             self.input.check_keys(parse_keys(key))  # an unknown key fails before anything is clicked
@@ -337,7 +337,7 @@ class DesktopBackend:
 
     def _text_of(self, target: ResolvedTarget | None) -> str | None:
         """Text read by OCR: the whole screen, the focused window, the line of a text target, an image's box."""
-        from panoptic import ocr
+        from panoptic.perception import ocr
 
         shot = self.grab()
         if target is None:
@@ -381,7 +381,7 @@ class DesktopBackend:
         miss = self._miss
         if miss is None:
             return
-        from panoptic import vision
+        from panoptic.perception import vision
 
         m = miss.match
         if miss.target.kind == "image":

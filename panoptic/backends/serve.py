@@ -13,7 +13,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from panoptic.runtime.errors import InfrastructureError
+from panoptic.contract.errors import InfrastructureError
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):

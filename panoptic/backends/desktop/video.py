@@ -17,8 +17,8 @@ import time
 from pathlib import Path
 from typing import IO
 
-from panoptic.runtime.errors import ActionFailed, InfrastructureError
-from panoptic.xvfb import XDisplay
+from panoptic.backends.desktop.xvfb import XDisplay
+from panoptic.contract.errors import ActionFailed, InfrastructureError
 
 FRAMERATE = 15
 

@@ -22,8 +22,8 @@ import threading
 import time
 from typing import Any
 
-from panoptic.runtime.errors import ActionFailed, InfrastructureError
-from panoptic.xvfb import XDisplay
+from panoptic.backends.desktop.xvfb import XDisplay
+from panoptic.contract.errors import ActionFailed, InfrastructureError
 
 _LOCK = threading.Lock()
 _BOUND: list[XDisplay] = []  # the display pyautogui's X connection currently belongs to

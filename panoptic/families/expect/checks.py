@@ -16,11 +16,10 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from panoptic.backends.base import ResolvedTarget
-from panoptic.runtime.errors import AssertionFailed, BackendCrashed, TargetNotFound
+from panoptic.contract import ResolvedTarget
+from panoptic.contract.errors import AssertionFailed, BackendCrashed, TargetNotFound
+from panoptic.contract.family import POLL_INTERVAL
 from panoptic.runtime.values import format_duration
-
-POLL_INTERVAL = 0.1
 
 
 def normalise(text: Any) -> str:

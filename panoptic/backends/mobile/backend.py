@@ -35,17 +35,23 @@ from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import urljoin
 
-from panoptic.backends import mobile_gestures as gestures
-from panoptic.backends.appium_server import DEFAULT_URL, LocalAppiumServer, free_port, require_server, server_help
-from panoptic.backends.base import PlatformSpec, ResolvedTarget, ScenarioContext
-from panoptic.backends.mobile_caps import (
+from panoptic.backends.mobile import gestures as gestures
+from panoptic.backends.mobile.appium_server import (
+    DEFAULT_URL,
+    LocalAppiumServer,
+    free_port,
+    require_server,
+    server_help,
+)
+from panoptic.backends.mobile.caps import (
     CapabilityError,
     build_capabilities,
     is_chromium_automation,
     is_web_context,
     platform_kind,
 )
-from panoptic.backends.mobile_targets import (
+from panoptic.backends.mobile.spec import MOBILE
+from panoptic.backends.mobile.targets import (
     CANDIDATES_JS,
     FIND_TEXT_JS,
     TEXT_STRATEGY,
@@ -54,10 +60,11 @@ from panoptic.backends.mobile_targets import (
     native_candidates,
     suggestions,
 )
-from panoptic.backends.specs import MOBILE
-from panoptic.backends.web_server import StaticServer
-from panoptic.compiler.ir import AppDef
-from panoptic.runtime.errors import (
+from panoptic.backends.serve import StaticServer
+from panoptic.contract import PlatformSpec, ResolvedTarget, ScenarioContext
+from panoptic.contract.app import AppDef
+from panoptic.contract.artifacts import Artifact
+from panoptic.contract.errors import (
     ActionFailed,
     BackendCrashed,
     InfrastructureError,
@@ -65,7 +72,6 @@ from panoptic.runtime.errors import (
     StepError,
     TargetNotFound,
 )
-from panoptic.runtime.events import Artifact
 
 POLL = 0.1
 _ELEMENT_KEY = "element-6066-11e4-a52e-4f735466cecf"
@@ -633,7 +639,7 @@ class MobileBackend:
     # ---- internals: images -----------------------------------------------
 
     def _match_image(self, target: ResolvedTarget) -> Any:
-        from panoptic import vision
+        from panoptic.perception import vision
 
         template = Path(str(target.value or ""))
         confidence = float(self.settings.get("confidence") or vision.DEFAULT_CONFIDENCE)
@@ -676,7 +682,7 @@ class MobileBackend:
         if self._ctx is None:
             return
         try:
-            from panoptic import vision
+            from panoptic.perception import vision
 
             path, _ = self._ctx.artifact("image", f"best-match-{_slug(Path(str(target.value)).stem)}.png", "best match")
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from panoptic.backends.base import ResolvedTarget
+from panoptic.contract import ResolvedTarget
 
 # Returns [{kind, value, role}] for what a user could target on the page (visible elements only).
 COLLECT_JS = r"""

@@ -4,75 +4,19 @@ A backend is thin: it performs one action or answers one query against the
 real thing (a Playwright page, an X display, an Appium session). The
 interpreter owns everything around it: evaluating arguments, waiting and
 retrying assertions, timeouts, events, secrets and artifact bookkeeping.
-
-A platform declares, without importing its driver:
-  * `settings`: the app settings it accepts (checked by the compiler),
-  * `capabilities`: the registry capability names it can perform
-    (`click`, `fill`, `navigate`, `query.text`, …). The compiler rejects a
-    statement whose capability the app's platform lacks (PAN306),
-  * `target_kinds`: the target kinds it can locate (PAN312 otherwise).
-
-Backends are registered through the `panoptic.backends` entry point group,
-the built-in ones included, so third-party platforms plug in the same way.
+Backends live in `panoptic.backends.<platform>` and import only the contract
+(and shared helpers such as `panoptic.perception`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import Any, ClassVar, Protocol
 
-if TYPE_CHECKING:  # `panoptic check` reads the platform specs and needs neither
-    from panoptic.compiler.ir import AppDef
-    from panoptic.runtime.events import Artifact
-
-
-@dataclass(frozen=True)
-class SettingSpec:
-    """One app setting: its type (string, number, duration, size, bool, path, dir, list, map, choice)."""
-
-    name: str
-    type: str
-    summary: str
-    default: Any = None
-    choices: tuple[str, ...] = ()
-    required: bool = False
-
-
-@dataclass(frozen=True)
-class PlatformSpec:
-    """What the compiler knows about a platform without loading its driver."""
-
-    name: str
-    summary: str
-    backend: str  # "module:Class", imported only when a scenario runs
-    settings: tuple[SettingSpec, ...]
-    capabilities: frozenset[str]
-    target_kinds: frozenset[str]
-    # Groups of settings of which at least one is needed, e.g. (("url", "serve"),).
-    required_one_of: tuple[tuple[str, ...], ...] = ()
-    # Capabilities available only when an app sets a setting, e.g. (("navigate", "browser"),).
-    conditional: tuple[tuple[str, str], ...] = ()
-    # "module:function" checks run by the compiler on an app's settings (must import nothing heavy):
-    #   validator(settings) -> list of one-line problems (PAN305)
-    #   limits(settings) -> {capability: reason} ruled out by these settings (PAN306)
-    validator: str | None = None
-    limits: str | None = None
-    #   environment([settings of each app]) -> {name: version} shown in the report's environment
-    environment: str | None = None
-
-    def hook(self, name: str):
-        """The named settings hook as a function, or None."""
-        path = getattr(self, name)
-        if not path:
-            return None
-        import importlib
-
-        module, _, attr = path.partition(":")
-        return getattr(importlib.import_module(module), attr)
-
-    def setting(self, name: str) -> SettingSpec | None:
-        return next((s for s in self.settings if s.name == name), None)
+from panoptic.contract.app import AppDef
+from panoptic.contract.artifacts import Artifact
+from panoptic.contract.platform import PlatformSpec
 
 
 @dataclass(frozen=True)
@@ -111,8 +55,6 @@ class ScenarioContext:
 
     def artifact(self, kind: str, filename: str, name: str = "") -> tuple[Path, Artifact]:
         """A path inside the scenario's folder, recorded as an artifact of this scenario."""
-        from panoptic.runtime.events import Artifact
-
         path = self.artifacts_dir / filename
         rel = path.relative_to(self.artifacts_dir.parent.parent).as_posix()
         art = Artifact(kind=kind, path=rel, name=name or filename)

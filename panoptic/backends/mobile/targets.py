@@ -19,8 +19,8 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
-from panoptic.backends.base import ResolvedTarget
-from panoptic.runtime.errors import ActionFailed
+from panoptic.contract import ResolvedTarget
+from panoptic.contract.errors import ActionFailed
 
 TEXT_STRATEGY = "panoptic text"
 """Pseudo-strategy: the element is found by `FIND_TEXT_JS` in the page."""

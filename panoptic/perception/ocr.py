@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from panoptic.runtime.errors import ActionFailed, InfrastructureError
+from panoptic.contract.errors import ActionFailed, InfrastructureError
 
 UPSCALE = 2
 # psm 11: sparse text (UI screens are islands of words, not pages); polarity is already normalised by `prepare`.

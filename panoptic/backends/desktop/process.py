@@ -22,8 +22,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
-from panoptic.runtime.errors import ActionFailed
-from panoptic.xvfb import XDisplay
+from panoptic.backends.desktop.xvfb import XDisplay
+from panoptic.contract.errors import ActionFailed
 
 _LIVE_GROUPS: set[int] = set()
 

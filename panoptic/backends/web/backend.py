@@ -44,14 +44,15 @@ from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import urljoin, urlsplit
 
-from panoptic.backends.base import PlatformSpec, ResolvedTarget, ScenarioContext
-from panoptic.backends.specs import WEB
-from panoptic.backends.web_locate import KEY_HELP, POSITION_KINDS, build_locator, normalize_key
-from panoptic.backends.web_secrets import contains_secret, safe_filename, scrub_text, scrub_trace, unique_path
-from panoptic.backends.web_server import StaticServer
-from panoptic.backends.web_suggest import COLLECT_JS, DESCRIBE_JS, describe_elements, parse_candidates, rank
-from panoptic.compiler.ir import AppDef
-from panoptic.runtime.errors import (
+from panoptic.backends.web.locate import KEY_HELP, POSITION_KINDS, build_locator, normalize_key
+from panoptic.backends.web.secrets import contains_secret, safe_filename, scrub_text, scrub_trace, unique_path
+from panoptic.backends.serve import StaticServer
+from panoptic.backends.web.spec import WEB
+from panoptic.backends.web.suggest import COLLECT_JS, DESCRIBE_JS, describe_elements, parse_candidates, rank
+from panoptic.contract import PlatformSpec, ResolvedTarget, ScenarioContext
+from panoptic.contract.app import AppDef
+from panoptic.contract.artifacts import Artifact
+from panoptic.contract.errors import (
     ActionFailed,
     BackendCrashed,
     InfrastructureError,
@@ -59,7 +60,6 @@ from panoptic.runtime.errors import (
     StepError,
     TargetNotFound,
 )
-from panoptic.runtime.events import Artifact
 
 NO_CHROMIUM_HELP = (
     "install one: `apt-get install -y chromium` (Debian/Ubuntu) or `python -m playwright install chromium`; "
@@ -685,7 +685,7 @@ class WebBackend:
         return float(match.x), float(match.y)
 
     def _find_image(self, target: ResolvedTarget, timeout: float, *, once: bool = False) -> Any:
-        from panoptic.vision import DEFAULT_CONFIDENCE, find_image
+        from panoptic.perception.vision import DEFAULT_CONFIDENCE, find_image
 
         if not target.value:
             raise ActionFailed("an image target needs a file")

@@ -1,0 +1,65 @@
+"""The web platform as the compiler sees it: settings, capabilities and target kinds (no driver imported)."""
+
+from __future__ import annotations
+
+from panoptic.contract.platform import BASE_QUERIES, COMMON_SETTINGS, PlatformSpec, SettingSpec
+
+WEB = PlatformSpec(
+    name="web",
+    summary="a web app driven in Chromium through Playwright",
+    backend="panoptic.backends.web.backend:WebBackend",
+    settings=COMMON_SETTINGS
+    + (
+        SettingSpec("url", "string", 'base URL of a running site; `open "/path"` resolves against it'),
+        SettingSpec("serve", "dir", "a folder served over HTTP on 127.0.0.1 on a free port for the run"),
+        SettingSpec("viewport", "size", "page size in CSS pixels", default=(1280, 720)),
+        SettingSpec(
+            "browser", "choice", "browser engine", default="chromium", choices=("chromium", "firefox", "webkit")
+        ),
+        SettingSpec("browser_path", "string", "path of the browser executable (also env PANOPTIC_BROWSER)"),
+        SettingSpec("headless", "bool", "run without a window (`--headed` overrides)", default=True),
+        SettingSpec("device", "string", 'emulate a device from Playwright\'s list, e.g. "iPhone 13"'),
+        SettingSpec("locale", "string", 'browser locale, e.g. "en-GB"'),
+        SettingSpec("confidence", "number", "image target match threshold between 0 and 1", default=0.8),
+        SettingSpec(
+            "trace",
+            "choice",
+            "when to keep a Playwright trace",
+            default="on-failure",
+            choices=("on-failure", "always", "off"),
+        ),
+    ),
+    required_one_of=(("url", "serve"),),
+    environment="panoptic.environment:web_environment",
+    capabilities=BASE_QUERIES
+    | frozenset(
+        {
+            "navigate",
+            "click",
+            "double_click",
+            "right_click",
+            "fill",
+            "type",
+            "press",
+            "submit",
+            "select",
+            "check",
+            "uncheck",
+            "hover",
+            "scroll",
+            "scroll_to",
+            "go_back",
+            "go_forward",
+            "reload",
+            "screenshot",
+            "record_video",
+            "query.value",
+            "query.count",
+            "query.url",
+            "query.title",
+            "query.enabled",
+            "query.checked",
+        }
+    ),
+    target_kinds=frozenset({"css", "text", "role", "label", "placeholder", "testid", "xpath", "id", "point", "image"}),
+)

@@ -1,0 +1,233 @@
+"""Statement families: the one seam through which statements reach the compiler, the runtime, docs and editors.
+
+A family is one package that bundles, for a group of statements:
+
+* `statements`: their signatures (`statement_def(...)`), with IR actions named `<family>.<operation>`;
+* `rules`: the diagnostic codes its check hook and runtime emit (registered when the family loads);
+* `check`: a static hook the compiler calls once per matched statement with the statement's arguments
+  and their spans (`CheckRequest`); it returns diagnostics and must import nothing heavy;
+* `runtime`: "module:Class" of its run handler (a `FamilyRuntime`), imported only by `panoptic run`;
+* `commands`: optional "module:function" adding commands to the `panoptic` command line.
+
+The built-in families are listed in `BUILTIN_FAMILIES`; third-party families register a `Family`
+object in the `panoptic.families` entry point group and are found by the compiler, the runtime, the
+docs generator, the editor grammar generator and the language server alike. A family that fails to
+load is reported (PAN006), never skipped silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from panoptic.contract.app import AppDef
+from panoptic.contract.artifacts import Artifact
+from panoptic.contract.statements import StatementDef
+from panoptic.source import Span
+
+if TYPE_CHECKING:
+    from panoptic.contract.backend import Backend, ScenarioContext
+    from panoptic.diagnostics.model import Diagnostic
+    from panoptic.diagnostics.rules import Rule
+
+POLL_INTERVAL = 0.1  # seconds between two probes of an expectation or a wait
+
+BUILTIN_FAMILIES = (
+    "panoptic.families.control:FAMILY",
+    "panoptic.families.ui:FAMILY",
+    "panoptic.families.expect:FAMILY",
+)
+
+
+@dataclass(frozen=True)
+class Argument:
+    """One argument of a statement as the static check sees it."""
+
+    span: Span
+    value: Any = None  # the value when it is known before the run (a literal), else None
+    known: bool = False
+    secret: bool = False  # the value comes from a `secret`
+    plain_literal: bool = False  # a string literal written in the file (not a variable or a call)
+
+
+@dataclass(frozen=True)
+class CheckRequest:
+    """What a family's `check` hook gets for one statement."""
+
+    statement: StatementDef
+    span: Span
+    arguments: Mapping[str, Argument]
+    platform: str | None  # the app's platform; None inside a flow (checked per calling scenario)
+    settings: Mapping[str, Any]  # the app's settings (empty inside a flow)
+    base_dir: Path  # the folder of the file the statement is in
+
+    def literal(self, name: str, default: Any = None) -> Any:
+        """The argument's value when known at check time, else `default`."""
+        arg = self.arguments.get(name)
+        return arg.value if arg is not None and arg.known else default
+
+    def span_of(self, name: str) -> Span:
+        """The span of an argument (the statement's span when the argument is absent)."""
+        arg = self.arguments.get(name)
+        return arg.span if arg is not None else self.span
+
+
+CheckHook = Callable[[CheckRequest], Iterable["Diagnostic"]]
+
+
+@dataclass(frozen=True)
+class Family:
+    """A statement family (see the module docstring)."""
+
+    name: str
+    summary: str
+    statements: tuple[StatementDef, ...]
+    rules: tuple[Rule, ...] = ()
+    check: CheckHook | None = None
+    runtime: str | None = None  # "module:Class" of a FamilyRuntime
+    commands: str | None = None  # "module:function(typer_app)"
+    title: str = ""  # the section title in the statement reference (default: the name)
+    docs: str = ""  # a paragraph for the statement reference
+
+
+@dataclass(frozen=True)
+class RunContext:
+    """What a family runtime gets once per run (per worker process)."""
+
+    output_dir: Path
+    project_dir: Path  # where the project's `.panoptic/` folder lives
+    options: Mapping[str, Any] = field(default_factory=dict)  # run options (`--heal`, `--cluster`, …)
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """What a step produced: a message for the report and the artifacts it wrote."""
+
+    message: str | None = None
+    artifacts: tuple[Artifact, ...] = ()
+
+
+class BlockFailed(Exception):
+    """A nested block failed; raised by `StepContext.run_block`, re-raised by runtimes that do not recover."""
+
+    def __init__(self, cause: Exception, *, recoverable: bool, note: str | None = None) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+        self.recoverable = recoverable  # False for a crashed or missing backend: retrying cannot help
+        self.note = note
+
+
+class BlockRunner(Protocol):
+    """Runs one of the statement's nested blocks (`body` or `orelse`) in a child scope."""
+
+    def __call__(
+        self,
+        block: str = "body",
+        *,
+        bind: Mapping[str, tuple[Any, bool]] | None = None,  # name -> (value, secret)
+        iteration: int | None = None,
+        quiet: bool = False,  # do not capture failure evidence (a later attempt may recover)
+    ) -> None: ...
+
+
+@dataclass(frozen=True)
+class StepContext:
+    """What a family runtime gets for one step besides its evaluated arguments."""
+
+    scenario: ScenarioContext  # artifacts (`scenario.artifact(...)`), secrets, default timeout
+    app: AppDef
+    backend: Backend | None  # the app's live backend (screenshots, queries); None when the app has none yet
+    timeout: float  # `within` if the statement gave one, else the default timeout
+    span: Span
+    mask: Callable[[str], str]  # replaces secret values in a string
+    register_secret: Callable[[str], None]  # mask a value the step produced (a new API key) from now on
+    should_stop: Callable[[], bool]  # True once the run is being interrupted
+    poll_interval: float = POLL_INTERVAL
+    run_block: BlockRunner | None = None  # for statements with blocks
+    has_else: bool = False
+    secret_args: frozenset[str] = frozenset()  # arguments whose value comes from a secret
+
+
+class FamilyRuntime(Protocol):
+    """The run handler of a family: one instance per worker process.
+
+    Lifecycle: `start(run)` before the first step of the family in the process; `begin(scenario)` /
+    `end(scenario, failed)` around each scenario attempt that uses the family; `perform` per step;
+    `stop()` at the end of the run. `end` and `stop` must not raise. Failures are raised as
+    `panoptic.contract.errors.StepError` subclasses (never bare exceptions).
+    """
+
+    def start(self, run: RunContext) -> None: ...
+
+    def begin(self, scenario: ScenarioContext) -> None: ...
+
+    def perform(self, action: str, args: Mapping[str, Any], step: StepContext) -> StepResult | Artifact | str | None:
+        """Do one step; `action` is the full IR action (`cloud.sync`)."""
+        ...
+
+    def end(self, scenario: ScenarioContext, failed: bool) -> None: ...
+
+    def stop(self) -> None: ...
+
+
+class BaseRuntime:
+    """A FamilyRuntime with empty lifecycle methods, to inherit from."""
+
+    run: RunContext | None = None
+
+    def start(self, run: RunContext) -> None:
+        self.run = run
+
+    def begin(self, scenario: ScenarioContext) -> None:
+        pass
+
+    def perform(self, action: str, args: Mapping[str, Any], step: StepContext) -> StepResult | Artifact | str | None:
+        raise NotImplementedError(action)
+
+    def end(self, scenario: ScenarioContext, failed: bool) -> None:
+        pass
+
+    def stop(self) -> None:
+        pass
+
+
+_LOADED: dict[bool, tuple[Family, ...]] = {}
+
+
+def families(*, plugins: bool = True) -> tuple[Family, ...]:
+    """The built-in families, plus those of installed plugins unless `plugins=False`.
+
+    Loading a family registers its diagnostic rules. Plugins that fail to load are recorded in
+    `panoptic.contract.plugins.problems()`.
+    """
+    cached = _LOADED.get(plugins)
+    if cached is not None:
+        return cached
+    from panoptic.contract.platform import load_object
+    from panoptic.contract.plugins import load_entry_points
+
+    found: dict[str, Family] = {}
+    for path in BUILTIN_FAMILIES:
+        family = load_object(path)
+        found[family.name] = family
+    if plugins:
+        for family in load_entry_points("panoptic.families", Family):
+            found.setdefault(family.name, family)
+    result = tuple(found.values())
+    for family in result:
+        _register_rules(family)
+    _LOADED[plugins] = result
+    return result
+
+
+def _register_rules(family: Family) -> None:
+    from panoptic.diagnostics.rules import RULES
+
+    for rule in family.rules:
+        known = RULES.get(rule.code)
+        if known is None:
+            RULES[rule.code] = rule
+        elif known != rule:
+            raise ValueError(f"rule {rule.code} of the `{family.name}` family is already registered differently")

@@ -1,0 +1,1 @@
+"""The built-in statement families, each one package on the `panoptic.contract.family` seam."""

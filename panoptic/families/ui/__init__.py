@@ -1,0 +1,89 @@
+"""The ui family: actions an app's backend performs; the IR action is `ui.<capability>`.
+
+Each statement needs its capability from the app's platform (PAN306 otherwise);
+the runtime hands the step to the backend (`Backend.perform`).
+"""
+
+from __future__ import annotations
+
+from panoptic.contract.family import Family
+from panoptic.contract.statements import StatementDef, statement_def
+
+_STATEMENTS: list[StatementDef] = []
+
+
+def ui(signature: str, capability: str, summary: str, **kwargs: object) -> None:
+    """An action the app's backend performs; its IR action is `ui.<capability>`."""
+    _STATEMENTS.append(
+        statement_def(signature, f"ui.{capability}", summary, capability=capability, family="ui", **kwargs)  # type: ignore[arg-type]
+    )
+
+
+ui("open <url:text>", "navigate", "open a URL or a path relative to the app's `url`/`serve`", example='open "/login"')
+ui("click <target>", "click", "click the target (waits for it to be actionable)", example='click role button "Sign in"')
+ui("double click <target>", "double_click", "double-click the target")
+ui("right click <target>", "right_click", "right-click the target")
+ui("tap <target>", "tap", "tap the target (mobile)", example='tap id "login"')
+ui("double tap <target>", "double_tap", "double-tap the target (mobile)")
+ui("long press <target> [for <duration:duration>]", "long_press", "press and hold the target (mobile)")
+ui(
+    "fill <target> with <text>",
+    "fill",
+    "replace the content of an input with text",
+    example='fill "#username" with user',
+)
+ui(
+    "type <text> [into <target>]",
+    "type",
+    "type text key by key into the focused element or the target",
+    example='type "hello" into "#search"',
+)
+ui("press <key:text> [on <target>]", "press", 'press a key or a combination such as "ctrl+s"', example='press "Enter"')
+ui("submit <target>", "submit", "submit the form the target belongs to")
+ui(
+    "select <value:text> in <target>",
+    "select",
+    "choose an option of a select box by label or value",
+    example='select "Large" in "#size"',
+)
+ui("check <target>", "check", "tick a checkbox or radio button")
+ui("uncheck <target>", "uncheck", "untick a checkbox")
+ui("hover <target>", "hover", "move the pointer over the target")
+ui("move to <target>", "move_to", "move the pointer to the target (desktop)")
+ui("drag <source:target> to <destination:target>", "drag", "drag from one target to another")
+ui(
+    "scroll <direction:up|down|left|right> [by <amount:number>]",
+    "scroll",
+    "scroll the page or screen (by a number of pixels, default one screen)",
+    example="scroll down by 600",
+)
+ui("scroll to <target>", "scroll_to", "scroll until the target is in view")
+ui("swipe <direction:up|down|left|right>", "swipe", "swipe across the screen (mobile)")
+ui("swipe from <source:target> to <destination:target>", "swipe_between", "swipe from one target to another")
+ui("go back", "go_back", "go back in the browser history")
+ui("go forward", "go_forward", "go forward in the browser history")
+ui("reload", "reload", "reload the page")
+ui("back", "back", "press the device's back button (mobile)")
+ui("home", "home", "press the device's home button (mobile)")
+ui("hide keyboard", "hide_keyboard", "hide the on-screen keyboard (mobile)")
+ui(
+    "screenshot <name:text>",
+    "screenshot",
+    "save a screenshot named for the report (secrets are masked)",
+    prints=("name",),
+    example='screenshot "cart"',
+)
+ui(
+    "record video",
+    "record_video",
+    "record a video of the whole scenario (must be a top-level statement)",
+    top_level_only=True,
+)
+
+FAMILY = Family(
+    name="ui",
+    title="Actions",
+    summary="actions on the app: open, click, fill, type, press, select, scroll, swipe, screenshots, video",
+    statements=tuple(_STATEMENTS),
+    runtime="panoptic.families.ui.runtime:UiRuntime",
+)
