@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw
 
-from panoptic.runtime.errors import ActionFailed
+from panoptic.contract.errors import ActionFailed
 
 try:
     import cv2
@@ -20,8 +20,8 @@ except ImportError:  # pragma: no cover
         raise
     pytest.skip("OpenCV/NumPy not installed", allow_module_level=True)
 
-from panoptic import vision
-from panoptic.vision import Match, annotate, find_image
+from panoptic.perception import vision
+from panoptic.perception.vision import Match, annotate, find_image
 
 
 def _screen(size: tuple[int, int] = (1920, 1080)) -> Image.Image:
@@ -178,6 +178,6 @@ def test_annotate_draws_the_candidate_box(screen: Image.Image, widget: Path, tmp
 def test_module_does_not_import_opencv_at_import_time() -> None:
     import subprocess
 
-    code = "import sys, panoptic.vision, panoptic.ocr; print('cv2' in sys.modules, 'pytesseract' in sys.modules)"
+    code = "import sys, panoptic.perception.vision, panoptic.perception.ocr; print('cv2' in sys.modules, 'pytesseract' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False False"
