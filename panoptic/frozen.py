@@ -22,12 +22,12 @@ def frozen(cls: type[T]) -> type[T]:
     documented = bool(cls.__dict__.get("__doc__"))
     if not documented:  # else dataclass writes one from `inspect.signature`, a third of its time here
         cls.__doc__ = cls.__name__
-    cls = dataclass(frozen=True, init=False)(cls)
+    cls = dataclass(frozen=True, init=False)(cls)  # type: ignore[assignment]
     if not documented:
-        cls.__doc__ = f"{cls.__name__}({', '.join(f.name for f in fields(cls))})"
+        cls.__doc__ = f"{cls.__name__}({', '.join(f.name for f in fields(cls))})"  # type: ignore[arg-type]
     params: list[str] = []
     defaults: dict[str, object] = {}
-    for f in fields(cls):
+    for f in fields(cls):  # type: ignore[arg-type]
         if f.default_factory is not MISSING:
             raise TypeError(f"{cls.__name__}.{f.name}: default_factory is not supported by @frozen")
         if f.default is MISSING:
@@ -36,13 +36,13 @@ def frozen(cls: type[T]) -> type[T]:
             defaults[f"_default_{f.name}"] = f.default
             params.append(f"{f.name}=_default_{f.name}")
     lines = [f"def __init__(self, {', '.join(params)}):", "    values = self.__dict__"]
-    lines += [f"    values[{f.name!r}] = {f.name}" for f in fields(cls)]
+    lines += [f"    values[{f.name!r}] = {f.name}" for f in fields(cls)]  # type: ignore[arg-type]
     if hasattr(cls, "__post_init__"):
         lines.append("    self.__post_init__()")
     namespace = dict(defaults)
     exec("\n".join(lines), namespace)  # one specialised function per class, as dataclasses do
     init = namespace["__init__"]
-    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    init.__qualname__ = f"{cls.__qualname__}.__init__"  # type: ignore[attr-defined]
     cls.__init__ = init  # type: ignore[misc]
     return cls
 
@@ -51,6 +51,8 @@ class FrozenMap(Mapping[K, V]):
     """A read-only, hashable mapping that pickles: the dict type of frozen AST, IR and app definitions."""
 
     __slots__ = ("_data", "_hash")
+    _data: dict[K, V]
+    _hash: int | None
 
     def __init__(self, data: Mapping[K, V] | Iterable[tuple[K, V]] = ()) -> None:
         object.__setattr__(self, "_data", dict(data))

@@ -170,6 +170,7 @@ class Lowerer:
         self._check_recursion()
         self._check_unused()
         self._check_duplicate_titles(scenarios)
+        self._report_plugin_problems()
         return ir.Program(
             apps=tuple(self.apps.values()),
             bindings=tuple(self.bindings),
@@ -904,6 +905,18 @@ class Lowerer:
             todo.extend(callee for callee, _ in self.calls.get(flow, ()))
         return seen
 
+    def _report_plugin_problems(self) -> None:
+        """A plugin that failed to load is a diagnostic naming its package, never silently skipped."""
+        from panoptic.contract.plugins import problems
+
+        for problem in problems():
+            self.error(
+                "PAN006",
+                problem.describe(),
+                None,
+                help=f"fix or uninstall the package `{problem.distribution}` (entry point group `{problem.group}`)",
+            )
+
     def _plugin_candidates(self, word: str) -> list[StatementDef]:
         """Statements of installed plugin families (scanned only for a word no built-in statement starts with)."""
         from panoptic.compiler.registry import registry
@@ -915,6 +928,10 @@ class Lowerer:
     ) -> None:
         """Run the static check hook of the statement's family, if it has one."""
         family = self._families.get(entry.family)
+        if family is None:
+            from panoptic.compiler.registry import registry
+
+            family = registry(plugins=True).families.get(entry.family)
         if family is None or family.check is None:
             return
         arguments: dict[str, Argument] = {}

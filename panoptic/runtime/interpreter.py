@@ -356,10 +356,10 @@ class AttemptRunner:
             nested.note = None
             raise
         except BlockFailed as block:  # a nested block failed: its step already reported the failure
-            nested = block.cause
-            assert isinstance(nested, StepFailed)
-            self._step_finished(path, nested.status, started, nested.failure, message=block.note)
-            raise nested from None
+            cause = block.cause
+            assert isinstance(cause, StepFailed)
+            self._step_finished(path, cause.status, started, cause.failure, message=block.note)
+            raise cause from None
         except StepError as exc:
             status, kind = status_of(exc)
             failure = failure_from(exc, step.span, chain)
@@ -523,7 +523,8 @@ class AttemptRunner:
         value = None if target.value is None else format_value(self.evaluator.value(target.value, scope))
         point = None
         if target.point is not None:
-            point = tuple(float(self.evaluator.value(p, scope)) for p in target.point)
+            x, y = (float(self.evaluator.value(p, scope)) for p in target.point)
+            point = (x, y)
         return ResolvedTarget(kind=target.kind, value=value, role=target.role, point=point, exact=target.exact)
 
     def _args(self, step: ir.Step, scope: Scope) -> tuple[dict[str, Any], float, frozenset[str]]:

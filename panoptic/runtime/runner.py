@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import platform as _platform
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from panoptic.compiler.ir import Program
 from panoptic.runtime.events import ERROR, FAILED, Listener, RunFinished, RunStarted
@@ -75,7 +76,7 @@ def environment(options: RunOptions, program: Program | None = None) -> dict[str
         from panoptic.contract.platform import platforms
 
         specs = platforms()
-        by_platform: dict[str, list[dict]] = {}
+        by_platform: dict[str, list[Mapping[str, Any]]] = {}
         for app in program.apps:
             by_platform.setdefault(app.platform, []).append(app.settings)
         for name, settings_list in by_platform.items():
