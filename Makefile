@@ -26,6 +26,8 @@ check:
 lint:
 	.venv/bin/ruff check panoptic tests examples
 	.venv/bin/ruff format --check panoptic tests examples
+	.venv/bin/lint-imports
+	.venv/bin/mypy
 
 format:
 	.venv/bin/ruff format panoptic tests examples

@@ -43,7 +43,7 @@ def frozen(cls: type[T]) -> type[T]:
     exec("\n".join(lines), namespace)  # one specialised function per class, as dataclasses do
     init = namespace["__init__"]
     init.__qualname__ = f"{cls.__qualname__}.__init__"  # type: ignore[attr-defined]
-    cls.__init__ = init  # type: ignore[misc]
+    cls.__init__ = init  # type: ignore[misc,assignment,method-assign]
     return cls
 
 

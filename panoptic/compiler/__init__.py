@@ -113,7 +113,8 @@ def suppress(diags: list[Diagnostic], modules: Iterable[LoadedModule]) -> list[D
     for d in diags:
         if d.span is not None:
             key = (d.span.file, d.span.line)
-            if key in rules and (rules[key] is None or d.code in rules[key]):
+            codes = rules.get(key, set())
+            if key in rules and (codes is None or d.code in codes):
                 continue
         kept.append(d)
     return kept

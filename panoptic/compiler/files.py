@@ -48,7 +48,7 @@ def collect_files(paths: list[str]) -> tuple[list[Path], list[Diagnostic]]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = []
+            found: list[Path] = []
             for root, dirs, names in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
                 found.extend(Path(root) / n for n in sorted(names) if n.endswith(".pan"))
