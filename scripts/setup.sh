@@ -28,6 +28,7 @@ APT_PACKAGES=(
     fonts-dejavu-core              # readable fonts for the example apps and OCR
     vim                            # editors/vim syntax tests
     curl                           # scripts/ci-services.sh probes the Appium server
+    postgresql                     # enterprise store tests start a throwaway PostgreSQL cluster
 )
 APPIUM_SPEC="tools/appium"          # our package.json (and lock file, when there is one)
 APPIUM_HOME=".tools/appium"         # node_modules land here (git-ignored)
