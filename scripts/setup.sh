@@ -12,7 +12,8 @@
 #
 # Environment: PYTHON (interpreter for the venv, default python3, >= 3.11),
 # PANOPTIC_SKIP_APT=1 (do not touch system packages), PANOPTIC_SKIP_APPIUM=1,
-# PANOPTIC_SKIP_EDITORS=1 (no npm tools for the editor grammar tests).
+# PANOPTIC_SKIP_EDITORS=1 (no npm tools for the editor grammar tests),
+# PANOPTIC_SKIP_AZURITE=1 (no Azure Blob emulator for the cloud tests).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -148,6 +149,27 @@ else
         note "up to date"
     fi
     quiet node "$APPIUM_HOME/node_modules/.bin/appium" --version
+fi
+
+# --- Azurite (the Azure Blob emulator the cloud family's tests run against) -----
+AZURITE_SPEC="tools/azurite"
+AZURITE_HOME=".tools/azurite"
+step "azurite ($AZURITE_HOME)"
+if [[ "${PANOPTIC_SKIP_AZURITE:-}" == "1" ]]; then
+    note "skipped (PANOPTIC_SKIP_AZURITE=1)"
+else
+    [[ -f "$AZURITE_SPEC/package.json" ]] || die "$AZURITE_SPEC/package.json is missing"
+    mkdir -p "$AZURITE_HOME"
+    want="$(cat "$AZURITE_SPEC"/package*.json | sha256sum | cut -d' ' -f1)"
+    have="$(cat "$AZURITE_HOME/.panoptic-setup" 2>/dev/null || true)"
+    if [[ "$have" != "$want" || ! -e "$AZURITE_HOME/node_modules/.bin/azurite-blob" ]]; then
+        cp "$AZURITE_SPEC/package.json" "$AZURITE_HOME/package.json"
+        note "npm install"
+        quiet npm install --prefix "$AZURITE_HOME" --no-audit --no-fund --loglevel=error
+        printf '%s\n' "$want" >"$AZURITE_HOME/.panoptic-setup"
+    else
+        note "up to date"
+    fi
 fi
 
 # --- editor tooling (TextMate grammar tests, VS Code packaging) ----------------
