@@ -38,6 +38,7 @@ BUILTIN_FAMILIES = (
     "panoptic.families.control:FAMILY",
     "panoptic.families.ui:FAMILY",
     "panoptic.families.expect:FAMILY",
+    "panoptic.families.ai:FAMILY",
 )
 
 

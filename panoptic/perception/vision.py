@@ -328,3 +328,67 @@ def annotate(screenshot_png: Screenshot, match: Match, out_path: Path | str, lab
     out.parent.mkdir(parents=True, exist_ok=True)
     img.save(out, format="PNG")
     return out
+
+
+@dataclass(frozen=True)
+class Box:
+    """A rectangle found on a screenshot: `left`, `top`, `width`, `height` in screenshot pixels."""
+
+    left: int
+    top: int
+    width: int
+    height: int
+
+    @property
+    def area(self) -> int:
+        return self.width * self.height
+
+    def iou(self, other: Box) -> float:
+        """Intersection over union with another box (0 when they do not overlap)."""
+        ix = max(0, min(self.left + self.width, other.left + other.width) - max(self.left, other.left))
+        iy = max(0, min(self.top + self.height, other.top + other.height) - max(self.top, other.top))
+        inter = ix * iy
+        union = self.area + other.area - inter
+        return inter / union if union else 0.0
+
+
+# Control detection: sizes (screenshot pixels) of what can be a button, field, box or card.
+CONTROL_MIN_WIDTH = 14
+CONTROL_MIN_HEIGHT = 12
+CONTROL_MAX_FRACTION = 0.6  # of the screen's area: larger rectangles are the page itself
+CONTROL_RECTANGULARITY = 0.85  # contour area / bounding box area
+CONTROL_DUPLICATE_IOU = 0.7
+
+
+def detect_controls(image: Screenshot) -> list[Box]:
+    """Rectangles that look like controls (buttons, fields, boxes) on a screenshot, top to bottom.
+
+    A control is drawn as a rectangle that differs from what surrounds it: a
+    border, or a fill of another shade. Both show as a closed contour in the
+    edge map (Canny on grayscale, gaps closed by one dilation). Contours that
+    are nearly rectangular and of control size are kept; text strokes are
+    neither, and a blank screen has no edges at all. Nested near-duplicates
+    (the inner and outer side of one border) are merged.
+    """
+    cv2, np = _modules()
+    gray = to_gray(image)
+    h, w = gray.shape[:2]
+    edges = cv2.Canny(gray, 20, 60)
+    edges = cv2.dilate(edges, np.ones((2, 2), np.uint8))
+    contours, _ = cv2.findContours(edges, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
+    limit = CONTROL_MAX_FRACTION * w * h
+    found: list[Box] = []
+    for contour in contours:
+        x, y, bw, bh = cv2.boundingRect(contour)
+        if bw < CONTROL_MIN_WIDTH or bh < CONTROL_MIN_HEIGHT or bw * bh > limit:
+            continue
+        if cv2.contourArea(contour) < CONTROL_RECTANGULARITY * bw * bh:
+            continue
+        found.append(Box(int(x), int(y), int(bw), int(bh)))
+    found.sort(key=lambda b: -b.area)
+    kept: list[Box] = []
+    for box in found:
+        if all(box.iou(k) < CONTROL_DUPLICATE_IOU for k in kept):
+            kept.append(box)
+    kept.sort(key=lambda b: (b.top, b.left))
+    return kept

@@ -47,6 +47,7 @@ from urllib.parse import urljoin, urlsplit
 from panoptic.backends.web.locate import KEY_HELP, POSITION_KINDS, build_locator, normalize_key
 from panoptic.backends.web.secrets import contains_secret, safe_filename, scrub_text, scrub_trace, unique_path
 from panoptic.backends.serve import StaticServer
+from panoptic.backends.web.services import PageServices, watch
 from panoptic.backends.web.spec import WEB
 from panoptic.backends.web.suggest import COLLECT_JS, DESCRIBE_JS, describe_elements, parse_candidates, rank
 from panoptic.contract import PlatformSpec, ResolvedTarget, ScenarioContext
@@ -449,6 +450,8 @@ class WebBackend:
             return
         self._pages.append(page)
         page.on("crash", lambda _p: self._note_crash("the page crashed"))
+        with contextlib.suppress(Exception):
+            watch(page)  # console errors, page errors, failed requests, HTTP >= 400
 
     def _note_crash(self, reason: str) -> None:
         if self._crash is None:
@@ -1123,6 +1126,10 @@ class WebBackend:
         return found if capability == "query.visible" else int(found)
 
     # ---- did you mean -------------------------------------------------------------------
+
+    def services(self) -> PageServices:
+        """The live page's elements, errors, HTML and screenshots, for statement families."""
+        return PageServices(self._require_page, self._context)
 
     def suggest(self, target: ResolvedTarget) -> tuple[str, ...]:
         """Targets on the live page that look like `target` (best first, at most 5); never raises."""
