@@ -1,4 +1,4 @@
-"""Packaging hook: ship the top-level grammar/ and stdlib/ inside the wheel as panoptic/_data/.
+"""Packaging hook: ship grammar/, stdlib/ and docs/rules.md (SARIF links to it) in the wheel as panoptic/_data/.
 
 The grammar's LALR tables are built here too, so the first `panoptic check` after an install does not
 spend its time building them.
@@ -19,7 +19,7 @@ class BuildWithData(build_py):
         super().run()
         if self.editable_mode:
             return  # an editable install reads grammar/ and stdlib/ from the source tree
-        for folder, pattern in (("grammar", "*.lark"), ("stdlib", "*.pan")):
+        for folder, pattern in (("grammar", "*.lark"), ("stdlib", "*.pan"), ("docs", "rules.md")):
             target = Path(self.build_lib) / "panoptic" / "_data" / folder
             target.mkdir(parents=True, exist_ok=True)
             for file in (ROOT / folder).glob(pattern):

@@ -172,6 +172,22 @@ else
     fi
 fi
 
+# --- test tools (the SARIF 2.1.0 schema the SARIF output is validated against) -----
+TEST_TOOLS_SPEC="tools/test-tools"
+TEST_TOOLS_HOME=".tools/test-tools"
+step "test tools ($TEST_TOOLS_HOME)"
+mkdir -p "$TEST_TOOLS_HOME"
+want="$(cat "$TEST_TOOLS_SPEC"/package*.json | sha256sum | cut -d' ' -f1)"
+have="$(cat "$TEST_TOOLS_HOME/.panoptic-setup" 2>/dev/null || true)"
+if [[ "$have" != "$want" || ! -d "$TEST_TOOLS_HOME/node_modules/@microsoft/jest-sarif" ]]; then
+    cp "$TEST_TOOLS_SPEC/package.json" "$TEST_TOOLS_HOME/package.json"
+    note "npm install"
+    quiet npm install --prefix "$TEST_TOOLS_HOME" --no-audit --no-fund --ignore-scripts --loglevel=error
+    printf '%s\n' "$want" >"$TEST_TOOLS_HOME/.panoptic-setup"
+else
+    note "up to date"
+fi
+
 # --- editor tooling (TextMate grammar tests, VS Code packaging) ----------------
 EDITOR_HOME="editors/vscode"
 step "editor tools ($EDITOR_HOME/node_modules)"

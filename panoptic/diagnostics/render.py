@@ -80,21 +80,46 @@ def render_json(diags: Iterable[Diagnostic]) -> str:
     return json.dumps([d.to_json() for d in diags], indent=2)
 
 
+def github_data(text: str) -> str:
+    """Escape the message part of a GitHub Actions workflow command."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def github_property(text: str) -> str:
+    """Escape a property value (`file=…`, `title=…`) of a workflow command: `,` and `:` end it otherwise."""
+    return github_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
 def render_github(diag: Diagnostic) -> str:
     """A GitHub Actions workflow command that annotates the line in a pull request."""
     kind = {"error": "error", "warning": "warning", "info": "notice"}[diag.severity.value]
-
-    def esc(text: str) -> str:
-        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-    message = esc(diag.message + (f" (help: {diag.help})" if diag.help else ""))
+    message = github_data(diag.message + (f" (help: {diag.help})" if diag.help else ""))
     if diag.span is None:
         return f"::{kind} title={diag.code}::{message}"
     s = diag.span
     return (
-        f"::{kind} file={s.file},line={s.line},col={s.col},endLine={s.end_line},"
+        f"::{kind} file={github_property(s.file)},line={s.line},col={s.col},endLine={s.end_line},"
         f"endColumn={s.end_col},title={diag.code}::{message}"
     )
+
+
+def rules_uri(code: str) -> str:
+    """An absolute URI of a rule's documentation.
+
+    `PANOPTIC_DOCS_URL` names where a team hosts the docs folder (e.g. its repository's `docs/` on the web);
+    otherwise the `file:` URI of the `docs/rules.md` that ships with this copy of Panoptic.
+    """
+    import os
+    from pathlib import Path
+
+    base = os.environ.get("PANOPTIC_DOCS_URL")
+    if base:
+        return f"{base.rstrip('/')}/rules.md#{code.lower()}"
+    here = Path(__file__).resolve().parents[1]
+    for candidate in (here.parent / "docs" / "rules.md", here / "_data" / "docs" / "rules.md"):
+        if candidate.is_file():
+            return f"{candidate.as_uri()}#{code.lower()}"
+    return f"urn:panoptic:rule:{code.lower()}"  # no docs on this machine: still an absolute URI
 
 
 def render_sarif(diags: Iterable[Diagnostic], *, version: str) -> str:
@@ -107,7 +132,7 @@ def render_sarif(diags: Iterable[Diagnostic], *, version: str) -> str:
             "name": RULES[code].name,
             "shortDescription": {"text": RULES[code].summary},
             "fullDescription": {"text": RULES[code].explanation},
-            "helpUri": f"docs/rules.md#{code.lower()}",
+            "helpUri": rules_uri(code),
             "defaultConfiguration": {"level": _sarif_level(RULES[code].severity)},
         }
         for code in used
@@ -120,17 +145,14 @@ def render_sarif(diags: Iterable[Diagnostic], *, version: str) -> str:
             "level": _sarif_level(d.severity),
             "message": {"text": d.message + (f"\nhelp: {d.help}" if d.help else "")},
         }
+        if d.fix is not None:
+            result["fixes"] = [_sarif_fix(d)]
         if d.span is not None:
             result["locations"] = [
                 {
                     "physicalLocation": {
                         "artifactLocation": {"uri": d.span.file},
-                        "region": {
-                            "startLine": d.span.line,
-                            "startColumn": d.span.col,
-                            "endLine": d.span.end_line,
-                            "endColumn": d.span.end_col,
-                        },
+                        "region": _sarif_region(d.span),
                     }
                 }
             ]
@@ -146,6 +168,27 @@ def render_sarif(diags: Iterable[Diagnostic], *, version: str) -> str:
         ],
     }
     return json.dumps(doc, indent=2)
+
+
+def _sarif_region(span: Span) -> dict[str, int]:
+    return {"startLine": span.line, "startColumn": span.col, "endLine": span.end_line, "endColumn": span.end_col}
+
+
+def _sarif_fix(d: Diagnostic) -> dict[str, object]:
+    """The diagnostic's machine-applicable fix as a SARIF `fix` (one replacement in one file)."""
+    assert d.fix is not None
+    fix = d.fix
+    return {
+        "description": {"text": fix.description or "apply the suggested fix"},
+        "artifactChanges": [
+            {
+                "artifactLocation": {"uri": fix.span.file},
+                "replacements": [
+                    {"deletedRegion": _sarif_region(fix.span), "insertedContent": {"text": fix.replacement}}
+                ],
+            }
+        ],
+    }
 
 
 def _sarif_level(severity: Severity) -> str:
