@@ -18,6 +18,8 @@ Lines:
   for `step_finished`.
 Clock times are kept to the millisecond, durations to a tenth of one.
 
+The lines are encoded and decoded by `panoptic.runtime.codec` (the one codec
+of the event wire format); this module does the file: gzip, flushing, reading.
 `read_events` reads this (plain or compressed, and plain `to_json()` lines)
 and drops a truncated last line (a run killed mid-write).
 """
@@ -32,83 +34,23 @@ from pathlib import Path
 from typing import IO, Any
 
 from panoptic.report.errors import ReportError
-from panoptic.runtime.events import (
-    Event,
-    RunFinished,
-    ScenarioFinished,
-    ScenarioStarted,
-    StepFinished,
-    StepStarted,
+from panoptic.runtime.codec import (
+    Decoder,
+    Encoder,
+    encode_event,
+    encode_record,
     event_from_json,
+    is_item,
 )
-from panoptic.source import Span
+from panoptic.runtime.events import Event, RunFinished, ScenarioFinished
 
 GZIP_MAGIC = b"\x1f\x8b"
 FORMAT_VERSION = 1
 _FLUSH_KINDS = (ScenarioFinished.kind, RunFinished.kind)
-_OPTIONAL_EMPTY = {"failure": None, "artifacts": [], "interrupted": False, "message": None}
-_ROUND = {"at": 3, "started_at": 3, "finished_at": 3, "duration": 4}
-_FAILURE_EMPTY = {"help": None, "expected": None, "actual": None, "candidates": [], "chain": []}
-_SS, _SF, _CS = StepStarted.kind, StepFinished.kind, ScenarioStarted.kind
-_DUMPS = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 
 RESULTS_FILE = "results.jsonl.gz"  # the name `panoptic run` and `panoptic merge` write
 
-
-def encode_record(data: dict[str, Any]) -> str:
-    """Compact JSON for an event object: defaults left out, times rounded."""
-    out = {k: v for k, v in data.items() if not (k in _OPTIONAL_EMPTY and v == _OPTIONAL_EMPTY[k])}
-    for key, digits in _ROUND.items():
-        value = out.get(key)
-        if isinstance(value, float):
-            out[key] = round(value, digits)
-    failure = out.get("failure")
-    if isinstance(failure, dict):
-        out["failure"] = {k: v for k, v in failure.items() if not (k in _FAILURE_EMPTY and v == _FAILURE_EMPTY[k])}
-    return _DUMPS(out)
-
-
-class Encoder:
-    """Turns events into lines; it numbers scenario attempts so that step lines can refer to them."""
-
-    def __init__(self) -> None:
-        self.current: dict[str, int] = {}
-        self.files: list[str] = []
-
-    def encode(self, event: Event) -> str:
-        kind = event.kind
-        if kind in (_SS, _SF):
-            n = self.current.get(event.scenario)  # type: ignore[attr-defined]
-            if n is not None:
-                return _DUMPS(self._step(event, n))
-        data = event.to_json()
-        if kind == _CS:
-            n = len(self.files)
-            self.current[data["scenario"]] = n
-            self.files.append(data["span"]["file"])
-            data["n"] = n
-        return encode_record(data)
-
-    def _step(self, event: Any, n: int) -> list[Any]:
-        if event.kind == _SS:
-            sp = event.span
-            span: list[Any] = [sp.start, sp.end, sp.line, sp.col, sp.end_line, sp.end_col]
-            if sp.file != self.files[n]:
-                span.append(sp.file)
-            row = ["s", n, event.path, event.action, event.text, span, event.phase, round(event.at, 3)]
-            if event.chain:
-                row.append([[f.flow, f.span.to_json()] for f in event.chain])
-            return row
-        row = ["f", n, event.path, event.status, round(event.duration, 4)]
-        if event.failure is not None or event.artifacts or getattr(event, "message", None):
-            data = json.loads(encode_record(event.to_json()))
-            row.append({k: data[k] for k in ("failure", "artifacts", "message") if k in data})
-        return row
-
-
-def encode_event(event: Event) -> str:
-    """One line for an event on its own (no numbering: the plain `to_json()` object)."""
-    return encode_record(event.to_json())
+__all__ = ["RESULTS_FILE", "Decoder", "Encoder", "JsonlWriter", "encode_event", "encode_record", "read_events"]
 
 
 class JsonlWriter:
@@ -243,58 +185,7 @@ def read_items(path: str | Path) -> list[Any]:
     return items
 
 
-def _is_item(value: Any) -> bool:
-    if isinstance(value, dict):
-        return "kind" in value
-    return isinstance(value, list) and len(value) >= 5 and value[0] in ("s", "f")
-
-
-class Decoder:
-    """Turns lines back into event records (dicts shaped like `Event.to_json()`).
-
-    With `spans=True` the spans of step records are `Span` objects (the fast
-    path of the report); otherwise they are JSON objects, as `event_from_json` wants.
-    """
-
-    def __init__(self, *, spans: bool = False) -> None:
-        self.spans = spans
-        self.attempts: dict[int, tuple[str, str]] = {}
-
-    def decode(self, item: Any) -> dict[str, Any] | None:
-        """The record of one line; None for a step line whose scenario line is missing."""
-        if isinstance(item, dict):
-            if item["kind"] == _CS and "n" in item:
-                self.attempts[item["n"]] = (item["scenario"], item["span"]["file"])
-            return item
-        known = self.attempts.get(item[1])
-        if known is None:
-            return None
-        scenario, file = known
-        if item[0] == "s":
-            sp = item[5]
-            span_file = sp[6] if len(sp) > 6 else file
-            if self.spans:
-                span: Any = Span(span_file, sp[0], sp[1], sp[2], sp[3], sp[4], sp[5])
-            else:
-                span = {
-                    "file": span_file, "start": sp[0], "end": sp[1], "line": sp[2],
-                    "col": sp[3], "end_line": sp[4], "end_col": sp[5],
-                }  # fmt: skip
-            return {
-                "kind": _SS,
-                "scenario": scenario,
-                "path": item[2],
-                "action": item[3],
-                "text": item[4],
-                "span": span,
-                "chain": [{"flow": f, "span": sp} for f, sp in item[8]] if len(item) > 8 else [],
-                "phase": item[6],
-                "at": item[7],
-            }
-        rec = {"kind": _SF, "scenario": scenario, "path": item[2], "status": item[3], "duration": item[4]}
-        if len(item) > 5:
-            rec.update(item[5])
-        return rec
+_is_item = is_item
 
 
 def read_records(path: str | Path, *, spans: bool = False) -> list[dict[str, Any]]:

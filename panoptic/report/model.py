@@ -13,6 +13,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from panoptic.runtime.codec import (
+    artifacts_from_json,
+    failure_from_json,
+    frames_from_json,
+    span_from_compact,
+    span_from_json,
+    step_line_chain,
+)
 from panoptic.runtime.events import (
     ERROR,
     FAILED,
@@ -212,36 +220,11 @@ def count(scenarios: Iterable[ScenarioResult]) -> dict[str, int]:
 # converted by the helpers below, which accept both forms.
 
 
-def _span(value: Any) -> Span:
-    return value if isinstance(value, Span) else Span.from_json(value)
-
-
-def _frames(value: Any) -> tuple[Frame, ...]:
-    if not value:
-        return ()
-    return tuple(f if isinstance(f, Frame) else Frame(f["flow"], _span(f["span"])) for f in value)
-
-
-def _failure(value: Any) -> Failure | None:
-    if value is None or isinstance(value, Failure):
-        return value
-    span = value.get("span")
-    return Failure(
-        code=value["code"],
-        message=value["message"],
-        span=_span(span) if span else None,
-        help=value.get("help"),
-        expected=value.get("expected"),
-        actual=value.get("actual"),
-        candidates=tuple(value.get("candidates") or ()),
-        chain=_frames(value.get("chain")),
-    )
-
-
-def _artifacts(value: Any) -> tuple[Artifact, ...]:
-    if not value:
-        return ()
-    return tuple(a if isinstance(a, Artifact) else Artifact(**a) for a in value)
+# The nested values are decoded by the event codec (`panoptic.runtime.codec`), which takes both forms.
+_span = span_from_json
+_frames = frames_from_json
+_failure = failure_from_json
+_artifacts = artifacts_from_json
 
 
 class _Step:
@@ -283,7 +266,7 @@ class _Step:
     def freeze(self) -> StepResult:
         sp = self.span
         if type(sp) is list:
-            span = Span(sp[6] if len(sp) > 6 else self.file, sp[0], sp[1], sp[2], sp[3], sp[4], sp[5])
+            span = span_from_compact(sp, self.file)
         else:
             span = _span(sp)
         return StepResult(
@@ -343,7 +326,7 @@ class _Attempt:
     def step_line(self, item: list[Any]) -> None:
         """A compact step line of results.jsonl.gz (see panoptic.report.jsonl)."""
         if item[0] == "s":
-            chain = [{"flow": f, "span": sp} for f, sp in item[8]] if len(item) > 8 else None
+            chain = step_line_chain(item)
             self._open(_Step(item[2], item[3], item[4], item[5], item[6], item[7], chain, self.file))
         else:
             self._close(item[2], item[3], item[4], item[5] if len(item) > 5 else None)

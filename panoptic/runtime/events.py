@@ -1,7 +1,8 @@
 """Events emitted by the interpreter; reporters are listeners of these.
 
 Each event is a frozen dataclass with a `kind` and serialises to one JSON
-object (one line of `results.jsonl.gz`). `event_from_json` reads them back so
+object (one line of `results.jsonl.gz`). `panoptic.runtime.codec` holds the wire
+format: it writes the lines and reads them back (`event_from_json`), so
 `panoptic report` and `panoptic merge` can work without re-running anything.
 
 Statuses: a step is passed, failed, error or skipped; a scenario is passed,
@@ -10,7 +11,7 @@ failed, error, flaky (failed, then passed on a retry) or skipped.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from typing import Any, ClassVar, Protocol
 
 from panoptic.contract.artifacts import Artifact
@@ -139,48 +140,3 @@ def _encode(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_encode(v) for v in value]
     return value
-
-
-def _span(data: Any) -> Span | None:
-    return Span.from_json(data) if data else None
-
-
-def _frames(data: Any) -> tuple[Frame, ...]:
-    return tuple(Frame(f["flow"], Span.from_json(f["span"])) for f in data or ())
-
-
-def _failure(data: Any) -> Failure | None:
-    if not data:
-        return None
-    return Failure(
-        code=data["code"],
-        message=data["message"],
-        span=_span(data.get("span")),
-        help=data.get("help"),
-        expected=data.get("expected"),
-        actual=data.get("actual"),
-        candidates=tuple(data.get("candidates") or ()),
-        chain=_frames(data.get("chain")),
-    )
-
-
-def event_from_json(data: dict[str, Any]) -> Event:
-    """Rebuild an event from one parsed line of `results.jsonl.gz`."""
-    cls = EVENT_TYPES[data["kind"]]
-    kwargs: dict[str, Any] = {}
-    for f in fields(cls):
-        if f.name not in data:
-            continue
-        raw = data[f.name]
-        if f.name == "span":
-            raw = _span(raw)
-        elif f.name == "chain":
-            raw = _frames(raw)
-        elif f.name == "failure":
-            raw = _failure(raw)
-        elif f.name == "artifacts":
-            raw = tuple(Artifact(**a) for a in raw or ())
-        elif isinstance(raw, list):
-            raw = tuple(raw)
-        kwargs[f.name] = raw
-    return cls(**kwargs)
