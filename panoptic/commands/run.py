@@ -42,7 +42,10 @@ def register(app: typer.Typer) -> None:
     def run(
         paths: list[str] = typer.Argument(..., help=".pan files or folders"),
         keyword: list[str] = typer.Option(
-            [], "-k", "--keyword", help="run scenarios whose title or id contains this text (or matches a glob)"
+            [],
+            "-k",
+            "--keyword",
+            help="run scenarios whose title or id matches: substrings with and/or/not, `glob:PATTERN` for a glob",
         ),
         tag: list[str] = typer.Option(
             [], "-t", "--tag", help="tag expression, e.g. smoke, 'not slow', 'smoke and not slow'"
