@@ -131,3 +131,53 @@ def test_indentation_follows_braces(tmp_path):
     assert sample.read_text() == (
         'scenario "s" on a {\n    click "#x"\n    repeat 2 times {\n        click "#y"\n    }\n}\n'
     )
+
+
+ELSE_CHAIN = """scenario "s" on a {
+    if visible "#a" {
+        click "#a"
+    } else if visible "#b" {
+        click "#b"
+    } else {
+        for each x in [
+            "one",
+            "two",
+        ] {
+            log x
+        }
+    }
+    click "#c"
+}
+"""
+
+
+def test_gg_equals_g_reindents_else_chains_and_lists(tmp_path):
+    """`gg=G` on a file with every line flush left gives the indentation `panoptic fmt` writes."""
+    sample = tmp_path / "else.pan"
+    sample.write_text("".join(line.lstrip() + "\n" for line in ELSE_CHAIN.splitlines()))
+    script = tmp_path / "indent.vim"
+    script.write_text(f"set runtimepath^={VIM}\nfiletype plugin indent on\nedit {sample}\nnormal! gg=G\nwrite\nqall!\n")
+    subprocess.run([_vim(), "-Nu", "NONE", "-i", "NONE", "-es", "-S", str(script)], capture_output=True, timeout=60)
+    assert sample.read_text() == ELSE_CHAIN
+
+
+def test_gg_equals_g_keeps_every_formatted_example(tmp_path):
+    """Each formatted example file is a fixed point of Vim's re-indent (blank lines and comments included)."""
+    from panoptic.fmt import format_text
+
+    root = VIM.parents[1]
+    files = sorted((root / "examples").rglob("*.pan"))
+    assert files
+    script_lines = [f"set runtimepath^={VIM}", "filetype plugin indent on"]
+    copies = []
+    for i, path in enumerate(files):
+        formatted = format_text(path.read_text(encoding="utf-8"), str(path))
+        flat = tmp_path / f"f{i}.pan"
+        flat.write_text("".join(line.lstrip() + "\n" for line in formatted.splitlines()), encoding="utf-8")
+        copies.append((flat, formatted))
+        script_lines += [f"edit {flat}", "normal! gg=G", "write"]
+    script = tmp_path / "all.vim"
+    script.write_text("\n".join([*script_lines, "qall!"]) + "\n")
+    subprocess.run([_vim(), "-Nu", "NONE", "-i", "NONE", "-es", "-S", str(script)], capture_output=True, timeout=120)
+    wrong = [str(path) for (flat, formatted), path in zip(copies, files, strict=True) if flat.read_text() != formatted]
+    assert not wrong
