@@ -27,7 +27,7 @@ APT_PACKAGES=(
     xvfb xdotool scrot             # desktop backend: virtual display, input, screenshots
     tesseract-ocr                  # OCR of desktop screens
     fonts-dejavu-core              # readable fonts for the example apps and OCR
-    vim                            # editors/vim syntax tests
+    vim neovim                     # editors/vim syntax and indent tests; the Neovim LSP snippet of docs/editors.md
     curl                           # scripts/ci-services.sh probes the Appium server
     postgresql                     # enterprise store tests start a throwaway PostgreSQL cluster
 )
