@@ -48,8 +48,8 @@ class PgCluster:
     port: int
     user: str
 
-    def url(self, database: str = "postgres") -> str:
-        return f"postgresql+psycopg://{self.user}@127.0.0.1:{self.port}/{database}"
+    def url(self, database: str = "postgres", sslmode: str = "disable") -> str:
+        return f"postgresql+psycopg://{self.user}@127.0.0.1:{self.port}/{database}?sslmode={sslmode}"
 
     def create_database(self) -> str:
         import psycopg
@@ -66,6 +66,43 @@ def _as_postgres(args: list[str], **kwargs: object) -> subprocess.CompletedProce
     return subprocess.run(args, check=True, capture_output=True, text=True, timeout=120, **kwargs)  # type: ignore[call-overload]
 
 
+def _self_signed(root: Path) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1, so that tests can ask for TLS (sslmode=require)."""
+    import datetime
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = root / "server.crt", root / "server.key"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    key_path.chmod(0o600)
+    if os.geteuid() == 0:
+        pw = pwd.getpwnam("postgres")
+        for path in (cert_path, key_path):
+            os.chown(path, pw.pw_uid, pw.pw_gid)
+    return cert_path, key_path
+
+
 @pytest.fixture(scope="session")
 def pg_cluster() -> Iterator[PgCluster]:
     bin_dir = _bin_dir()
@@ -78,7 +115,11 @@ def pg_cluster() -> Iterator[PgCluster]:
     data, port, user = root / "data", _free_port(), "pan"
     pg_ctl = str(bin_dir / "pg_ctl")
     _as_postgres([str(bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", user, "--no-sync"])
-    options = f"-k {root} -c listen_addresses=127.0.0.1 -p {port} -c fsync=off -c full_page_writes=off"
+    cert, key = _self_signed(root)
+    options = (
+        f"-k {root} -c listen_addresses=127.0.0.1 -p {port} -c fsync=off -c full_page_writes=off"
+        f" -c ssl=on -c ssl_cert_file={cert} -c ssl_key_file={key}"
+    )
     _as_postgres([pg_ctl, "-D", str(data), "-o", options, "-l", str(root / "log"), "-w", "start"])
     try:
         yield PgCluster(port, user)

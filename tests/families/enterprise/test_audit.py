@@ -91,7 +91,7 @@ def test_an_inserted_entry_is_found(ent: Enterprise, admin: Principal) -> None:
 
 def test_report_filters_and_formats(ent: Enterprise, admin: Principal) -> None:
     _populate(ent, admin)
-    token, bob = ent.sign_in("bob", USER_PASSWORD)
+    token, _ = ent.sign_in("bob", USER_PASSWORD)
     try:
         ent.create_team(ent.session_principal(token), "denied-team")
     except Exception:

@@ -78,12 +78,12 @@ def test_a_success_resets_the_failure_count(ent: Enterprise, admin: Principal) -
     with pytest.raises(AuthenticationFailed):
         ent.authenticate("bob", "Wrong-password-1")
     ent.authenticate("bob", USER_PASSWORD)
-    with pytest.raises(AuthenticationFailed, match="wrong user name or password$"):
+    with pytest.raises(AuthenticationFailed, match=r"wrong user name or password$"):
         ent.authenticate("bob", "Wrong-password-1")
 
 
 def test_sessions_expire_and_end(ent: Enterprise, admin: Principal) -> None:
-    token, who = ent.sign_in(ADMIN, ADMIN_PASSWORD)
+    token, _ = ent.sign_in(ADMIN, ADMIN_PASSWORD)
     assert ent.session_principal(token).name == ADMIN
     with ent.store.read() as conn:
         row = conn.execute(select(schema.sessions)).one()
@@ -103,7 +103,7 @@ def test_deactivated_users_cannot_sign_in(ent: Enterprise, admin: Principal) -> 
     ent.create_user(admin, "bob", "developer", USER_PASSWORD)
     token, _ = ent.sign_in("bob", USER_PASSWORD)
     ent.deactivate_user(admin, "bob")
-    with pytest.raises(AuthenticationFailed, match="ended|deactivated"):
+    with pytest.raises(AuthenticationFailed, match=r"ended|deactivated"):
         ent.session_principal(token)
     with pytest.raises(AuthenticationFailed, match="deactivated"):
         ent.authenticate("bob", USER_PASSWORD)
@@ -113,7 +113,7 @@ def test_duplicate_and_unknown_names(ent: Enterprise, admin: Principal) -> None:
     ent.create_user(admin, "bob", "developer", USER_PASSWORD)
     with pytest.raises(InvalidRequest, match="exists already"):
         ent.create_user(admin, "bob", "viewer", USER_PASSWORD)
-    with pytest.raises(InvalidRequest, match="unknown role `develper`.*did you mean `developer`"):
+    with pytest.raises(InvalidRequest, match=r"unknown role `develper`.*did you mean `developer`"):
         try:
             ent.create_user(admin, "carol", "develper", USER_PASSWORD)
         except InvalidRequest as exc:
