@@ -39,6 +39,7 @@ BUILTIN_FAMILIES = (
     "panoptic.families.ui:FAMILY",
     "panoptic.families.expect:FAMILY",
     "panoptic.families.ai:FAMILY",
+    "panoptic.families.enterprise:FAMILY",
 )
 
 

@@ -147,8 +147,11 @@ class EnterpriseRuntime(BaseRuntime):
         try:
             step.run_block(quiet=True)
         except BlockFailed as exc:
-            if isinstance(exc.cause, PermissionDenied):
-                return f"denied as expected: {step.mask(exc.cause.message)}"
+            failure = getattr(exc.cause, "failure", None)  # the interpreter reports the inner step's failure
+            code = exc.cause.code if isinstance(exc.cause, PermissionDenied) else getattr(failure, "code", None)
+            if code == PermissionDenied.code:
+                message = getattr(failure, "message", None) or str(exc.cause)
+                return f"denied as expected: {step.mask(message)}"
             raise
         raise AssertionFailed(
             "the block was allowed, but a denial was expected",

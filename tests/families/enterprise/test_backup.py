@@ -85,7 +85,7 @@ def test_a_corrupted_member_is_named(ent: Enterprise, admin: Principal, tmp_path
     info = ent.backup(admin, tmp_path / "backups")
     bad = tmp_path / "bad.tar.gz"
     _rewrite(info.path, bad, {"artifacts/run-1/shot.png": b"not the picture"})
-    with pytest.raises(BackupError, match="`artifacts/run-1/shot.png` fails its checksum") as exc:
+    with pytest.raises(BackupError, match=r"`artifacts/run-1/shot\.png` fails its checksum") as exc:
         backup.verify(bad)
     assert exc.value.code == "PAN947"
     missing = tmp_path / "missing.tar.gz"
@@ -102,11 +102,11 @@ def test_a_damaged_archive_file_is_refused(ent: Enterprise, admin: Principal, tm
     with pytest.raises(BackupError, match="does not match its checksum"):
         backup.verify(info.path)
     Path(f"{info.path}.sha256").unlink()
-    with pytest.raises(BackupError, match="cannot be read|fails its checksum"):
+    with pytest.raises(BackupError, match=r"cannot be read|fails its checksum"):
         backup.verify(info.path)
     not_a_backup = tmp_path / "plain.tar.gz"
     not_a_backup.write_text("just text, named like an archive")
-    with pytest.raises(BackupError, match="cannot be read as a tar.gz"):
+    with pytest.raises(BackupError, match=r"cannot be read as a tar\.gz"):
         backup.verify(not_a_backup)
 
 
