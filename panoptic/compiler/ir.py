@@ -19,7 +19,7 @@ from dataclasses import field
 from typing import Any, Union
 
 from panoptic.contract.app import AppDef
-from panoptic.frozen import frozen
+from panoptic.frozen import FrozenMap, frozen
 from panoptic.source import Span
 
 IR_VERSION = 1
@@ -97,13 +97,13 @@ class Target:
 class Step:
     """One statement. `action` is a registry key such as `web.click` or `control.repeat`.
 
-    `args` maps the signature's parameter names to expressions, targets or plain
-    values (choice words, variable names to bind). `body`/`orelse` hold nested
+    `args` (a read-only `FrozenMap`) maps the signature's parameter names to
+    expressions, targets or plain values (choice words, variable names to bind). `body`/`orelse` hold nested
     steps for statements with blocks. `text` is the statement's source text.
     """
 
     action: str
-    args: dict[str, Any]
+    args: Mapping[str, Any]  # a FrozenMap: the IR is read-only and `hash(program)` works
     span: Span
     text: str
     body: tuple[Step, ...] = ()
@@ -184,7 +184,10 @@ class Program:
 
 
 def to_json(value: Any) -> Any:
-    """Turn IR (or AST) dataclasses into JSON-ready data, tagging each node with its type."""
+    """Turn IR (or AST) dataclasses into JSON-ready data, tagging each node with its type.
+
+    The tag is `"type"`; a node's own field named `type` (`Const.type`) is written as `"type_"`.
+    """
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         if isinstance(value, Span):
             return value.to_json()
@@ -192,7 +195,8 @@ def to_json(value: Any) -> Any:
         for f in dataclasses.fields(value):
             if f.name.startswith("_"):
                 continue
-            data[f.name] = to_json(getattr(value, f.name))
+            key = "type_" if f.name == "type" else f.name  # a field named like the tag (`Const.type`) keeps both
+            data[key] = to_json(getattr(value, f.name))
         return data
     if isinstance(value, Mapping):
         return {str(k): to_json(v) for k, v in value.items()}
@@ -201,3 +205,35 @@ def to_json(value: Any) -> Any:
     if hasattr(value, "value") and hasattr(value, "name") and not isinstance(value, (str, int, float)):
         return value.value  # enums
     return value
+
+
+_SPAN_KEYS = frozenset(("file", "start", "end", "line", "col", "end_line", "end_col"))
+
+
+def _node_types() -> dict[str, type]:
+    return {
+        cls.__name__: cls
+        for cls in (Const, VarRef, Template, CallExpr, ListExpr, MapExpr, Target, Step, CallFlow, Binding, FlowDef)
+        + (Scenario, Program, AppDef)
+    }
+
+
+_NODE_TYPES = _node_types()
+
+
+def from_json(data: Any) -> Any:
+    """The inverse of `to_json` for IR: `from_json(to_json(program)) == program` (and hashes the same).
+
+    Objects tagged with an IR node's `type` become that node, span objects become `Span`s, other
+    objects read-only `FrozenMap`s and arrays tuples.
+    """
+    if isinstance(data, list):
+        return tuple([from_json(v) for v in data])
+    if not isinstance(data, dict):
+        return data
+    cls = _NODE_TYPES.get(data.get("type"))  # type: ignore[arg-type]
+    if cls is not None:
+        return cls(**{("type" if k == "type_" else k): from_json(v) for k, v in data.items() if k != "type"})
+    if data.keys() == _SPAN_KEYS:
+        return Span.from_json(data)
+    return FrozenMap({k: from_json(v) for k, v in data.items()})

@@ -26,6 +26,7 @@ from panoptic.contract import PlatformSpec
 from panoptic.contract.family import Argument, CheckRequest, families
 from panoptic.contract.platform import platforms
 from panoptic.diagnostics import Diagnostic, Fix, Label, diagnostic
+from panoptic.frozen import FrozenMap
 from panoptic.source import Span
 from panoptic.syntax import ast
 
@@ -625,7 +626,7 @@ class Lowerer:
         scope.names[stmt.name] = Var(stmt.name, typ, stmt.secret, stmt.name_span, "")
         return ir.Step(
             "core.let",
-            {"name": stmt.name, "value": value, "secret": stmt.secret},
+            FrozenMap({"name": stmt.name, "value": value, "secret": stmt.secret}),
             stmt.span,
             self._text(ctx, stmt.span),
         )
@@ -713,7 +714,7 @@ class Lowerer:
         orelse: tuple[ir.AnyStep, ...] = ()
         if stmt.block is not None or stmt.orelse is not None:
             body, orelse = self._nested(stmt, entry, ctx, scope, bound)
-        return ir.Step(entry.action, args, head, self._text(ctx, head), body, orelse)
+        return ir.Step(entry.action, FrozenMap(args), head, self._text(ctx, head), body, orelse)
 
     def _nested(
         self, stmt: ast.Statement, entry: StatementDef, ctx: _Context, scope: Scope, bound: dict[str, Var]
