@@ -23,8 +23,9 @@ from panoptic.contract.errors import ActionFailed, InfrastructureError
 UPSCALE = 2
 # psm 11: sparse text (UI screens are islands of words, not pages); polarity is already normalised by `prepare`.
 TESSERACT_CONFIG = "--psm 11 -c tessedit_do_invert=0"
-POLARITY_WINDOW = 31  # pixels: a region whose mean is dark is inverted (light text on dark buttons, dark themes)
-FRAME_LINE = 30  # pixels: straight ink runs at least this long are frames (buttons, fields), not letters
+POLARITY_WINDOW = 41  # pixels: a region whose median is dark is inverted (light text on dark buttons, dark themes)
+FRAME_LINE = 30  # pixels: vertical ink runs this long (horizontal ones twice as long) are frames, not letters
+FRAME_THICKNESS = 4  # pixels: straight runs at least this wide are letter strokes, not frames
 
 
 @dataclass(frozen=True)
@@ -120,8 +121,8 @@ def prepare(screenshot: Any) -> Any:
 
     Tesseract reads dark text on a light page. Screens also have light text on
     dark buttons and bars, and text inside frames (buttons, entry fields),
-    which its layout analysis drops. So: regions whose local mean is dark are
-    inverted, long straight horizontal or vertical ink runs (frames, rules)
+    which its layout analysis drops. So: regions whose local median is dark are
+    inverted, long thin straight horizontal or vertical ink runs (frames, rules)
     are painted over with white, and the result is upscaled 2×.
     """
     import cv2
@@ -129,11 +130,17 @@ def prepare(screenshot: Any) -> Any:
     from PIL import Image
 
     gray = np.asarray(_to_pil(screenshot).convert("L"))
-    mean = cv2.blur(gray, (POLARITY_WINDOW, POLARITY_WINDOW))
-    gray = np.where(mean < 128, 255 - gray, gray).astype(np.uint8)
+    # The local background is the median: ink covers less than half of a window even in bold headings.
+    background = cv2.medianBlur(gray, POLARITY_WINDOW)
+    gray = np.where(background < 128, 255 - gray, gray).astype(np.uint8)
     _, bw = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    horizontal = cv2.morphologyEx(bw, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (FRAME_LINE, 1)))
+    horizontal = cv2.morphologyEx(bw, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (2 * FRAME_LINE, 1)))
     vertical = cv2.morphologyEx(bw, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, FRAME_LINE)))
+    # Frames are thin; the strokes of large bold letters (a heading's `l`, `b`, `k`) are as tall but wider.
+    thick = cv2.getStructuringElement(cv2.MORPH_RECT, (FRAME_THICKNESS, 1))
+    vertical = cv2.subtract(vertical, cv2.morphologyEx(vertical, cv2.MORPH_OPEN, thick))
+    thick = cv2.getStructuringElement(cv2.MORPH_RECT, (1, FRAME_THICKNESS))
+    horizontal = cv2.subtract(horizontal, cv2.morphologyEx(horizontal, cv2.MORPH_OPEN, thick))
     frames = cv2.dilate(cv2.bitwise_or(horizontal, vertical), np.ones((3, 3), np.uint8))
     gray = gray.copy()
     gray[frames > 0] = 255

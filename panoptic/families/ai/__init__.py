@@ -129,7 +129,6 @@ _STATEMENTS = (
         "ai.no_errors",
         "fail when the page logged console errors, uncaught errors, failed requests or HTTP >= 400 responses "
         "since the scenario started (entries of `except` allow errors containing them)",
-        capability="navigate",
         family="ai",
         example='expect no errors except ["favicon.ico"]',
     ),
@@ -138,7 +137,6 @@ _STATEMENTS = (
         "ai.instruct",
         "let a language model (an OpenAI-compatible endpoint, PANOPTIC_AI_URL) turn an instruction into one "
         "action on the page's named elements",
-        capability="navigate",
         family="ai",
         example='ai "click the cheapest product"',
     ),
