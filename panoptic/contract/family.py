@@ -40,6 +40,7 @@ BUILTIN_FAMILIES = (
     "panoptic.families.expect:FAMILY",
     "panoptic.families.ai:FAMILY",
     "panoptic.families.enterprise:FAMILY",
+    "panoptic.families.cloud:FAMILY",
 )
 
 

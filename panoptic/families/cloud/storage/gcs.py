@@ -73,8 +73,9 @@ class GCSStore(Store):
         if module.startswith("google.auth"):
             if name in ("TransportError",):
                 return StorageUnreachable(f"{where}: the credentials server did not answer while {what}")
+            detail = " ".join(str(exc).split())[:300]
             return AccessDenied(
-                f"{where}: no usable Google credentials while {what} ({name})",
+                f"{where}: no usable Google credentials while {what} ({name}: {detail})",
                 help="set GOOGLE_APPLICATION_CREDENTIALS to a service-account key file, or run "
                 "`gcloud auth application-default login` (the key is never printed)",
             )

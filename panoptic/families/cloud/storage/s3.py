@@ -167,10 +167,20 @@ class S3Store(Store):
 
     # --- the interface ---------------------------------------------------------------------------------------
     def probe(self, *, create: bool = False) -> None:
+        what = f"checking the bucket `{self.bucket}`"
         try:
             self.client.head_bucket(Bucket=self.bucket)
+            return
         except Exception as exc:
-            raise self.error(exc, f"checking the bucket `{self.bucket}`") from None
+            error = self.error(exc, what)
+            if not isinstance(error, AccessDenied):
+                raise error from None
+        # a HEAD answer has no body, so a refusal says only "403": ask again with a GET to learn why
+        # (a policy may allow listing but not HEAD; then the bucket is usable)
+        try:
+            self.client.list_objects_v2(Bucket=self.bucket, MaxKeys=1)
+        except Exception as exc:
+            raise self.error(exc, what) from None
 
     def list(self, under: str = "") -> Iterator[RemoteObject]:
         prefix = self._key(under) if under else (f"{self.prefix}/" if self.prefix else "")
