@@ -102,8 +102,24 @@ def to_lsp_diagnostic(diag: Diagnostic, source: Source | None, lookup=None) -> l
         source="panoptic",
         related_information=related or None,
         tags=tags,
-        data={"help": diag.help} if diag.help else None,
+        data=_data(diag, lookup),
     )
+
+
+def _data(diag: Diagnostic, lookup) -> dict[str, object] | None:
+    """The help line and, when the diagnostic has a machine-applicable fix, the edit a quick fix applies."""
+    data: dict[str, object] = {}
+    if diag.help:
+        data["help"] = diag.help
+    if diag.fix is not None:
+        fix = diag.fix
+        rng = to_range(fix.span, lookup(fix.span.file) if lookup else None)
+        data["fix"] = {
+            "replacement": fix.replacement,
+            "description": fix.description or f"replace with `{fix.replacement}`",
+            "range": [rng.start.line, rng.start.character, rng.end.line, rng.end.character],
+        }
+    return data or None
 
 
 def same_file(a: str, b: str) -> bool:

@@ -22,7 +22,7 @@ from pygls.lsp.server import LanguageServer
 
 from panoptic import __version__
 from panoptic.diagnostics import Diagnostic
-from panoptic.lsp import completion, navigation
+from panoptic.lsp import completion, features, navigation
 from panoptic.lsp.convert import from_position, path_to_uri, span_file_path, to_lsp_diagnostic, to_range, uri_to_path
 from panoptic.lsp.engine import Engine, Snapshot
 from panoptic.source import Source
@@ -323,6 +323,57 @@ def build_server(debounce: float = DEBOUNCE, quick: float = QUICK) -> PanopticLa
             uri = by_path.get(path) or path_to_uri(path)
             changes[uri] = [lsp.TextEdit(range=to_range(span, source), new_text=new) for span, new in spans]
         return lsp.WorkspaceEdit(changes=changes)
+
+    @server.feature(
+        lsp.TEXT_DOCUMENT_CODE_ACTION, lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix])
+    )
+    @_safe
+    async def on_code_action(ls: PanopticLanguageServer, params: lsp.CodeActionParams):
+        return features.quick_fixes(params.text_document.uri, params.context.diagnostics)
+
+    @server.feature(lsp.TEXT_DOCUMENT_REFERENCES)
+    @_safe
+    async def on_references(ls: PanopticLanguageServer, params: lsp.ReferenceParams):
+        _, line, col = ls.position(params.text_document.uri, params.position)
+        index, snap = await ls.index(params.text_document.uri, fresh=True)
+        found = navigation.rename_target(index, line, col)
+        if found is None or snap is None:
+            return []
+        target = found[0]
+        indexes = [index]
+        if target.kind not in ("param", "loop") and (index is None or index.globals.get(target.name) == target):
+            roots = [p for f in ls.workspace.folders.values() if (p := uri_to_path(f.uri))]
+            if not roots and ls.workspace.root_path:
+                roots = [ls.workspace.root_path]
+            if roots:
+                result = await asyncio.get_running_loop().run_in_executor(ls.pool, ls.engine.workspace, roots)
+                indexes = navigation.workspace_indexes(result)
+        spans = features.references(target, indexes, include_declaration=params.context.include_declaration)
+        lookup = PanopticLanguageServer._lookup(snap)
+        return [features.location(span, lookup(span.file)) for span in spans]
+
+    @server.feature(
+        lsp.TEXT_DOCUMENT_SIGNATURE_HELP, lsp.SignatureHelpOptions(trigger_characters=[" "], retrigger_characters=[" "])
+    )
+    @_safe
+    async def on_signature_help(ls: PanopticLanguageServer, params: lsp.SignatureHelpParams):
+        text = ls.workspace.get_text_document(params.text_document.uri).source
+        lines = text.split("\n")
+        line_text = lines[params.position.line] if params.position.line < len(lines) else ""
+        _, col = from_position(line_text.rstrip("\r"), params.position)
+        return features.signature_help(line_text[: col - 1])
+
+    @server.feature(lsp.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL, features.LEGEND)
+    @_safe
+    async def on_semantic_tokens(ls: PanopticLanguageServer, params: lsp.SemanticTokensParams):
+        index, _ = await ls.index(params.text_document.uri, fresh=True)
+        return features.semantic_tokens(index) if index is not None else lsp.SemanticTokens(data=[])
+
+    @server.feature(lsp.TEXT_DOCUMENT_FOLDING_RANGE)
+    @_safe
+    async def on_folding_range(ls: PanopticLanguageServer, params: lsp.FoldingRangeParams):
+        index, _ = await ls.index(params.text_document.uri, fresh=True)
+        return features.folding_ranges(index.module.module) if index is not None else []
 
     @server.feature(lsp.SHUTDOWN)
     def on_shutdown(ls: PanopticLanguageServer, *args) -> None:
