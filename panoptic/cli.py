@@ -76,6 +76,36 @@ def main(argv: list[str] | None = None) -> None:
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         raise SystemExit(0) from None
+    except OSError as exc:
+        import errno
+
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+            _internal_error(exc)
+        where = f" writing {exc.filename}" if exc.filename else ""
+        sys.stderr.write(
+            f"error[PAN003]: no space left on the device{where}\n"
+            "  = help: free space or pass `--output` on another disk; what was written before is kept\n"
+        )
+        raise SystemExit(2) from None
+    except (Exception, RecursionError) as exc:  # a bug: one line and its own exit code, never a traceback
+        _internal_error(exc)
+
+
+def _internal_error(exc: BaseException) -> None:
+    """Report a crash as PAN005 and exit 4 (not 1, which means the input has errors)."""
+    import os
+
+    sys.stderr.write(
+        f"error[PAN005]: internal error: {type(exc).__name__}\n"
+        "  = help: please report it with the command and `panoptic --version`"
+        + ("" if os.environ.get("PANOPTIC_TRACEBACK") else "; set PANOPTIC_TRACEBACK=1 to see where it failed")
+        + "\n"
+    )
+    if os.environ.get("PANOPTIC_TRACEBACK"):
+        import traceback
+
+        traceback.print_exception(exc)
+    raise SystemExit(4) from None
 
 
 def _main(argv: list[str] | None) -> None:

@@ -23,7 +23,11 @@ def style_diagnostics(result) -> list[Diagnostic]:
     from panoptic.fmt import format_module
 
     out: list[Diagnostic] = []
-    broken = {d.span.file for d in result.diagnostics if d.span is not None and d.code.startswith("PAN1")}
+    broken = {
+        d.span.file
+        for d in result.diagnostics
+        if d.span is not None and (d.code.startswith("PAN1") or d.code == "PAN218")
+    }
     for path in result.files:
         mod = result.modules.get(path)
         if mod is None or path in broken:

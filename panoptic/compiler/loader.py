@@ -137,9 +137,16 @@ class Loader:
         self._report_cycles()
         return loaded
 
-    def _follow_uses(self, loaded: LoadedModule) -> None:
-        loaded.uses = []
-        for decl in loaded.module.decls:
+    def _follow_uses(self, first: LoadedModule) -> None:
+        """Load what `first` uses, depth first, with an explicit stack: chains of any length load."""
+        first.uses = []
+        stack = [(first, iter(first.module.decls))]
+        while stack:
+            loaded, decls = stack[-1]
+            decl = next(decls, None)
+            if decl is None:
+                stack.pop()
+                continue
             if not isinstance(decl, ast.Use):
                 continue
             resolved = self._resolve_use(loaded, decl)
@@ -151,17 +158,26 @@ class Loader:
                 source = self._read(path, key if key.startswith("std.") else display_path(path))
                 if source is None:
                     continue
-                self._follow_uses(self.load_source(key, source, False))
+                child = self.load_source(key, source, False)
+                child.uses = []
+                stack.append((child, iter(child.module.decls)))
 
     def _report_cycles(self) -> None:
         """Depth-first search over `use` edges; each back edge is a cycle, reported at its `use`."""
         state: dict[str, int] = {}  # 1 visiting, 2 done
-        stack: list[str] = []
-
-        def visit(key: str) -> None:
-            state[key] = 1
-            stack.append(key)
-            for decl, child in self.modules[key].uses:
+        for root in list(self.modules):
+            if root in state:
+                continue
+            state[root] = 1
+            stack: list[str] = [root]
+            edges = [iter(self.modules[root].uses)]
+            while edges:
+                step = next(edges[-1], None)
+                if step is None:
+                    edges.pop()
+                    state[stack.pop()] = 2
+                    continue
+                decl, child = step
                 if child not in self.modules:
                     continue
                 if state.get(child) == 1:
@@ -175,13 +191,9 @@ class Loader:
                         )
                     )
                 elif child not in state:
-                    visit(child)
-            stack.pop()
-            state[key] = 2
-
-        for key in list(self.modules):
-            if key not in state:
-                visit(key)
+                    state[child] = 1
+                    stack.append(child)
+                    edges.append(iter(self.modules[child].uses))
 
     def _resolve_use(self, loaded: LoadedModule, decl: ast.Use) -> tuple[str, Path] | None:
         if decl.is_path:

@@ -32,6 +32,7 @@ from panoptic.syntax import ast
 
 _SNAKE = re.compile(r"[a-z_][a-z0-9_]*")
 _CONSTANT_WORDS = {"true": True, "false": False}
+MAX_CALL_DEPTH = 100  # nested flow calls (each is expanded at run time, on the stack)
 
 
 def did_you_mean(name: str, options: Iterable[str]) -> str | None:
@@ -110,6 +111,27 @@ class _Pending:
     targets: list[TargetSyntax]
 
 
+def _out_of_range(key: str, typ: str, value: Any) -> tuple[str, str] | None:
+    """(problem, help) when a well-typed setting value is out of its range, else None."""
+    if typ == "size" and min(value) < 1:
+        return "needs a width and a height of at least 1", "write a size like `1280x720`"
+    if typ == "duration" and key == "timeout" and value <= 0:
+        return "needs a duration above zero", "write a timeout like `10s`; every wait would fail at once"
+    if key == "confidence" and typ == "number" and not 0 <= value <= 1:
+        return "needs a number from 0 to 1", "0.8 is the default: the share of the image that must match"
+    return None
+
+
+def _too_wide_to_serve(path: Path) -> bool:
+    """`/` or the home folder (after resolving links): serving it would publish every file on the machine."""
+    real = path.resolve()
+    try:
+        home = Path.home().resolve()
+    except (RuntimeError, KeyError):
+        home = None
+    return real == Path(real.anchor) or real == home
+
+
 class Lowerer:
     """Builds the Program from loaded modules and collects diagnostics."""
 
@@ -185,16 +207,22 @@ class Lowerer:
         order: list[str] = []
         seen: set[str] = set()
 
-        def visit(key: str) -> None:
-            if key in seen or key not in self.modules:
-                return
-            seen.add(key)
-            for _, child in self.modules[key].uses:
-                visit(child)
-            order.append(key)
-
-        for key in self.modules:
-            visit(key)
+        for root in self.modules:
+            if root in seen:
+                continue
+            seen.add(root)
+            stack = [(root, iter(self.modules[root].uses))]
+            while stack:  # post-order with an explicit stack: `use` chains of any length
+                key, uses = stack[-1]
+                step = next(uses, None)
+                if step is None:
+                    stack.pop()
+                    order.append(key)
+                    continue
+                child = step[1]
+                if child not in seen and child in self.modules:
+                    seen.add(child)
+                    stack.append((child, iter(self.modules[child].uses)))
         return order
 
     # ---- declarations -------------------------------------------------------------------
@@ -422,8 +450,25 @@ class Lowerer:
                 help=did_you_mean(value, choices),
             )
             return _INVALID
+        problem = _out_of_range(setting.key, typ, value)
+        if problem is not None:
+            self.error(
+                "PAN305",
+                f"`{setting.key}` {problem[0]}, found {getattr(setting.value, 'raw', value)}",
+                span,
+                help=problem[1],
+            )
+            return _INVALID
         if typ in ("dir", "path"):
             path = resolved(base / value)
+            if setting.key == "serve" and path.is_dir() and _too_wide_to_serve(path):
+                self.error(
+                    "PAN305",
+                    f"`serve` would publish {'the whole file system' if path.resolve() == Path('/') else 'your home folder'}",
+                    span,
+                    help='serve the folder that holds the site, e.g. `serve: "./site"`',
+                )
+                return _INVALID
             ok = path.is_dir() if typ == "dir" else path.exists()
             self.fs_checks.append((str(path), typ, ok))
             if not ok and not (typ == "path" and "://" in value):
@@ -988,10 +1033,33 @@ class Lowerer:
     def _check_recursion(self) -> None:
         state: dict[str, int] = {}
         reported: set[str] = set()
-
-        def visit(flow: str, stack: list[str]) -> None:
-            state[flow] = 1
-            for callee, span in self.calls.get(flow, ()):
+        depth: dict[str, int] = {}  # the longest chain of nested calls from each flow
+        last: dict[str, Span] = {}  # a call in each flow, where a too deep chain is reported
+        too_deep = False
+        for root in list(self.calls):
+            if root in state:
+                continue
+            state[root] = 1
+            stack = [root]
+            edges = [iter(self.calls.get(root, ()))]
+            while edges:  # depth first with an explicit stack: call chains of any length are checked
+                step = next(edges[-1], None)
+                if step is None:
+                    edges.pop()
+                    done = stack.pop()
+                    state[done] = 2
+                    depth[done] = 1 + max((depth.get(c, 0) for c, _ in self.calls.get(done, ())), default=0)
+                    if depth[done] > MAX_CALL_DEPTH and not too_deep and done in last:
+                        too_deep = True
+                        self.error(
+                            "PAN218",
+                            f"flow `{done}` starts a chain of more than {MAX_CALL_DEPTH} nested flow calls",
+                            last[done],
+                            help="call the flows one after another instead of each from the one before",
+                        )
+                    continue
+                callee, span = step
+                last[stack[-1]] = span
                 if state.get(callee) == 1:
                     if callee not in reported:
                         reported.add(callee)
@@ -1003,12 +1071,9 @@ class Lowerer:
                             help="flows are expanded at run time; use `repeat` or `retry` for loops",
                         )
                 elif callee not in state:
-                    visit(callee, [*stack, callee])
-            state[flow] = 2
-
-        for flow in list(self.calls):
-            if flow not in state:
-                visit(flow, [flow])
+                    state[callee] = 1
+                    stack.append(callee)
+                    edges.append(iter(self.calls.get(callee, ())))
 
     def _check_unused(self) -> None:
         input_keys = {m.key for m in self.inputs}
@@ -1070,7 +1135,11 @@ class Lowerer:
                 self.error("PAN301", f"<{name}> needs a duration like 5s, found {_a(actual)}", span)
         elif typ in ("int", "number"):
             if actual == "number":
-                if typ == "int" and isinstance(raw, ast.Num) and (not float(raw.value).is_integer() or raw.value < 0):
+                if (
+                    typ == "int"
+                    and isinstance(raw, ast.Num)
+                    and (not (isinstance(raw.value, int) or raw.value.is_integer()) or raw.value < 0)
+                ):
                     self.error("PAN309", f"<{name}> needs a whole number of at least 0, found {raw.raw}", span)
                 return value
             if isinstance(raw, ast.Duration):

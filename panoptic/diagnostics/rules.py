@@ -232,6 +232,17 @@ _rule(
     "Built-in platforms are `web`, `desktop` and `mobile`; plugins add more.",
 )
 
+_rule(
+    "PAN218",
+    "too-deep",
+    E,
+    "blocks, `else if` chains, values or flow calls nest too deeply",
+    "Blocks and `else if` links may nest 100 deep, lists, maps and function calls 100 deep, and a chain of "
+    "flows each calling the next 100 long, so that checking, formatting and running never exhaust the stack. "
+    "The deepest part is reported; move inner steps into a flow, build a value in parts, or call flows one "
+    "after another. (Chains of `use` files have no limit.)",
+)
+
 # PAN3xx — arguments, types and capabilities
 _rule(
     "PAN301",
@@ -266,7 +277,8 @@ _rule(
     "bad-setting-value",
     E,
     "an app setting has a value of the wrong type or range",
-    "For example `viewport: 1280` instead of `viewport: 1280x720`.",
+    "For example `viewport: 1280` instead of `viewport: 1280x720`, a `viewport` of 0x0, `timeout: 0s`, "
+    "a `confidence` outside 0 to 1, or `serve` of `/` or the home folder (which would publish every file).",
 )
 _rule(
     "PAN306",
@@ -295,7 +307,8 @@ _rule(
     "invalid-value",
     E,
     "a value is out of range or malformed",
-    "For example a negative repeat count or an invalid regular expression.",
+    "For example a negative repeat count, a number of more than 12 digits, `scroll down by -5`, or an invalid "
+    'regular expression in `expect url matches "([a"`.',
 )
 _rule(
     "PAN310",

@@ -49,6 +49,7 @@ FORMAT_VERSION = 1
 _FLUSH_KINDS = (ScenarioFinished.kind, RunFinished.kind)
 
 RESULTS_FILE = "results.jsonl.gz"  # the name `panoptic run` and `panoptic merge` write
+MAX_INFLATED = 1 << 28  # a results file inflating to more (256 MB) is refused: a gzip bomb, not a run
 
 __all__ = ["RESULTS_FILE", "Decoder", "Encoder", "JsonlWriter", "encode_event", "encode_record", "read_events"]
 
@@ -127,9 +128,15 @@ def read_text(path: str | Path) -> str:
     if raw.startswith(GZIP_MAGIC):
         inflater = zlib.decompressobj(31)
         try:
-            data = inflater.decompress(raw)
+            data = inflater.decompress(raw, MAX_INFLATED + 1)
         except zlib.error:
             data = _decompress_prefix(raw)
+        if len(data) > MAX_INFLATED:  # a gzip bomb must not take the machine's memory
+            raise ReportError(
+                "PAN001",
+                f"{path} inflates to more than {MAX_INFLATED >> 20} MB: not a results file of a run",
+                help="pass the results.jsonl.gz written by `panoptic run`",
+            )
     else:
         data = raw
     return data.decode("utf-8", errors="replace")
@@ -139,12 +146,16 @@ def _decompress_prefix(raw: bytes) -> bytes:
     """Decompress as much of a damaged gzip stream as possible (chunk by chunk)."""
     inflater = zlib.decompressobj(31)
     out = []
+    size = 0
     step = 1 << 14
     for start in range(0, len(raw), step):
         try:
-            out.append(inflater.decompress(raw[start : start + step]))
+            out.append(inflater.decompress(raw[start : start + step], MAX_INFLATED + 1))
         except zlib.error:
             break
+        size += len(out[-1])
+        if size > MAX_INFLATED or inflater.unconsumed_tail:
+            return b"".join(out) + b"\0" * (MAX_INFLATED + 1)  # over the cap: refused by the caller
     return b"".join(out)
 
 
@@ -158,12 +169,15 @@ def read_items(path: str | Path) -> list[Any]:
     body = text.rstrip("\n")
     if body and "\n\n" not in body:
         try:  # the fast path: one parse of the whole stream
-            return json.loads("[" + body.replace("\n", ",") + "]")  # shapes are checked by the readers
-        except ValueError:
+            return json.loads("[" + body.replace("\n", ",") + "]", parse_constant=_no_constant)  # shapes: readers
+        except (ValueError, RecursionError):
             pass
     lines = text.split("\n")
     items = []
-    loads = json.loads
+
+    def loads(line: str) -> Any:
+        return json.loads(line, parse_constant=_no_constant)
+
     for number, line in enumerate(lines):
         if not line.strip():
             continue
@@ -171,7 +185,7 @@ def read_items(path: str | Path) -> list[Any]:
             data = loads(line)
             if not _is_item(data):
                 raise ValueError("not an event")
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: JSON nested thousands deep
             if _is_tail(lines, number):
                 break
             raise ReportError(
@@ -186,6 +200,11 @@ def read_items(path: str | Path) -> list[Any]:
 
 
 _is_item = is_item
+
+
+def _no_constant(name: str) -> Any:
+    """`NaN` and `Infinity` are not JSON and no run writes them: a line holding one is not an event."""
+    raise ValueError(f"{name} is not a number a run writes")
 
 
 def read_records(path: str | Path, *, spans: bool = False) -> list[dict[str, Any]]:

@@ -32,6 +32,7 @@ from panoptic.syntax.lalr import Fallback, LeanParser
 from panoptic.syntax.scan import brace_balance, unclosed_brace
 
 MAX_ERRORS_PER_FILE = 25
+MAX_DIGITS = 12  # longer numbers are refused (PAN309): they overflow floats and mean nothing in a test
 ERROR_MARK = "\ue000"
 
 _PUNCTUATION = {
@@ -116,6 +117,16 @@ class _Builder(Transformer):
         if kind == "STRING":
             return self._string(child)
         span = self._tok_span(child)
+        if kind in ("NUMBER", "DURATION", "SIZE") and max(map(len, re.findall(r"\d+", text))) > MAX_DIGITS:
+            self.state.diagnostics.append(
+                diagnostic(
+                    "PAN309",
+                    f"`{text[:20]}…` has more than {MAX_DIGITS} digits",
+                    span,
+                    help="write a number below 1,000,000,000,000",
+                )
+            )
+            text = re.sub(r"\d+", "0", text)
         if kind == "NUMBER":
             return ast.Num(float(text) if "." in text else int(text), text, span)
         if kind == "DURATION":
@@ -429,8 +440,69 @@ def parse_source(source: Source) -> tuple[ast.Module, list[Diagnostic]]:
             break
     else:
         decls = []
+    decls = _limit_depth(decls, diags)
     module = ast.Module(source.path, tuple(decls), tuple(comments))
     return module, diags
+
+
+MAX_DEPTH = 100  # nested blocks / `else if` links, and nested lists / maps / calls, each
+
+
+def _deepest(decl: object) -> tuple[str, Span] | None:
+    """The first statement or value nested deeper than MAX_DEPTH in `decl` (an iterative walk), or None."""
+    todo: list[tuple[object, int, int]] = [(decl, 0, 0)]  # (node, block depth, value depth)
+    while todo:
+        node, blocks, values = todo.pop()
+        if blocks > MAX_DEPTH:
+            return "blocks", node.head_span if isinstance(node, ast.Statement) else node.span  # type: ignore[attr-defined]
+        if values > MAX_DEPTH:
+            return "values", node.span  # type: ignore[attr-defined]
+        if isinstance(node, ast.Block):
+            todo.extend((s, blocks + 1, 0) for s in node.statements)
+        elif isinstance(node, ast.Statement):
+            todo.extend((i, blocks, values) for i in node.items)
+            if node.block is not None:
+                todo.append((node.block, blocks, 0))
+            if node.orelse is not None:
+                todo.append((node.orelse, blocks + (isinstance(node.orelse, ast.Statement)), 0))
+        elif isinstance(node, ast.ErrorNode):
+            if node.block is not None:
+                todo.append((node.block, blocks, 0))
+        elif isinstance(node, (ast.Flow, ast.Scenario, ast.Hook)):
+            todo.append((node.body, blocks, 0))
+        elif isinstance(node, ast.App):
+            todo.extend((s.value, blocks, values) for s in node.settings)
+        elif isinstance(node, ast.Let):
+            todo.append((node.value, blocks, values))
+        elif isinstance(node, ast.ListLit):
+            todo.extend((i, blocks, values + 1) for i in node.items)
+        elif isinstance(node, ast.MapLit):
+            todo.extend((v, blocks, values + 1) for _, v in node.entries)
+        elif isinstance(node, ast.Call):
+            todo.extend((a, blocks, values + 1) for a in node.args)
+    return None
+
+
+def _limit_depth(decls: list, diags: list[Diagnostic]) -> list:
+    """Replace each declaration that nests too deeply by an error node, reported as PAN218."""
+    out = []
+    for decl in decls:
+        deep = _deepest(decl)
+        if deep is None:
+            out.append(decl)
+            continue
+        kind, span = deep
+        what = "blocks and `else if` links" if kind == "blocks" else "lists, maps and calls"
+        diags.append(
+            diagnostic(
+                "PAN218",
+                f"{what} nest more than {MAX_DEPTH} deep here",
+                span,
+                help="move the inner steps into a flow" if kind == "blocks" else "build the value in smaller parts",
+            )
+        )
+        out.append(ast.ErrorNode(decl.span))
+    return out
 
 
 def parse_text(text: str, path: str = "<memory>") -> tuple[ast.Module, list[Diagnostic]]:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from panoptic.contract.family import Family
+from collections.abc import Iterator
+
+from panoptic.contract.family import CheckRequest, Family
 from panoptic.contract.statements import statement_def
+from panoptic.diagnostics.model import Diagnostic, Severity
 
 WITHIN = "[within <within:duration>]"
 
@@ -27,6 +30,30 @@ _EXPECT = [
     ("expect title is <text>", "expect.title_is", "query.title", "the page title equals the text"),
     ("expect title contains <text>", "expect.title_contains", "query.title", "the page title contains the text"),
 ]
+
+
+def check(request: CheckRequest) -> Iterator[Diagnostic]:
+    """`expect url matches` needs a regular expression that compiles (it is checked with Python's `re`)."""
+    if request.statement.action != "expect.url_matches":
+        return
+    pattern = request.literal("text")
+    if not isinstance(pattern, str):
+        return
+    import re
+
+    try:
+        re.compile(pattern)
+    except (re.error, RecursionError, OverflowError) as exc:
+        reason = exc.msg if isinstance(exc, re.error) else "it nests too deeply"
+        yield Diagnostic(
+            "PAN309",
+            Severity.ERROR,
+            f"`{pattern[:40]}` is not a valid regular expression: {reason}",
+            request.span_of("text"),
+            help=r"write a Python regular expression, e.g. `/cart/\d+$`; use `url contains` for plain text",
+        )
+
+
 FAMILY = Family(
     name="expect",
     title="Expectations",
@@ -41,5 +68,6 @@ FAMILY = Family(
         )
         for sig, action, capability, summary in _EXPECT
     ),
+    check=check,
     runtime="panoptic.families.expect.runtime:ExpectRuntime",
 )

@@ -6,8 +6,11 @@ the runtime hands the step to the backend (`Backend.perform`).
 
 from __future__ import annotations
 
-from panoptic.contract.family import Family
+from collections.abc import Iterator
+
+from panoptic.contract.family import CheckRequest, Family
 from panoptic.contract.statements import StatementDef, statement_def
+from panoptic.diagnostics.model import Diagnostic, Severity
 
 _STATEMENTS: list[StatementDef] = []
 
@@ -80,10 +83,27 @@ ui(
     top_level_only=True,
 )
 
+
+def check(request: CheckRequest) -> Iterator[Diagnostic]:
+    """`scroll … by N` needs a number of pixels above zero (the direction gives the sign)."""
+    if request.statement.action != "ui.scroll":
+        return
+    amount = request.literal("amount")
+    if isinstance(amount, (int, float)) and not isinstance(amount, bool) and amount <= 0:
+        yield Diagnostic(
+            "PAN309",
+            Severity.ERROR,
+            f"`scroll … by` needs a number of pixels above zero, found {amount:g}",
+            request.span_of("amount"),
+            help="the direction gives the sign: write `scroll up by 5` to go up; leave out `by …` for one screen",
+        )
+
+
 FAMILY = Family(
     name="ui",
     title="Actions",
     summary="actions on the app: open, click, fill, type, press, select, scroll, swipe, screenshots, video",
     statements=tuple(_STATEMENTS),
+    check=check,
     runtime="panoptic.families.ui.runtime:UiRuntime",
 )
