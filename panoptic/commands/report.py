@@ -23,15 +23,25 @@ def register(app: typer.Typer) -> None:
         output: Path | None = typer.Option(
             None, "--output", "-o", help="Folder for report.html and junit.xml (default: beside the results)."
         ),
+        reporter: list[str] = typer.Option(
+            [],
+            "--reporter",
+            help="a report to write: html, junit or an installed one; repeat for several (default: html and junit)",
+        ),
     ) -> None:
         """Re-render report.html and junit.xml from a run's results.jsonl.gz, without running anything."""
         from panoptic.report import ReportError, resolve_results, write_reports
+        from panoptic.report.reporters import resolve
 
         try:
+            chosen = resolve(reporter)
             file = resolve_results(results)
-            paths = write_reports(file, output if output is not None else file.parent)
+            paths = write_reports(file, output if output is not None else file.parent, chosen)
         except ReportError as exc:
             print_report_error(exc)
             raise typer.Exit(2) from None
-        typer.echo(f"report: {paths['html']}")
-        typer.echo(f"junit:  {paths['junit']}")
+        labels = {"html": "report"}
+        for name, path in paths.items():
+            if name != "results":
+                label = labels.get(name, name) + ":"
+                typer.echo(f"{label:<7} {path}")

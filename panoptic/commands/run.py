@@ -62,6 +62,12 @@ def register(app: typer.Typer) -> None:
         ),
         workers: int = typer.Option(1, "--workers", "-w", help="run scenarios in N worker processes"),
         verbose: bool = typer.Option(False, "--verbose", "-v", help="print log lines and step notes"),
+        reporter: list[str] = typer.Option(
+            [],
+            "--reporter",
+            help="a report to write: console, jsonl, html, junit or an installed one; repeat for several "
+            "(default: all four; results.jsonl.gz is always written)",
+        ),
     ) -> None:
         """Run the scenarios of .pan files and write results.jsonl.gz, report.html and junit.xml."""
         code = run_command(
@@ -76,6 +82,7 @@ def register(app: typer.Typer) -> None:
             output=output,
             workers=workers,
             verbose=verbose,
+            reporters=reporter,
         )
         raise typer.Exit(code)
 
@@ -95,9 +102,18 @@ def run_command(
     verbose: bool = False,
     backend_overrides: tuple[tuple[str, str], ...] = (),
     console=None,
+    reporters: list[str] = (),  # type: ignore[assignment]
 ) -> int:
     """The whole `panoptic run`; returns the exit code (see EPILOG)."""
+    from panoptic.report import ReportError
+    from panoptic.report.reporters import resolve
     from panoptic.runtime.runner import EXIT_USAGE
+
+    try:
+        chosen = resolve(reporters)
+    except ReportError as exc:
+        _error(exc.diagnostic.code, exc.diagnostic.message, exc.diagnostic.help)
+        return EXIT_USAGE
 
     if retries < 0:
         _error("PAN004", "--retries must be 0 or more")
@@ -157,6 +173,7 @@ def run_command(
         verbose=verbose,
         backend_overrides=backend_overrides,
         console=console,
+        reporters=chosen,
     )
 
 
@@ -175,6 +192,7 @@ def _execute(
     verbose,
     backend_overrides,
     console,
+    reporters,
 ) -> int:
     import shlex
     import signal
@@ -198,7 +216,17 @@ def _execute(
         _error(exc.diagnostic.code, exc.diagnostic.message, exc.diagnostic.help)
         return EXIT_USAGE
 
+    if console is None and not any(r.name == "console" for r in reporters):
+        from rich.console import Console
+
+        console = Console(quiet=True)  # the console reporter is not chosen: the run prints nothing
     reporter = ConsoleReporter(console, sources=sources, output_dir=out_dir, verbose=verbose)
+    try:
+        extra = [r.listen(out_dir) for r in reporters if r.listen is not None]
+    except Exception as exc:  # a plugin reporter that cannot start is reported before anything runs
+        _error("PAN006", f"a reporter could not start: {type(exc).__name__}: {exc}")
+        writer.close()
+        return EXIT_USAGE
     options = RunOptions(
         output_dir=out_dir,
         run_id=run_id,
@@ -216,7 +244,7 @@ def _execute(
 
     previous = signal.signal(signal.SIGTERM, on_sigterm) if _main_thread() else None
     try:
-        outcome = execute(program, selected, options, [writer, reporter], live=[reporter.live])
+        outcome = execute(program, selected, options, [writer, reporter, *extra], live=[reporter.live])
     finally:
         reporter.close()
         writer.close()
@@ -228,7 +256,7 @@ def _execute(
             "PAN003", f"a reporter stopped during the run: {problem}", "the results written before it stopped are kept"
         )
     try:
-        paths = write_reports(out_dir / RESULTS_FILE, out_dir)
+        paths = write_reports(out_dir / RESULTS_FILE, out_dir, reporters)
     except ReportError as exc:
         _error(exc.diagnostic.code, exc.diagnostic.message, exc.diagnostic.help)
     except Exception as exc:  # a reporter bug must not hide the run's result

@@ -3,18 +3,21 @@
 writer = JsonlWriter(out / RESULTS_FILE)         # a listener: give it every event
 ...
 write_reports(out / RESULTS_FILE, out)            # -> {"results": …, "html": …, "junit": …}
+
+Report formats are chosen by name from one table (`panoptic.report.reporters`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import gc
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from panoptic.report.errors import ReportError
 from panoptic.report.jsonl import RESULTS_FILE, JsonlWriter, read_events, read_items, read_records
 from panoptic.report.model import RunResult, build_model, build_model_from_records, merge_models
+from panoptic.report.reporters import Reporter, resolve
 
 RESULTS_NAMES = (RESULTS_FILE, "results.jsonl")
 
@@ -22,6 +25,7 @@ __all__ = [
     "RESULTS_FILE",
     "JsonlWriter",
     "ReportError",
+    "Reporter",
     "RunResult",
     "build_model",
     "build_model_from_records",
@@ -52,20 +56,27 @@ def resolve_results(path: str | Path) -> Path:
     return path
 
 
-def write_model_reports(model: RunResult, base_dir: Path, output_dir: Path) -> dict[str, Path]:
-    """Write report.html and junit.xml of a model whose artifact paths are relative to `base_dir`."""
-    from panoptic.report.html import write_html
-    from panoptic.report.junit import write_junit
+def write_model_reports(
+    model: RunResult, base_dir: Path, output_dir: Path, reporters: Sequence[Reporter] | None = None
+) -> dict[str, Path]:
+    """Write the file reports of a model whose artifact paths are relative to `base_dir`: {reporter name: path}.
 
+    `reporters` are those chosen (`panoptic.report.reporters.resolve`); by default report.html and junit.xml.
+    """
+    chosen = [r for r in (reporters if reporters is not None else resolve(None)) if r.write is not None]
     try:
         output_dir.mkdir(parents=True, exist_ok=True)
-        return {"html": write_html(model, base_dir, output_dir), "junit": write_junit(model, base_dir, output_dir)}
+        return {r.name: r.write(model, base_dir, output_dir) for r in chosen}  # type: ignore[misc]
     except OSError as exc:
         raise ReportError("PAN003", f"cannot write the report into {output_dir}: {exc.strerror or exc}") from None
 
 
-def write_reports(results_jsonl: Path, output_dir: Path) -> dict[str, Path]:
-    """Render report.html and junit.xml from a results file; return {"results", "html", "junit"} paths.
+def write_reports(
+    results_jsonl: Path, output_dir: Path, reporters: Sequence[Reporter] | None = None
+) -> dict[str, Path]:
+    """Render the file reports (by default report.html and junit.xml) from a results file.
+
+    Returns {"results": …, and a path per file reporter, e.g. "html", "junit"}.
 
     Artifact links stay valid when `output_dir` is not the results' folder.
     Raises ReportError (with a PAN0xx diagnostic) for missing, corrupt or unwritable files.
@@ -80,12 +91,7 @@ def write_reports(results_jsonl: Path, output_dir: Path) -> dict[str, Path]:
             ) from None
         if not model.runs and not model.scenarios:
             raise ReportError("PAN001", f"{results}: not a results file (no run or scenario events)")
-        try:
-            paths = write_model_reports(model, results.parent.resolve(), Path(output_dir).resolve())
-        except (ValueError, OverflowError, TypeError, RecursionError):  # a value no run writes (1e999, a deep list)
-            raise ReportError(
-                "PAN001", f"{results}: not a results file (a value is out of range)", help="pass a results.jsonl.gz"
-            ) from None
+        paths = write_model_reports(model, results.parent.resolve(), Path(output_dir).resolve(), reporters)
         del model  # freed by reference counting before the collector is back on: no full collection
     return {"results": results, **paths}
 
