@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 from panoptic.diagnostics import Diagnostic, diagnostic
@@ -41,6 +42,29 @@ def display_path(path: Path) -> str:
         return str(resolved_path)
 
 
+_SPECIAL_ROOTS = (Path("/proc"), Path("/sys"), Path("/dev"))
+
+
+def not_a_source(path: Path, *, need_suffix: bool = False) -> str | None:
+    """Why `path` cannot be read as a `.pan` source (never reading it), or None.
+
+    FIFOs (which block the reader forever), devices, sockets and the kernel's files under /proc, /sys and
+    /dev (whose content, such as /proc/self/environ, must never be quoted in a diagnostic) are refused.
+    """
+    real = resolved(path)
+    if any(real == root or root in real.parents for root in _SPECIAL_ROOTS):
+        return "it is a system file (under /proc, /sys or /dev), not a .pan file"
+    try:
+        mode = os.stat(real).st_mode
+    except (OSError, ValueError):
+        return None  # missing: the caller says so
+    if not stat.S_ISREG(mode):
+        return "it is not a regular file but a pipe, device or socket"
+    if need_suffix and real.suffix != ".pan":
+        return "it is not a .pan file"
+    return None
+
+
 def collect_files(paths: list[str]) -> tuple[list[Path], list[Diagnostic]]:
     """Expand files and folders into `.pan` files, in a stable order."""
     files: list[Path] = []
@@ -52,7 +76,16 @@ def collect_files(paths: list[str]) -> tuple[list[Path], list[Diagnostic]]:
             for root, dirs, names in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
                 found.extend(Path(root) / n for n in sorted(names) if n.endswith(".pan"))
-            files.extend(found)
+            for file in found:
+                problem = not_a_source(file)
+                if problem is None:
+                    files.append(file)
+                else:
+                    diags.append(
+                        diagnostic("PAN001", f"cannot read {file}: {problem}", None, help="remove it or rename it")
+                    )
+        elif os.path.lexists(path) and not_a_source(path) is not None:
+            diags.append(diagnostic("PAN001", f"cannot read {raw}: {not_a_source(path)}", None, help="pass .pan files"))
         elif path.is_file():
             files.append(path)
         else:

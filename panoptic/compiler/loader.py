@@ -13,7 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from panoptic.compiler.checkcache import cache_dir, code_salt, store_pickle
-from panoptic.compiler.files import collect_files, display_path, resolved, stdlib_dir, stdlib_modules
+from panoptic.compiler.files import (
+    collect_files,
+    display_path,
+    not_a_source,
+    resolved,
+    stdlib_dir,
+    stdlib_modules,
+)
 from panoptic.diagnostics import Diagnostic, diagnostic
 from panoptic.source import Source
 from panoptic.syntax import ast
@@ -74,6 +81,19 @@ def default_cache() -> ParseCache:
     return ParseCache(cache_dir())
 
 
+def _read_regular(path: Path) -> bytes:
+    """The bytes of a regular file; a pipe or device (which could block forever) is refused before reading."""
+    import errno
+    import os
+    import stat
+
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "it is not a regular file")
+        return fh.read()
+
+
 class Loader:
     """Loads input files and the modules they use, reporting I/O, syntax and import problems."""
 
@@ -89,7 +109,7 @@ class Loader:
         if resolved in self.overlays:
             return Source(display, self.overlays[resolved])
         try:
-            text = path.read_bytes().decode("utf-8-sig")
+            text = _read_regular(path).decode("utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
             reason = "it is not valid UTF-8" if isinstance(exc, UnicodeDecodeError) else exc.strerror or str(exc)
             self.diagnostics.append(diagnostic("PAN001", f"cannot read {display}: {reason}", None))
@@ -199,6 +219,17 @@ class Loader:
         if decl.is_path:
             base = Path(loaded.path).parent if not loaded.key.startswith("std.") else stdlib_dir()
             path = resolved(base / decl.module)
+            problem = not_a_source(path, need_suffix=True)
+            if problem is not None:
+                self.diagnostics.append(
+                    diagnostic(
+                        "PAN209",
+                        f"cannot use {decl.module}: {problem}",
+                        decl.span,
+                        help='`use` loads another .pan file of the project, e.g. `use "./common.pan"`',
+                    )
+                )
+                return None
             if not path.is_file():
                 self.diagnostics.append(
                     diagnostic(

@@ -116,6 +116,8 @@ def read_text(path: str | Path) -> str:
     """The decoded text of a results file, plain or gzip; a truncated compressed tail is dropped."""
     path = Path(path)
     try:
+        if path.exists() and not path.is_file() and not path.is_dir():  # a pipe or device: reading could block
+            raise ReportError("PAN001", f"{path} is not a regular file", help="pass a results.jsonl.gz")
         raw = path.read_bytes()
     except IsADirectoryError:
         raise ReportError("PAN001", f"{path} is a folder, not a results file") from None
