@@ -2,12 +2,14 @@
 
 The folder is served on 127.0.0.1 on a free port, from a daemon thread, for
 as long as the web backend runs. Only loopback is bound: nothing outside the
-machine can reach the files.
+machine can reach the files. Links that lead out of the folder are not
+followed (404), and the check refuses `serve: "/"` and the home folder.
 """
 
 from __future__ import annotations
 
 import functools
+import os
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -21,6 +23,15 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
+
+    def send_head(self):  # type: ignore[no-untyped-def]
+        """Refuse (404) a path that leads out of the served folder through a link, before opening it."""
+        root = os.path.realpath(self.directory)
+        real = os.path.realpath(self.translate_path(self.path))
+        if real != root and not real.startswith(root.rstrip(os.sep) + os.sep):
+            self.send_error(404, "File not found")
+            return None
+        return super().send_head()
 
     def end_headers(self) -> None:
         # Each scenario must see the folder as it is now, not a cached copy.
@@ -61,7 +72,7 @@ class StaticServer:
                 f"the folder to serve does not exist: {self.folder}",
                 help="point `serve:` at an existing folder (relative paths start at the .pan file's folder)",
             )
-        handler = functools.partial(_QuietHandler, directory=str(self.folder))
+        handler = functools.partial(_QuietHandler, directory=os.path.realpath(self.folder))
         try:
             server = ThreadingHTTPServer((self.host, 0), handler)
         except OSError as exc:

@@ -89,6 +89,17 @@ def _place(src: Path, dest: Path) -> bool:
     return True
 
 
+def _inside(folder: Path, path: Path, *, existing_parent: bool = False) -> bool:
+    """Whether `path` stays inside `folder` once `..` and links are resolved (its parent only, for a new file)."""
+    root = folder.resolve()
+    target = Path(os.path.normpath(path))
+    try:
+        real = target.parent.resolve() / target.name if existing_parent else target.resolve()
+    except (OSError, RuntimeError, ValueError):
+        return False
+    return real != root and root in real.parents
+
+
 class _Artifacts:
     """Decides where each shard's artifacts go in the output folder and puts them there."""
 
@@ -97,9 +108,15 @@ class _Artifacts:
         self.claimed: dict[str, Path] = {}  # output-relative path -> source file
         self.mapped: dict[tuple[int, str], str] = {}
         self.missing = 0
+        self.refused = 0  # artifact paths that point out of their shard's folder
 
     def map(self, index: int, shard: Shard, art: Artifact) -> Artifact:
         key = (index, art.path)
+        if key not in self.mapped and not _inside(shard.base, shard.base / art.path):
+            # `../victim.txt`, `/etc/passwd` or a link out of the shard: never read it, never write beside the output
+            self.refused += 1
+            self.mapped[key] = art.path
+            return art
         if key not in self.mapped:
             src = (shard.base / art.path).resolve()
             rel = art.path
@@ -108,6 +125,10 @@ class _Artifacts:
                 rel = f"shard-{index + 1}/{art.path}"
             self.claimed[rel] = src
             try:
+                if not _inside(self.output, self.output / rel, existing_parent=True):
+                    raise ReportError(
+                        "PAN003", f"artifact {rel} would be written outside {self.output}", help="remove the link"
+                    )
                 placed = _place(src, self.output / rel)
             except OSError as exc:
                 raise ReportError(
@@ -163,6 +184,10 @@ def merge_results(inputs: list[Path], output: Path) -> tuple[RunResult, dict[str
         writer.write_line(encode_event(event))
     writer.close()
     os.replace(tmp, results)
+    if arts.refused:
+        notes.append(
+            f"{arts.refused} artifact path(s) pointed outside their results folder; they were not read or copied"
+        )
     if arts.missing:
         notes.append(f"{arts.missing} artifact file(s) named in the results were missing and are not in the report")
     model = build_model(merged)
