@@ -86,6 +86,7 @@ class PanopticLanguageServer(LanguageServer):
                 return
             log.exception("analysis failed")
             self.log(f"analysis of {uri} failed: {exc!r}", lsp.MessageType.Error)
+            self.publish_internal_error(uri, exc)
         finally:
             self.checking = False
             pending, self.dirty = self.dirty, set()
@@ -97,6 +98,24 @@ class PanopticLanguageServer(LanguageServer):
         doc = self.engine.documents.get(uri)
         if doc is not None and doc.path:
             self.engine.build_index(snap, doc.path)
+
+    def publish_internal_error(self, uri: str, exc: BaseException) -> None:
+        """Replace the file's diagnostics by one PAN005 at its top: stale ones must not stay on screen."""
+        doc = self.engine.documents.get(uri)
+        top = lsp.Range(start=lsp.Position(line=0, character=0), end=lsp.Position(line=0, character=0))
+        item = lsp.Diagnostic(
+            range=top,
+            message=f"internal error: Panoptic could not check this file ({type(exc).__name__}); "
+            "the diagnostics shown before are gone until it can — please report it",
+            severity=lsp.DiagnosticSeverity.Error,
+            code="PAN005",
+            source="panoptic",
+        )
+        if doc is not None and doc.path:
+            self.published[doc.path] = []
+        self.text_document_publish_diagnostics(
+            lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[item], version=doc.version if doc else None)
+        )
 
     def publish(self, snap: Snapshot, found: dict[str, list[Diagnostic]]) -> None:
         lookup = self._lookup(snap)
