@@ -111,6 +111,12 @@ _s(
     "verify the audit log's hash chain; fail on an edited, inserted or deleted entry",
 )
 _s(
+    "enterprise set <setting:text> to <value:any>",
+    "enterprise.set_setting",
+    "change a store setting (password policy, lock-out, session hours, key lifetime, retention)",
+    example='enterprise set "retention_days" to 90',
+)
+_s(
     "compliance check <standard:text>",
     "enterprise.compliance_check",
     "evaluate the controls of soc2, gdpr, hipaa or iso27001 on the store's data; fail when one fails",
@@ -198,6 +204,14 @@ RULES: tuple[Rule, ...] = (
         E,
         "an empty name for a user, project, team or key",
         "Names identify users, projects, teams and keys; they must not be empty.",
+    ),
+    _rule(
+        "PAN447",
+        "unknown-setting",
+        E,
+        "a store setting that does not exist",
+        "Settings are the password policy, lock-out, session, key lifetime, inactivity, retention and backup "
+        "age values listed in docs/enterprise.md.",
     ),
     _rule(
         "PAN940",

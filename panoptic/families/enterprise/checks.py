@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from panoptic.contract.family import CheckRequest
 from panoptic.diagnostics.model import Diagnostic, Severity
-from panoptic.families.enterprise.names import ROLES, SCOPES, STANDARDS, did_you_mean
+from panoptic.families.enterprise.names import ROLES, SCOPES, SETTINGS, STANDARDS, did_you_mean
 
 _SEVERITY = {"PAN443": Severity.WARNING}
 _CREDENTIALS = {"password": "password", "key": "API key"}
@@ -62,6 +62,16 @@ def check(request: CheckRequest) -> Iterator[Diagnostic]:
                 request,
                 "standard",
                 did_you_mean(standard, STANDARDS, "standards"),
+            )
+    elif action == "enterprise.set_setting":
+        setting = request.literal("setting")
+        if isinstance(setting, str) and setting not in SETTINGS:
+            yield _diag(
+                "PAN447",
+                f"unknown setting `{setting}`",
+                request,
+                "setting",
+                did_you_mean(setting, SETTINGS, "settings"),
             )
     elif action == "enterprise.cleanup":
         age = request.literal("age")

@@ -62,6 +62,19 @@ STANDARDS: dict[str, str] = {
     "iso27001": "ISO/IEC 27001:2022 Annex A",
 }
 
+# The store's settings (defaults in `store.DEFAULT_SETTINGS`).
+SETTINGS: dict[str, str] = {
+    "password_min_length": "the shortest password accepted (default 12)",
+    "password_classes": "how many of lower case, upper case, digits, others a password mixes (default 3)",
+    "lockout_threshold": "failed sign-ins in a row before the account locks (default 5)",
+    "lockout_minutes": "how long a lock-out lasts (default 15)",
+    "session_hours": "how long a session lasts (default 8)",
+    "key_max_days": "the longest lifetime of an API key, and the default (default 90)",
+    "inactive_days": "after how many unused days an account counts as inactive (default 90)",
+    "retention_days": "how long runs, artifacts, sessions and dead keys are kept (unset by default)",
+    "backup_max_age_days": "how old the last backup may be for the backup control (default 7)",
+}
+
 AUDIT_SEVERITIES: tuple[str, ...] = ("info", "warning", "critical")
 
 

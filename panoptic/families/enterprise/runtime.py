@@ -240,6 +240,11 @@ class EnterpriseRuntime(BaseRuntime):
             )
         return result.summary()
 
+    def _set_setting(self, args: Mapping[str, Any], step: StepContext) -> str:
+        setting = _text(args["setting"])
+        self.ent.set_setting(self._who(), setting, args["value"])
+        return f"{setting} set to {args['value']}"
+
     def _compliance_check(self, args: Mapping[str, Any], step: StepContext) -> StepResult:
         report = self.ent.compliance(self._who(), _text(args["standard"]))
         body = json.dumps(report.to_json(), indent=2) + "\n"
