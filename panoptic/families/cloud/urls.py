@@ -95,7 +95,10 @@ def parse_url(text: str, base_dir: Path | None = None) -> tuple[StorageURL | Non
     if scheme in ("http", "https"):
         return _azure_account_url(text)
     if scheme not in SCHEMES:
-        close = difflib.get_close_matches(scheme, SCHEMES, n=1)
+        close = [
+            s for s in SCHEMES if len(s) == len(scheme) and sum(a != b for a, b in zip(s, scheme, strict=True)) == 1
+        ]
+        close = close or difflib.get_close_matches(scheme, SCHEMES, n=1)
         hint = f"did you mean `{close[0]}://`? " if close else ""
         return None, [
             Problem(

@@ -1,0 +1,268 @@
+"""`panoptic run --cluster ADDRESS`: scenarios run on the workers of a Dask cluster.
+
+The executor registered as `cluster` (entry point group `panoptic.executors`)
+hands each selected scenario to the cluster as one task, longest first when
+durations of earlier runs are known (`.panoptic/durations.json`, written after
+every run by this executor). A worker process keeps one backend pool per run,
+so a browser starts once per worker, not per scenario; its events come back as
+they happen through a `distributed.Queue` and reach the same `OrderedEmitter`
+as a local run's, so the report is the one a local run writes.
+
+Addresses: `tcp://HOST:8786` (an existing scheduler; its workers need Panoptic, the
+browsers and the same path to the output folder — a shared folder when they are on
+other machines) or `local:N` (a LocalCluster of N worker processes on this machine).
+
+A worker that dies mid-scenario: the task runs once more on another worker; if
+that fails too, the scenario is an infrastructure error (PAN906) and the run goes on.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from panoptic.compiler.ir import Program
+from panoptic.contract.errors import InfrastructureError
+from panoptic.runtime.events import ERROR, Failure, ScenarioFinished
+from panoptic.runtime.execution import (
+    OrderedEmitter,
+    RunOptions,
+    RunState,
+    UnavailableExecutor,
+    emit_skipped,
+    run_scenario,
+    scenario_header,
+)
+
+DURATIONS = Path(".panoptic") / "durations.json"
+QUEUE_POLL = 0.05  # seconds the parent waits for events before checking finished tasks
+
+# Per worker process: run id -> its backend pool (so a browser is started once per worker and run).
+_POOLS: dict[str, Any] = {}
+
+
+def parse_address(address: str) -> tuple[str, int | str]:
+    """("local", N) for `local:N`, else ("remote", "tcp://HOST:PORT"); a bad address is a usage error."""
+    if address.startswith("local:"):
+        count = address[6:]
+        if not count.isdigit() or int(count) < 1:
+            raise InfrastructureError(
+                f"`{address}` is not a local cluster size", help="write `--cluster local:N` with N ≥ 1, e.g. local:2"
+            )
+        return "local", int(count)
+    if address.startswith(("tcp://", "tls://", "ws://", "wss://", "ucx://")):
+        return "remote", address
+    raise InfrastructureError(
+        f"`{address}` is not a cluster address",
+        help="write `--cluster tcp://HOST:8786` for a running Dask scheduler, or `--cluster local:N`",
+    )
+
+
+def order_by_duration(program: Program, selected: Sequence[int], durations: dict[str, float]) -> list[int]:
+    """Longest known scenarios first (unknown ones keep their place after them): fewer idle workers at the end."""
+    known = [i for i in selected if program.scenarios[i].id in durations]
+    unknown = [i for i in selected if program.scenarios[i].id not in durations]
+    known.sort(key=lambda i: -durations[program.scenarios[i].id])
+    return known + unknown
+
+
+def read_durations(path: Path = DURATIONS) -> dict[str, float]:
+    """Scenario id -> seconds of its last finished run, or {} when there is no readable file."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {str(k): float(v) for k, v in data.items() if isinstance(v, (int, float)) and v >= 0}
+
+
+def write_durations(found: dict[str, float], path: Path = DURATIONS) -> None:
+    """Merge this run's durations into the file; a folder that cannot be written is not an error of the run."""
+    merged = {**read_durations(path), **found}
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(merged, indent=0, sort_keys=True), encoding="utf-8")
+        tmp.replace(path)
+
+
+def run_remote(program: Program, index: int, options: RunOptions, queue_name: str) -> tuple[str, Any, bool]:
+    """The task a worker runs: one scenario (with its retries), its events put on the run's queue."""
+    from distributed import Queue, get_worker
+
+    pool = _POOLS.get(options.run_id)
+    if pool is None:
+        pool = _POOLS[options.run_id] = options.pool(program)
+    queue = Queue(queue_name)
+    try:
+        number = int(get_worker().name) + 1
+    except (ValueError, TypeError):
+        number = 1
+    outcome = run_scenario(
+        program,
+        index,
+        settings=options.attempt_settings(),
+        pool=pool,
+        emit=queue.put,
+        retries=options.retries,
+        worker=number,
+    )
+    return outcome.status, outcome.failure, outcome.infrastructure
+
+
+def close_pool(run_id: str) -> None:
+    """Run on every worker at the end: stop the backends this run started there."""
+    pool = _POOLS.pop(run_id, None)
+    if pool is not None:
+        pool.close()
+
+
+class ClusterExecutor:
+    """Runs the selection on a Dask cluster (see the module docstring)."""
+
+    def run(
+        self, program: Program, selected: Sequence[int], options: RunOptions, emitter: OrderedEmitter, state: RunState
+    ) -> None:
+        address = options.cluster or "local:2"
+        try:
+            with _client(address) as client:
+                self._run(client, program, selected, options, emitter, state)
+        except InfrastructureError as exc:  # no cluster: every scenario not yet reported is skipped with the reason
+            UnavailableExecutor(exc).run(program, selected, options, emitter, state)
+
+    def _run(
+        self,
+        client: Any,
+        program: Program,
+        selected: Sequence[int],
+        options: RunOptions,
+        emitter: OrderedEmitter,
+        state: RunState,
+    ) -> None:
+        from distributed import Queue, wait
+
+        queue_name = f"panoptic-{options.run_id}-{uuid.uuid4().hex[:8]}"
+        queue = Queue(queue_name, client=client)
+        durations: dict[str, float] = {}
+        started: dict[str, float] = {}
+        futures: dict[Any, int] = {}
+        scattered = client.scatter(program, broadcast=True)
+        for index in order_by_duration(program, selected, read_durations()):
+            sid = program.scenarios[index].id
+            reason = state.skip_reason(index)
+            if reason is not None:  # fail-fast or a broken app, known before the task was sent
+                emit_skipped(program, index, reason, emitter)
+                emitter.done(sid)
+                continue
+            future = client.submit(
+                run_remote, scattered, index, options, queue_name, key=f"{queue_name}-{index}", retries=1, pure=False
+            )
+            futures[future] = index
+            started[sid] = time.perf_counter()
+        try:
+            pending = set(futures)
+            while pending:
+                self._drain(queue, emitter)
+                done, pending_now = wait(list(pending), timeout=QUEUE_POLL, return_when="FIRST_COMPLETED")
+                pending = set(pending_now)
+                if not done:
+                    continue
+                self._drain(queue, emitter)  # a finished task's events are all on the queue by now
+                for future in done:
+                    index = futures[future]
+                    sid = program.scenarios[index].id
+                    if future.cancelled():  # --fail-fast stopped the run before this one started
+                        emit_skipped(program, index, state.skip_reason(index), emitter)
+                        emitter.done(sid)
+                        continue
+                    status, failure, infrastructure = self._result(future, program, index, emitter)
+                    durations[sid] = time.perf_counter() - started[sid]
+                    state.record(index, status, failure, infrastructure)
+                    emitter.done(sid)
+                if state.stop_reason is not None:
+                    for other in pending:
+                        other.cancel()
+        except KeyboardInterrupt:
+            for future in futures:
+                future.cancel()
+            raise
+        finally:
+            with contextlib.suppress(Exception):
+                client.run(close_pool, options.run_id)
+            write_durations(durations)
+
+    @staticmethod
+    def _drain(queue: Any, emitter: OrderedEmitter) -> None:
+        while True:
+            try:
+                events = queue.get(batch=True)
+            except Exception:
+                return
+            if not events:
+                return
+            for event in events:
+                emitter(event)
+
+    @staticmethod
+    def _result(future: Any, program: Program, index: int, emitter: OrderedEmitter) -> tuple[str, Any, bool]:
+        """The scenario's (status, failure, infrastructure); a lost or failed task is an infrastructure error."""
+        try:
+            return future.result()
+        except Exception as exc:
+            sc = program.scenarios[index]
+            failure = Failure(
+                "PAN906",
+                f"the cluster could not run this scenario: {type(exc).__name__}: {exc}",
+                sc.span,
+                help="a worker died or could not start the app; see the worker's log (dask worker output)",
+            )
+            emitter(scenario_header(program, index))
+            emitter(ScenarioFinished(scenario=sc.id, status=ERROR, duration=0.0, attempt=1, failure=failure))
+            return ERROR, failure, False
+
+
+@contextlib.contextmanager
+def _client(address: str) -> Iterator[Any]:
+    """A connected `distributed.Client` (and its LocalCluster for `local:N`), closed afterwards."""
+    kind, where = parse_address(address)
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise InfrastructureError(
+            "distributed runs need Dask", help="install the distributed extra: pip install 'panoptic[distributed]'"
+        ) from None
+    cluster = None
+    try:
+        if kind == "local":
+            cluster = LocalCluster(
+                n_workers=int(where),
+                threads_per_worker=1,
+                processes=True,
+                host="127.0.0.1",
+                dashboard_address=None,
+                silence_logs=40,
+            )
+            client = Client(cluster)
+        else:
+            client = Client(str(where), timeout=10)
+    except OSError as exc:
+        if cluster is not None:
+            cluster.close()
+        raise InfrastructureError(
+            f"cannot reach the Dask scheduler at {where}: {exc}",
+            help="start one with `dask scheduler` and workers with `dask worker tcp://HOST:8786`",
+        ) from None
+    try:
+        yield client
+    finally:
+        with contextlib.suppress(Exception):
+            client.close()
+        if cluster is not None:
+            with contextlib.suppress(Exception):
+                cluster.close()
