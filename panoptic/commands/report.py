@@ -16,6 +16,21 @@ def print_report_error(exc: Exception) -> None:
     sys.stderr.write(render_text(diag, lambda _path: None, colour=sys.stderr.isatty()) + "\n")
 
 
+def incomplete_runs(file: Path) -> list[str]:
+    """One line per run of the results that did not finish or was interrupted, with how many scenarios never ran."""
+    from panoptic.report import build_model_from_records, read_items
+    from panoptic.report.junit import never_ran
+
+    model = build_model_from_records(read_items(file))
+    missing = len(never_ran(model))
+    lines = []
+    for info in model.runs:
+        if not info.finished or info.interrupted:
+            how = "stopped before it finished" if not info.finished else "was interrupted"
+            lines.append(f"run {info.run_id} {how}: {missing} planned scenario(s) never ran")
+    return lines
+
+
 def register(app: typer.Typer) -> None:
     @app.command("report")
     def report(
@@ -29,7 +44,10 @@ def register(app: typer.Typer) -> None:
             help="a report to write: html, junit or an installed one; repeat for several (default: html and junit)",
         ),
     ) -> None:
-        """Re-render report.html and junit.xml from a run's results.jsonl.gz, without running anything."""
+        """Re-render report.html and junit.xml from a run's results.jsonl.gz, without running anything.
+
+        Exits 1 when the run was interrupted or killed (the reports are still written), 2 on a bad file.
+        """
         from panoptic.report import ReportError, resolve_results, write_reports
         from panoptic.report.reporters import resolve
 
@@ -37,6 +55,7 @@ def register(app: typer.Typer) -> None:
             chosen = resolve(reporter)
             file = resolve_results(results)
             paths = write_reports(file, output if output is not None else file.parent, chosen)
+            incomplete = incomplete_runs(file)
         except ReportError as exc:
             print_report_error(exc)
             raise typer.Exit(2) from None
@@ -45,3 +64,7 @@ def register(app: typer.Typer) -> None:
             if name != "results":
                 label = labels.get(name, name) + ":"
                 typer.echo(f"{label:<7} {path}")
+        for line in incomplete:  # the reports are written, but they do not describe a whole run
+            sys.stderr.write(f"error: {line}\n  = help: the report lists them as not run; run them again\n")
+        if incomplete:
+            raise typer.Exit(1)

@@ -3,7 +3,8 @@
 Failed scenarios get `<failure>`, errored ones `<error>`, skipped ones
 `<skipped>`, each with the message, the code and `file:line:col`. A flaky
 scenario passed (it counts as passed) and carries a `flaky` property plus a
-`<system-out>` line naming the attempt that failed.
+`<system-out>` line naming the attempt that failed. Planned scenarios that
+never ran (the run was interrupted or killed) are skipped cases saying so.
 """
 
 from __future__ import annotations
@@ -88,20 +89,51 @@ def _testcase(sc: ScenarioResult, artifact_prefix: str) -> ET.Element:
     return case
 
 
+def never_ran(model: RunResult) -> list[tuple[str, str, str]]:
+    """(file, title, reason) of each planned scenario with no result: the run was interrupted or killed first."""
+    ran = {sc.id for sc in model.scenarios}
+    out: list[tuple[str, str, str]] = []
+    for info in model.runs:
+        if not info.finished:
+            reason = "not run: the run stopped before it finished (killed or crashed)"
+        elif info.interrupted:
+            reason = "not run: the run was interrupted"
+        else:
+            reason = "not run"
+        for sid in info.planned:
+            if sid not in ran:
+                ran.add(sid)
+                file, sep, title = sid.partition("::")
+                out.append((file, title, reason) if sep else ("", sid, reason))
+    return out
+
+
+def _not_run_case(file: str, title: str, reason: str) -> ET.Element:
+    case = ET.Element(
+        "testcase", {"name": _clean(title), "classname": _classname(file), "file": file, "time": _secs(0.0)}
+    )
+    ET.SubElement(case, "skipped", {"message": _clean(reason)})
+    return case
+
+
 def render_junit(model: RunResult, artifact_prefix: str = "") -> bytes:
-    """The JUnit XML document (UTF-8 bytes) of a model."""
+    """The JUnit XML document (UTF-8 bytes) of a model; planned scenarios that never ran are skipped cases."""
     by_file: OrderedDict[str, list[ScenarioResult]] = OrderedDict()
     for sc in model.scenarios:
         by_file.setdefault(sc.file, []).append(sc)
+    missing: OrderedDict[str, list[tuple[str, str, str]]] = OrderedDict()
+    for entry in never_ran(model):
+        missing.setdefault(entry[0], []).append(entry)
+        by_file.setdefault(entry[0], [])
     counts = model.counts
     root = ET.Element(
         "testsuites",
         {
             "name": "panoptic",
-            "tests": str(model.total),
+            "tests": str(model.total + sum(map(len, missing.values()))),
             "failures": str(counts.get(FAILED, 0)),
             "errors": str(counts.get(ERROR, 0)),
-            "skipped": str(counts.get(SKIPPED, 0)),
+            "skipped": str(counts.get(SKIPPED, 0) + sum(map(len, missing.values()))),
             "time": _secs(model.duration),
         },
     )
@@ -113,15 +145,16 @@ def render_junit(model: RunResult, artifact_prefix: str = "") -> bytes:
             {
                 "name": file,
                 "file": file,
-                "tests": str(len(scenarios)),
+                "tests": str(len(scenarios) + len(missing.get(file, ()))),
                 "failures": str(sum(s.status == FAILED for s in scenarios)),
                 "errors": str(sum(s.status == ERROR for s in scenarios)),
-                "skipped": str(sum(s.status == SKIPPED for s in scenarios)),
+                "skipped": str(sum(s.status == SKIPPED for s in scenarios) + len(missing.get(file, ()))),
                 "time": _secs(sum(s.duration for s in scenarios)),
                 "timestamp": stamp,
             },
         )
         suite.extend(_testcase(sc, artifact_prefix) for sc in scenarios)
+        suite.extend(_not_run_case(*entry) for entry in missing.get(file, ()))
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
