@@ -38,9 +38,9 @@ from panoptic.source import Span
 STEP_STARTED, STEP_FINISHED, SCENARIO_STARTED = StepStarted.kind, StepFinished.kind, ScenarioStarted.kind
 STEP_LINE_STARTED, STEP_LINE_FINISHED = "s", "f"
 
-_OPTIONAL_EMPTY = {"failure": None, "artifacts": [], "interrupted": False, "message": None}
+_OPTIONAL_EMPTY: dict[str, Any] = {"failure": None, "artifacts": [], "interrupted": False, "message": None}
 _ROUND = {"at": 3, "started_at": 3, "finished_at": 3, "duration": 4}
-_FAILURE_EMPTY = {"help": None, "expected": None, "actual": None, "candidates": [], "chain": []}
+_FAILURE_EMPTY: dict[str, Any] = {"help": None, "expected": None, "actual": None, "candidates": [], "chain": []}
 _DUMPS = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 
 
