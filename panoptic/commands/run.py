@@ -251,6 +251,7 @@ def _execute(
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
 
+    output_failed = bool(outcome.listener_errors)  # e.g. the disk filled up: the run must not look green
     for problem in outcome.listener_errors:
         _error(
             "PAN003", f"a reporter stopped during the run: {problem}", "the results written before it stopped are kept"
@@ -259,13 +260,17 @@ def _execute(
         paths = write_reports(out_dir / RESULTS_FILE, out_dir, reporters)
     except ReportError as exc:
         _error(exc.diagnostic.code, exc.diagnostic.message, exc.diagnostic.help)
+        output_failed = True
     except Exception as exc:  # a reporter bug must not hide the run's result
         _error("PAN900", f"the reports could not be written: {type(exc).__name__}: {exc}")
+        output_failed = True
     else:
         shown = ", ".join(f"{p}" for key, p in paths.items() if key != "results")
         reporter.console.print(
             f"results: {out_dir}" + (f"  ({shown})" if shown else ""), markup=False, highlight=False, soft_wrap=True
         )
+    if output_failed and outcome.exit_code in (0, 1):
+        return EXIT_USAGE  # 2, as for an unwritable output folder (PAN003)
     return outcome.exit_code
 
 
