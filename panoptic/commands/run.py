@@ -251,6 +251,8 @@ def _execute(
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
 
+    # Started from a background job (or by nohup), SIGINT arrives ignored: Ctrl-C must still stop the run.
+    previous_int = signal.signal(signal.SIGINT, signal.default_int_handler) if _main_thread() else None
     output_failed = bool(outcome.listener_errors)  # e.g. the disk filled up: the run must not look green
     for problem in outcome.listener_errors:
         _error(
@@ -258,6 +260,8 @@ def _execute(
         )
     try:
         paths = write_reports(out_dir / RESULTS_FILE, out_dir, reporters)
+        if previous_int is not None:
+            signal.signal(signal.SIGINT, previous_int)
     except ReportError as exc:
         _error(exc.diagnostic.code, exc.diagnostic.message, exc.diagnostic.help)
         output_failed = True

@@ -69,6 +69,10 @@ class Backend(Protocol):
     `begin(ctx)` … `perform`/`query` … `end(ctx, failed)`; `stop()` at the end.
     After `BackendCrashed`, the interpreter calls `end` (which must not raise)
     and `begin` again for the next scenario.
+
+    Optional: `health()`, called before every step whatever its family, raises
+    BackendCrashed when the app under test has died (a desktop app's process
+    that exited), so that no later step can pass on a dead app.
     """
 
     spec: ClassVar[PlatformSpec]

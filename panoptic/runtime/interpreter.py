@@ -422,6 +422,9 @@ class AttemptRunner:
         if isinstance(step, ir.CallFlow):
             self._call_flow(step, scope, path, chain, phase)
             return None, ()
+        health = getattr(self.backend, "health", None)  # optional: raises BackendCrashed when the app has died
+        if callable(health):
+            health()
         if step.action == LET_ACTION:
             return self._let(step, scope)
         family = step.action.partition(".")[0]

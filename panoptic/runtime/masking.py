@@ -2,15 +2,19 @@
 
 `Masker.event()` walks an event (failures, artifacts, chains, nested tuples)
 and replaces each secret value inside every string by `MASK`, longest secret
-first so that a secret containing another is hidden whole.
+first so that a secret containing another is hidden whole. The encoded forms
+a browser or an app writes are masked too: percent- and form-encoded, JSON-
+and HTML-escaped, and base64 (`panoptic.contract.secrets`).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
+from panoptic.contract.secrets import secret_regex
 from panoptic.runtime.events import Frame
 from panoptic.source import Span
 
@@ -24,6 +28,7 @@ class Masker:
 
     def __init__(self, secrets: Iterable[str] = ()) -> None:
         self._secrets: list[str] = []
+        self._regex: re.Pattern[str] | None = None
         for secret in secrets:
             self.add(secret)
 
@@ -31,17 +36,17 @@ class Masker:
         if secret and secret not in self._secrets:
             self._secrets.append(secret)
             self._secrets.sort(key=len, reverse=True)
+            self._regex = secret_regex(self._secrets)
 
     @property
     def secrets(self) -> tuple[str, ...]:
         return tuple(self._secrets)
 
     def text(self, value: str) -> str:
-        """`value` with every secret replaced by the mask."""
-        for secret in self._secrets:
-            if secret in value:
-                value = value.replace(secret, MASK)
-        return value
+        """`value` with every secret, in any of its spellings, replaced by the mask."""
+        if self._regex is None or not value:
+            return value
+        return self._regex.sub(MASK, value)
 
     def apply(self, value: T) -> T:
         """A copy of `value` (str, tuple, list, dict, frozen dataclass) with every string masked."""

@@ -189,6 +189,7 @@ def test_real_sigint_writes_what_finished_and_exits_130(tmp_path: Path, workers:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # not ignored, however pytest was started
     )
     results = out / "results.jsonl.gz"
     deadline = time.monotonic() + 60

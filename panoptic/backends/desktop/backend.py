@@ -32,6 +32,7 @@ from panoptic.contract import PlatformSpec, ResolvedTarget, ScenarioContext
 from panoptic.contract.app import AppDef
 from panoptic.contract.artifacts import Artifact
 from panoptic.contract.errors import ActionFailed, BackendCrashed, InfrastructureError, TargetNotFound
+from panoptic.contract.secrets import secret_regex
 
 POLL = 0.1  # seconds between two looks for a target
 SCROLL_STEP = 40  # pixels per wheel click, to turn `scroll down by 200` into clicks
@@ -61,6 +62,8 @@ class DesktopBackend:
         self.input: Any = None  # desktop_input.PointerKeyboard
         self.ctx: ScenarioContext | None = None
         self._miss: _Miss | None = None
+        # Boxes of fields a secret was typed into (blacked out of screenshots); None: one could not be located.
+        self._secret_boxes: list[tuple[int, int, int, int]] | None = []
 
     # -- settings -------------------------------------------------------------
 
@@ -78,10 +81,8 @@ class DesktopBackend:
     def _mask(self, text: str) -> str:
         if self.ctx is None:
             return text
-        for secret in sorted(self.ctx.secrets, key=len, reverse=True):
-            if secret:
-                text = text.replace(secret, "•••")
-        return text
+        pattern = secret_regex(self.ctx.secrets)  # encoded spellings too
+        return text if pattern is None else pattern.sub("•••", text)
 
     # -- lifecycle --------------------------------------------------------------
 
@@ -104,6 +105,7 @@ class DesktopBackend:
 
         self.ctx = ctx
         self._miss = None
+        self._secret_boxes = []
         display = self._display()
         if self.process is not None:  # a previous scenario's app that end() could not stop
             self.process.stop()
@@ -256,11 +258,7 @@ class DesktopBackend:
     def perform(self, capability: str, args: dict[str, Any], timeout: float) -> Any:
         if self.ctx is None:
             raise ActionFailed("no scenario is running on this desktop app")
-        if self.process is not None and self.process.exited() is not None:
-            raise BackendCrashed(
-                f"the app has exited (code {self.process.exited()})",
-                actual=self.process.output_tail(mask=self._mask) or "(no output)",
-            )
+        self._require_app()
         if capability in ("click", "double_click", "right_click", "move_to"):
             x, y = self._point(args["target"], timeout)
             if capability == "move_to":
@@ -282,7 +280,10 @@ class DesktopBackend:
             target = args.get("target")
             if target is not None:
                 self.input.click(*self._point(target, timeout))
-            self.input.type(str(args["text"]))
+            text = str(args["text"])
+            if self._holds_secret(text):
+                self._note_secret_field(target, timeout)
+            self.input.type(text)
             return None
         if capability == "press":
             from panoptic.backends.desktop.input import parse_keys
@@ -306,9 +307,43 @@ class DesktopBackend:
             return None
         raise ActionFailed(f"desktop apps cannot `{capability}`")
 
+    def _holds_secret(self, text: str) -> bool:
+        return self.ctx is not None and any(s and s in text for s in self.ctx.secrets)
+
+    def _note_secret_field(self, target: ResolvedTarget | None, timeout: float) -> None:
+        """Remember the box of the field a secret goes into, to black it out of later screenshots.
+
+        The widget under the pointer (where `type … into` clicked), else the window with the keyboard
+        focus; when neither is known, later screenshots of the scenario are refused instead.
+        """
+        box = self.input.widget_box_under_pointer() if target is not None else None
+        if box is None:
+            box = self.input.focused_window_box()
+        if box is None:
+            self._secret_boxes = None
+        elif self._secret_boxes is not None:
+            self._secret_boxes.append(box)
+
+    def _masked(self, shot: Any) -> Any:
+        """`shot` with the fields that received a secret blacked out; ActionFailed when one cannot be located."""
+        if self._secret_boxes is None:
+            raise ActionFailed(
+                "a secret was typed into a field whose place on screen is unknown, so no screenshot is taken",
+                help="type the secret `into` a target so its field can be masked",
+            )
+        if not self._secret_boxes:
+            return shot
+        from PIL import ImageDraw
+
+        shot = shot.copy()
+        draw = ImageDraw.Draw(shot)
+        for left, top, width, height in self._secret_boxes:
+            draw.rectangle((left, top, left + width - 1, top + height - 1), fill=(0, 0, 0))
+        return shot
+
     def _screenshot(self, name: str) -> Artifact:
         assert self.ctx is not None
-        shot = self.grab()
+        shot = self._masked(self.grab())
         path, art = self.ctx.artifact("screenshot", f"{name}.png", name)
         path.parent.mkdir(parents=True, exist_ok=True)
         shot.save(path, format="PNG")
@@ -316,7 +351,22 @@ class DesktopBackend:
 
     # -- queries -----------------------------------------------------------------------
 
+    def health(self) -> None:
+        """Called before every step: BackendCrashed when the display or the app has gone."""
+        if self.ctx is not None:
+            self._display()
+            self._require_app()
+
+    def _require_app(self) -> None:
+        """BackendCrashed (PAN904) when the app's process has ended: no step may pass on a dead app."""
+        if self.process is not None and self.process.exited() is not None:
+            raise BackendCrashed(
+                f"the app has exited (code {self.process.exited()})",
+                actual=self.process.output_tail(mask=self._mask) or "(no output)",
+            )
+
     def query(self, capability: str, args: dict[str, Any]) -> Any:
+        self._require_app()  # a dead app shows no window: `hidden` would hold for the wrong reason
         target: ResolvedTarget | None = args.get("target")
         if capability == "query.visible":
             if target is None:
@@ -370,7 +420,7 @@ class DesktopBackend:
 
     def capture_failure(self, ctx: ScenarioContext) -> None:
         with contextlib.suppress(Exception):
-            shot = self.grab()
+            shot = self._masked(self.grab())
             path, _ = ctx.artifact("screenshot", "failure.png", "screen at failure")
             path.parent.mkdir(parents=True, exist_ok=True)
             shot.save(path, format="PNG")
@@ -393,4 +443,4 @@ class DesktopBackend:
             label = self._mask(f"closest: {m.closest!r} ({m.similarity:.0%})")
             box = vision.Match(False, m.x, m.y, m.left, m.top, m.width, m.height, m.similarity, 1.0, 1.0)
         path, _ = ctx.artifact("image", "failure-candidate.png", f"best candidate for {miss.target.kind} target")
-        vision.annotate(miss.screenshot, box, path, label=label)
+        vision.annotate(self._masked(miss.screenshot), box, path, label=label)

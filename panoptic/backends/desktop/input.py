@@ -160,6 +160,33 @@ class PointerKeyboard:
         box = (int(origin.x), int(origin.y), int(geometry.width), int(geometry.height))
         return box if box[2] > 1 and box[3] > 1 else None
 
+    def widget_box_under_pointer(self) -> tuple[int, int, int, int] | None:
+        """(left, top, width, height) of the innermost window under the pointer, or None.
+
+        Toolkits that give each widget its own X window (Tk, Motif) yield the
+        widget's box; others yield their top-level window's box.
+        """
+        from Xlib import X
+        from Xlib.error import XError
+
+        conn = self._ready().platformModule._display
+        root = conn.screen().root
+        try:
+            window = root
+            while True:
+                child = window.query_pointer().child
+                if isinstance(child, int) or child == X.NONE:
+                    break
+                window = child
+            if window == root:
+                return None
+            geometry = window.get_geometry()
+            origin = root.translate_coords(window, 0, 0)
+        except XError:
+            return None
+        box = (int(origin.x), int(origin.y), int(geometry.width), int(geometry.height))
+        return box if box[2] > 1 and box[3] > 1 else None
+
     def toplevel_ids(self) -> set[int]:
         """Ids of the top-level windows now on screen (mapped, not menus or tooltips)."""
         return {w.id for w in self._toplevels()}

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
+from panoptic.backends.desktop.lifeline import die_with_parent
 from panoptic.backends.desktop.xvfb import XDisplay
 from panoptic.contract.errors import ActionFailed
 
@@ -76,6 +77,7 @@ class AppProcess:
                 stdout=self._log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
+                preexec_fn=die_with_parent(),  # dies with the run, even on SIGKILL
             )
         except FileNotFoundError:
             self._close_log()

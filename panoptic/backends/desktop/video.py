@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 from typing import IO
 
+from panoptic.backends.desktop.lifeline import die_with_parent
 from panoptic.backends.desktop.xvfb import XDisplay
 from panoptic.contract.errors import ActionFailed, InfrastructureError
 
@@ -62,6 +63,7 @@ class ScreenRecorder:
             stderr=self._log,
             env={**os.environ, **self.display.env()},
             start_new_session=True,
+            preexec_fn=die_with_parent(),  # dies with the run, even on SIGKILL
         )
         # ffmpeg fails at once when it cannot open the display or the encoder: catch that now.
         deadline = time.monotonic() + 0.5

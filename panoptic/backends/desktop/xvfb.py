@@ -21,6 +21,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from panoptic.backends.desktop.lifeline import die_with_parent
 from panoptic.contract.errors import InfrastructureError
 
 SOCKET_DIR = Path("/tmp/.X11-unix")
@@ -138,6 +139,7 @@ def start_xvfb(size: tuple[int, int] = (1920, 1080), *, depth: int = 24, timeout
                 stderr=log,
                 start_new_session=True,
                 pass_fds=(ready_write,),
+                preexec_fn=die_with_parent(),  # dies with the run, even on SIGKILL
             )
         finally:
             os.close(ready_write)

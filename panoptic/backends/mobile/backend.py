@@ -17,7 +17,8 @@ page is scrolled to the centre of the viewport, otherwise (a native app, a
 list that loads as it scrolls) the backend swipes up until the target shows,
 and fails when two swipes in a row move nothing (the end) or time runs out.
 
-Context rules: `back` is `driver.back()` everywhere; `home` needs an android
+Context rules: `back` is `driver.back()` everywhere (in a browser, with no
+previous page it fails instead of leaving the scenario's page); `home` needs an android
 or ios device; `hide keyboard` uses Appium's hideKeyboard on a device and, in
 a desktop browser (no on-screen keyboard), ends text input by blurring the
 focused field; `record video` uses Appium's screen recording and fails
@@ -89,6 +90,18 @@ _IN_VIEWPORT_JS = (
     "const st = getComputedStyle(el); if (st.visibility === 'hidden' || st.display === 'none') return false;"
     "return r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth;"
 )
+# Whether any of arguments[0] is visible (a box, not `visibility: hidden`); with arguments[1], inside the viewport.
+_ANY_VISIBLE_JS = (
+    "const onScreen = arguments[1];"
+    "const visible = (e) => { const st = getComputedStyle(e);"
+    " if (st.display === 'contents') return Array.from(e.children).some(visible);"
+    " const r = e.getBoundingClientRect();"
+    " if (!(r.width > 0 && r.height > 0) || st.visibility === 'hidden' || st.visibility === 'collapse') return false;"
+    " return !onScreen || (r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth); };"
+    "return arguments[0].some(visible);"
+)
+# A field's rectangle in viewport coordinates (what a screenshot shows).
+_RECT_JS = "const r = arguments[0].getBoundingClientRect(); return [r.left, r.top, r.width, r.height];"
 # Scroll offsets of the page and of every scrolled container: changes when a swipe moved anything.
 _SCROLL_STATE_JS = (
     "let s = scrollX + ',' + scrollY + ',' + document.documentElement.scrollHeight;"
@@ -121,6 +134,7 @@ class MobileBackend:
         self._recording = False
         self._record_error: StepError | None = None
         self._pixel_scale: float | None = None
+        self._secret_fields: list[Any] = []  # elements a secret was typed into: masked in screenshots
         self._site: StaticServer | None = None
 
     # ---- lifecycle -------------------------------------------------------
@@ -147,6 +161,7 @@ class MobileBackend:
         self._recording = False
         self._record_error = None
         self._pixel_scale = None
+        self._secret_fields = []
         try:
             caps = build_capabilities(self.settings, headed=self.headed or ctx.headed)
         except CapabilityError as exc:
@@ -267,6 +282,7 @@ class MobileBackend:
 
         def fill(el: Any) -> None:
             el.clear()
+            self._note_secret_field(el, text)
             el.send_keys(text)
 
         self._with_element(args["target"], timeout, fill)
@@ -275,7 +291,7 @@ class MobileBackend:
         text = str(args["text"])
         target = args.get("target")
         if target is not None:
-            self._with_element(target, timeout, lambda el: el.send_keys(text))
+            self._with_element(target, timeout, lambda el: (self._note_secret_field(el, text), el.send_keys(text)))
             return
         from selenium.common.exceptions import WebDriverException
 
@@ -285,6 +301,7 @@ class MobileBackend:
             raise ActionFailed(
                 "no field has the focus to type into", help="tap a field first, or write `type … into <target>`"
             ) from exc
+        self._note_secret_field(active, text)
         active.send_keys(text)
 
     def _do_swipe(self, args: dict[str, Any], timeout: float) -> None:
@@ -327,7 +344,19 @@ class MobileBackend:
                 )
 
     def _do_back(self, args: dict[str, Any], timeout: float) -> None:
-        self.driver.back()
+        if not self.web:
+            self.driver.back()
+            return
+        before = self.driver.current_url or ""
+        if not _is_start_page(before):
+            self.driver.back()
+        after = self.driver.current_url or ""
+        if _is_start_page(after) or after == before:
+            if _is_start_page(after) and not _is_start_page(before):
+                self.driver.forward()  # stay on the page the scenario opened
+            raise ActionFailed(
+                "there is no previous page in this tab's history", help="open a page first, then `back` returns to it"
+            )
 
     def _do_home(self, args: dict[str, Any], timeout: float) -> None:
         if self.platform == "android":
@@ -355,7 +384,7 @@ class MobileBackend:
     def _do_screenshot(self, args: dict[str, Any], timeout: float) -> Artifact:
         ctx = self._require_ctx()
         name = str(args.get("name") or "screenshot")
-        png = self.driver.get_screenshot_as_png()
+        png = self._screenshot_png()
         path, art = ctx.artifact("screenshot", f"{_slug(name)}.png", name)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(png)
@@ -376,7 +405,15 @@ class MobileBackend:
             return self._match_image(target).found
         if target.kind == "point":
             raise ActionFailed("a point is not something that can be visible; use an element or an image target")
-        return any(self._displayed(el) for el in self._find_all(target)[:5])
+        found = self._find_all(target)  # every match, however many: `hidden` must not miss the last one
+        if not found:
+            return False
+        if self.web:
+            return bool(self.driver.execute_script(_ANY_VISIBLE_JS, found, bool(args.get("on_screen"))))
+        if not args.get("on_screen"):
+            return any(self._displayed(el) for el in found)
+        width, height = self._viewport()
+        return any(self._displayed(el) and _overlaps(el.rect, width, height) for el in found)
 
     def _query_text(self, args: dict[str, Any]) -> str | None:
         target: ResolvedTarget = args["target"]
@@ -411,7 +448,7 @@ class MobileBackend:
         if self.driver is None:
             return
         try:
-            png = self.driver.get_screenshot_as_png()
+            png = self._screenshot_png()
             path, _ = ctx.artifact("screenshot", "failure.png", "failure")
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(png)
@@ -666,6 +703,54 @@ class MobileBackend:
             help="see the annotated screenshot for the best candidate; update the image or lower `confidence`",
         )
 
+    def _note_secret_field(self, element: Any, text: str) -> None:
+        """Remember a field a secret is typed into: its rectangle is blacked out of later screenshots."""
+        secrets = self._ctx.secrets if self._ctx else ()
+        if any(s and s in text for s in secrets) and element not in self._secret_fields:
+            self._secret_fields.append(element)
+
+    def _screenshot_png(self) -> bytes:
+        return self._masked_png(self.driver.get_screenshot_as_png())
+
+    def _masked_png(self, png: bytes) -> bytes:
+        """`png` with the rectangles of fields that received a secret blacked out.
+
+        ActionFailed (no screenshot) when such a field's rectangle cannot be read; a field that has
+        left the page (a new page was opened) shows nothing any more and is skipped.
+        """
+        if not self._secret_fields:
+            return png
+        import io
+
+        from PIL import Image, ImageDraw
+        from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+
+        scale = self._scale(png)
+        boxes = []
+        for element in list(self._secret_fields):
+            try:
+                if self.web:
+                    x, y, w, h = self.driver.execute_script(_RECT_JS, element)
+                else:
+                    rect = element.rect
+                    x, y, w, h = rect["x"], rect["y"], rect["width"], rect["height"]
+            except StaleElementReferenceException:
+                self._secret_fields.remove(element)
+                continue
+            except WebDriverException as exc:
+                raise ActionFailed(
+                    "a secret was typed into a field whose rectangle cannot be read, so no screenshot is taken",
+                    actual=_first_line(exc),
+                ) from exc
+            boxes.append((float(x) * scale, float(y) * scale, float(w) * scale, float(h) * scale))
+        image = Image.open(io.BytesIO(png)).convert("RGB")
+        draw = ImageDraw.Draw(image)
+        for x, y, w, h in boxes:
+            draw.rectangle((x - 1, y - 1, x + w + 1, y + h + 1), fill=(0, 0, 0))
+        out = io.BytesIO()
+        image.save(out, format="PNG")
+        return out.getvalue()
+
     def _scale(self, png: bytes) -> float:
         """Screenshot pixels per viewport coordinate (devicePixelRatio in a browser)."""
         if self._pixel_scale is None:
@@ -686,7 +771,8 @@ class MobileBackend:
 
             path, _ = self._ctx.artifact("image", f"best-match-{_slug(Path(str(target.value)).stem)}.png", "best match")
             path.parent.mkdir(parents=True, exist_ok=True)
-            vision.annotate(result.png, result.match, path, label=f"best {result.match.score:.2f}")
+            png = self._masked_png(result.png)
+            vision.annotate(png, result.match, path, label=f"best {result.match.score:.2f}")
         except Exception:
             pass
 
@@ -714,6 +800,16 @@ def _appium() -> tuple[Any, Any]:
             help="install it with: pip install 'panoptic[mobile]' (or pip install Appium-Python-Client)",
         ) from exc
     return webdriver, AppiumOptions
+
+
+def _is_start_page(url: str) -> bool:
+    """The blank page a browser session starts on (before the scenario opened anything)."""
+    return url in ("", "data:,", "about:blank")
+
+
+def _overlaps(rect: dict[str, Any], width: float, height: float) -> bool:
+    x, y, w, h = (float(rect.get(k, 0)) for k in ("x", "y", "width", "height"))
+    return w > 0 and h > 0 and x + w > 0 and y + h > 0 and x < width and y < height
 
 
 def _first_line(exc: BaseException | None) -> str:

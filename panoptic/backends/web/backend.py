@@ -97,6 +97,22 @@ _SUBMIT_JS = r"""
 }
 """
 
+# Visible as Playwright's isVisible() means it: a non-empty box and no `visibility: hidden` (a `display: contents`
+# element is visible when a child is). On screen: visible and its box overlaps the viewport. Every match is examined.
+_ANY_VISIBLE_JS = r"""
+(els, onScreen) => {
+  const visible = (e) => {
+    const st = getComputedStyle(e);
+    if (st.display === 'contents') return Array.from(e.children).some(visible);
+    const r = e.getBoundingClientRect();
+    if (!(r.width > 0 && r.height > 0) || st.visibility === 'hidden' || st.visibility === 'collapse') return false;
+    if (!onScreen) return true;
+    return r.bottom > 0 && r.right > 0 && r.top < window.innerHeight && r.left < window.innerWidth;
+  };
+  return els.some(visible);
+}
+"""
+
 _OPTIONS_JS = "el => el.tagName === 'SELECT' ? Array.from(el.options).map(o => [o.label || o.text, o.value]) : null"
 
 _FIELD_VALUES_JS = r"""
@@ -911,7 +927,10 @@ class WebBackend:
                 help="fill the required fields with valid values first",
             )
         if kind == "noform":
-            self._run("press Enter in", target, timeout, lambda: locator.press("Enter", timeout=ms))
+            raise ActionFailed(
+                f"{self._scrub(target.describe())} is not in a form, so there is nothing to submit",
+                help="target the form or one of its fields, or `press Enter` / `click` the button that sends it",
+            )
 
     def _select(self, args: dict[str, Any], timeout: float) -> None:
         target: ResolvedTarget = args["target"]
@@ -1083,7 +1102,8 @@ class WebBackend:
         if capability == "query.count":
             return int(count)
         if capability == "query.visible":
-            return bool(count) and self._run(what, target, 0, lambda: self._any_visible(locator, count))
+            on_screen = bool(args.get("on_screen"))
+            return bool(count) and self._run(what, target, 0, lambda: self._any_visible(locator, on_screen))
         if count == 0:
             return None
         if count > 1:
@@ -1116,8 +1136,9 @@ class WebBackend:
             raise self._translate(exc, what, target, 0) from None
 
     @staticmethod
-    def _any_visible(locator: Any, count: int) -> bool:
-        return any(locator.nth(i).is_visible() for i in range(min(count, 50)))
+    def _any_visible(locator: Any, on_screen: bool = False) -> bool:
+        """Whether at least one of all the matches is visible (and, `on_screen`, inside the viewport)."""
+        return bool(locator.evaluate_all(_ANY_VISIBLE_JS, on_screen))
 
     def _query_image(self, capability: str, target: ResolvedTarget) -> Any:
         if capability not in ("query.visible", "query.count"):

@@ -5,7 +5,8 @@ its DOM snapshots; a login form's POST body lands in the trace's network
 resources. So every trace is rewritten through `scrub_trace` before it is
 stored, and page HTML and messages through `scrub_text`. Each secret is
 replaced in the spellings it can take in those files: as it is, JSON-escaped,
-HTML-escaped and URL-encoded.
+HTML-escaped, percent- and form-encoded, in any mix, and base64-encoded
+(`panoptic.contract.secrets`).
 
 Secrets shorter than `MIN_SECRET_LENGTH` characters are not replaced inside
 files (replacing every "a" would destroy the file, and such a value hides
@@ -21,6 +22,8 @@ import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import quote, quote_plus
+
+from panoptic.contract.secrets import secret_regex, secret_regex_bytes
 
 MASK = "***"
 MIN_SECRET_LENGTH = 3
@@ -53,11 +56,10 @@ def _patterns(secrets: Iterable[str], minimum: int) -> list[str]:
 
 
 def scrub_text(text: str, secrets: Iterable[str], *, minimum: int = 1) -> str:
-    """`text` with every spelling of every secret replaced by `***`."""
-    forms = _patterns(secrets, minimum)
-    if not forms or not text:
+    """`text` with every spelling of every secret (any mix of encodings, base64 too) replaced by `***`."""
+    pattern = secret_regex(secrets, minimum=minimum)
+    if pattern is None or not text:
         return text
-    pattern = re.compile("|".join(re.escape(f) for f in forms))
     return pattern.sub(MASK, text)
 
 
@@ -65,16 +67,16 @@ def scrub_bytes(data: bytes, secrets: Iterable[str], *, minimum: int = MIN_SECRE
     """Like `scrub_text` on raw bytes (UTF-8 spellings); images are left untouched."""
     if data.startswith(_IMAGE_MAGIC):
         return data
-    forms = [f.encode("utf-8") for f in _patterns(secrets, minimum)]
-    if not forms:
+    pattern = secret_regex_bytes(secrets, minimum=minimum)
+    if pattern is None:
         return data
-    pattern = re.compile(b"|".join(re.escape(f) for f in forms))
     return pattern.sub(MASK.encode(), data)
 
 
 def contains_secret(text: str, secrets: Iterable[str]) -> bool:
     """True when `text` holds any spelling of any non-empty secret."""
-    return any(form in text for form in _patterns(secrets, 1))
+    pattern = secret_regex(secrets)
+    return pattern is not None and pattern.search(text) is not None
 
 
 def scrub_trace(source: Path, destination: Path, secrets: Iterable[str]) -> None:

@@ -11,10 +11,10 @@ from panoptic.diagnostics.model import Diagnostic, Severity
 WITHIN = "[within <within:duration>]"
 
 _EXPECT = [
-    ("expect <target> visible", "expect.visible", "query.visible", "the target is visible"),
-    ("expect <target> on screen", "expect.visible", "query.visible", "the target is visible on screen"),
-    ("expect <target> hidden", "expect.hidden", "query.visible", "the target is hidden or absent"),
-    ("expect <target> not visible", "expect.hidden", "query.visible", "the target is hidden or absent"),
+    ("expect <target> visible", "expect.visible", "query.visible", "at least one match of the target is visible"),
+    ("expect <target> on screen", "expect.on_screen", "query.visible", "the target is visible inside the viewport"),
+    ("expect <target> hidden", "expect.hidden", "query.visible", "no match of the target is visible"),
+    ("expect <target> not visible", "expect.hidden", "query.visible", "no match of the target is visible"),
     ("expect <target> enabled", "expect.enabled", "query.enabled", "the target is enabled"),
     ("expect <target> disabled", "expect.disabled", "query.enabled", "the target is disabled"),
     ("expect <target> checked", "expect.checked", "query.checked", "the checkbox is ticked"),

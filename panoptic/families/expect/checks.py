@@ -1,5 +1,10 @@
 """`expect …` assertions: what each one asks the backend and when it holds.
 
+`visible` holds when at least one element matching the target is visible,
+`hidden` (`not visible`) when none is (or none exists), and `on screen` when at
+least one is visible with its box overlapping the viewport; backends examine
+every match, however many there are.
+
 An assertion polls one backend query (`query.visible`, `query.text`, …) —
 the first poll at once, then every `POLL_INTERVAL` seconds — until its
 condition holds or its timeout passes. It then fails with the expected value,
@@ -61,6 +66,7 @@ class Expectation:
     expected: Callable[[dict[str, Any]], str]
     describe: Callable[[Any], str]  # the observed value, for `actual`
     missing: Callable[[Any], bool]  # does the observation mean the target is not there?
+    options: tuple[tuple[str, Any], ...] = ()  # more arguments of the query (`on_screen`)
 
 
 def _quote(value: Any) -> str:
@@ -88,6 +94,16 @@ EXPECTATIONS: dict[str, Expectation] = {
         lambda a: "visible",
         _state("visible", "not visible"),
         lambda v: not v,
+    ),
+    "on_screen": Expectation(
+        "query.visible",
+        True,
+        lambda v, a: v is True,
+        lambda a: "to be visible on screen",
+        lambda a: "visible inside the viewport",
+        _state("visible inside the viewport", "not visible inside the viewport"),
+        lambda v: not v,
+        (("on_screen", True),),
     ),
     "hidden": Expectation(
         "query.visible",
@@ -271,7 +287,7 @@ def check(
 ) -> int:
     """Run assertion `name` (e.g. `has_text`) until it holds; raise AssertionFailed otherwise. Returns polls made."""
     spec = EXPECTATIONS[name]
-    query_args = {"target": args["target"]} if spec.uses_target else {}
+    query_args = {"target": args["target"], **dict(spec.options)} if spec.uses_target else {}
     held, last, polls = poll(
         lambda: backend.query(spec.query, query_args),
         lambda value: spec.holds(value, args),

@@ -14,9 +14,9 @@ import pytest
 from desktop_support import ROOT, SCREEN, app_def, at, image, new_ctx, text
 from PIL import Image
 
-from panoptic.perception import ocr
 from panoptic.contract import ResolvedTarget
 from panoptic.contract.errors import ActionFailed, TargetNotFound
+from panoptic.perception import ocr
 
 
 def wait_visible(backend: Any, target: ResolvedTarget, timeout: float = 15.0) -> bool:
@@ -162,6 +162,7 @@ def test_interrupted_run_leaves_no_processes(tmp_path: Path) -> None:
     """Ctrl-C in the middle of a scenario, with no end()/stop() called: nothing may be left running."""
     code = f"""
 import sys, json, signal, os
+signal.signal(signal.SIGINT, signal.default_int_handler)  # Ctrl-C works even if started with SIGINT ignored
 sys.path.insert(0, {str(ROOT)!r}); sys.path.insert(0, {str(Path(__file__).parent)!r})
 from desktop_support import app_def, new_ctx
 from pathlib import Path
