@@ -254,6 +254,13 @@ def _execute(
     # Started from a background job (or by nohup), SIGINT arrives ignored: Ctrl-C must still stop the run.
     previous_int = signal.signal(signal.SIGINT, signal.default_int_handler) if _main_thread() else None
     output_failed = bool(outcome.listener_errors)  # e.g. the disk filled up: the run must not look green
+    if writer.error is not None:
+        output_failed = True
+        _error(
+            "PAN003",
+            f"cannot finish {out_dir / RESULTS_FILE}: {writer.error.strerror or writer.error}",
+            "free space on the disk; the scenarios written before are kept and readable",
+        )
     for problem in outcome.listener_errors:
         _error(
             "PAN003", f"a reporter stopped during the run: {problem}", "the results written before it stopped are kept"

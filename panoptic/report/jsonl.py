@@ -73,6 +73,7 @@ class JsonlWriter:
         self._compressor = zlib.compressobj(9, zlib.DEFLATED, 31) if compress else None
         self._encoder = Encoder()
         self.count = 0
+        self.error: OSError | None = None  # set when closing failed (e.g. no space left); the caller reports it
 
     def __call__(self, event: Event) -> None:
         self.write_line(self._encoder.encode(event), flush=event.kind in _FLUSH_KINDS)
@@ -97,13 +98,18 @@ class JsonlWriter:
         """Finish the stream and fsync it; further events are ignored."""
         if self._file is None:
             return
-        if self._compressor is not None:
-            self._file.write(self._compressor.flush(zlib.Z_FINISH))
-        self._file.flush()
-        with contextlib.suppress(OSError):
-            os.fsync(self._file.fileno())
-        self._file.close()
-        self._file = None
+        try:
+            if self._compressor is not None:
+                self._file.write(self._compressor.flush(zlib.Z_FINISH))
+            self._file.flush()
+            with contextlib.suppress(OSError):
+                os.fsync(self._file.fileno())
+        except OSError as exc:  # the disk is full: what was flushed before stays readable (see `read_text`)
+            self.error = exc
+        finally:
+            with contextlib.suppress(OSError):
+                self._file.close()
+            self._file = None
 
     def __enter__(self) -> JsonlWriter:
         return self
