@@ -4,8 +4,11 @@ Matching is done in grayscale with normalised cross-correlation
 (`TM_CCOEFF_NORMED`). The template is first tried at its own size; only when
 that best score is below the threshold are other scales tried (0.8 … 1.25),
 first on half-resolution copies to pick the scale cheaply, then refined at
-full resolution around the best candidate. The result always carries the best
-candidate found, so a failure can say where and how close it was.
+full resolution around the best candidate. When no scale reaches the
+threshold, ORB keypoints and a RANSAC homography locate a template scaled
+beyond that range (or slightly changed), and the box they give is verified by
+correlation. The result always carries the best candidate found, so a failure
+can say where and how close it was.
 
 OpenCV and NumPy are imported inside the functions, never at module import.
 """
@@ -278,8 +281,61 @@ def match_gray(screen: np.ndarray, templ: np.ndarray, confidence: float = DEFAUL
             t = scaled[s]
             if consider(*_best(cv2, np, screen, t), (t.shape[1], t.shape[0]), s):
                 break
+    if best is None or not best.found:
+        feature = _feature_match(cv2, np, screen, templ)
+        if feature is not None:
+            consider(*feature)
     assert best is not None
     return best
+
+
+FEATURE_MIN_INLIERS = 10  # keypoint pairs that agree on one homography
+FEATURE_RATIO = 0.75  # Lowe's ratio test
+FEATURE_SCALES = (0.25, 4.0)  # the scales the feature fallback accepts (outside SCALES' reach)
+
+
+def _feature_match(
+    cv2: Any, np: Any, screen: np.ndarray, templ: np.ndarray
+) -> tuple[float, tuple[int, int], tuple[int, int], float] | None:
+    """A scaled or slightly changed template located by ORB keypoints and a RANSAC homography.
+
+    The homography's box is then verified: the template resized to that box is
+    correlated with the screen there, and that correlation is the score (so a
+    keypoint coincidence never passes for a match). Returns (score, top-left,
+    size, scale) or None when the keypoints do not agree.
+    """
+    orb = cv2.ORB_create(nfeatures=2000, fastThreshold=10, edgeThreshold=8, patchSize=15)
+    kt, dt = orb.detectAndCompute(templ, None)
+    if dt is None or len(kt) < FEATURE_MIN_INLIERS:
+        return None
+    ks, ds = orb.detectAndCompute(screen, None)
+    if ds is None or len(ks) < FEATURE_MIN_INLIERS:
+        return None
+    pairs = cv2.BFMatcher(cv2.NORM_HAMMING).knnMatch(dt, ds, k=2)
+    good = [m[0] for m in pairs if len(m) == 2 and m[0].distance < FEATURE_RATIO * m[1].distance]
+    if len(good) < FEATURE_MIN_INLIERS:
+        return None
+    src = np.float32([kt[m.queryIdx].pt for m in good]).reshape(-1, 1, 2)
+    dst = np.float32([ks[m.trainIdx].pt for m in good]).reshape(-1, 1, 2)
+    homography, mask = cv2.findHomography(src, dst, cv2.RANSAC, 4.0)
+    if homography is None or mask is None or int(mask.sum()) < FEATURE_MIN_INLIERS:
+        return None
+    th, tw = templ.shape[:2]
+    corners = np.float32([[0, 0], [tw, 0], [tw, th], [0, th]]).reshape(-1, 1, 2)
+    box = cv2.perspectiveTransform(corners, homography).reshape(-1, 2)
+    x0, y0 = (round(float(v)) for v in box.min(axis=0))
+    x1, y1 = (round(float(v)) for v in box.max(axis=0))
+    sh, sw = screen.shape[:2]
+    x0, y0, x1, y1 = max(0, x0), max(0, y0), min(sw, x1), min(sh, y1)
+    w, h = x1 - x0, y1 - y0
+    scale = w / tw if tw else 0.0
+    if w < 4 or h < 4 or not FEATURE_SCALES[0] <= scale <= FEATURE_SCALES[1]:
+        return None
+    resized = cv2.resize(templ, (w, h), interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR)
+    score, (lx, ly) = _best(
+        cv2, np, screen[max(0, y0 - 2) : min(sh, y1 + 2), max(0, x0 - 2) : min(sw, x1 + 2)], resized
+    )
+    return score, (max(0, x0 - 2) + lx, max(0, y0 - 2) + ly), (w, h), round(scale, 3)
 
 
 def find_image(screenshot_png: Screenshot, template: Path | str, confidence: float = DEFAULT_CONFIDENCE) -> Match:

@@ -46,3 +46,21 @@ def test_score_counts_misses_and_false_alarms() -> None:
     s = score(detected, truth, truth)
     assert s.precision == 0.5 and s.recall == 0.5
     assert score([], [], []).to_json() == {"detected": 0, "truth": 0, "precision": 1.0, "recall": 1.0}
+
+
+def test_image_scaled_beyond_the_template_scales_is_found_by_keypoints() -> None:
+    from panoptic.perception.vision import match_gray
+
+    icon = np.full((80, 200), 250, np.uint8)
+    cv2.putText(icon, "Checkout", (8, 52), cv2.FONT_HERSHEY_SIMPLEX, 1.1, 0, 2)
+    cv2.rectangle(icon, (2, 2), (197, 77), 60, 2)
+    cv2.circle(icon, (180, 20), 8, 30, -1)
+    screen = np.full((720, 1280), 235, np.uint8)
+    cv2.putText(screen, "Other things here", (100, 200), cv2.FONT_HERSHEY_SIMPLEX, 1.5, 0, 3)
+    missing = match_gray(screen.copy(), icon, 0.8)
+    assert not missing.found  # the keypoints of other text never pass the correlation check
+    big = cv2.resize(icon, None, fx=1.7, fy=1.7)  # a 1.7x device pixel ratio: beyond SCALES (0.8-1.25)
+    screen[400 : 400 + big.shape[0], 700 : 700 + big.shape[1]] = big
+    found = match_gray(screen, icon, 0.8)
+    assert found.found and abs(found.left - 700) <= 3 and abs(found.top - 400) <= 3
+    assert abs(found.scale - 1.7) < 0.05
