@@ -14,6 +14,11 @@ most one where the source had one or more.
 Formatting never changes meaning: the module parsed from the output equals
 the input module with spans aside. Files with syntax errors are refused
 (`FormatError`), never half-formatted.
+
+`format_tree` prints a module built in code rather than parsed (`panoptic
+convert`, `panoptic init`): the same layout, with no source text to read. Its
+spans are read only to order comments, which are written on lines of their
+own before the first node that starts after them.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ import re
 
 from panoptic.syntax import ast
 
-__all__ = ["FormatError", "format_module", "format_text"]
+__all__ = ["FormatError", "format_module", "format_text", "format_tree"]
 
 INDENT = "    "
 
@@ -65,11 +70,19 @@ def format_module(module: ast.Module, text: str) -> str:
     return writer.result()
 
 
+def format_tree(module: ast.Module) -> str:
+    """Return the canonical text of a module built in code (no source text); see the module docstring."""
+    writer = _Writer("", module.comments, synthetic=True)
+    writer.module(module)
+    return writer.result()
+
+
 class _Writer:
     """Builds the output line by line, placing comments as it passes their source positions."""
 
-    def __init__(self, text: str, comments: tuple[ast.Comment, ...]) -> None:
+    def __init__(self, text: str, comments: tuple[ast.Comment, ...], *, synthetic: bool = False) -> None:
         self.text = text
+        self.synthetic = synthetic  # a module built in code: names, keys and tags come from the nodes
         self.comments = sorted(comments, key=lambda c: c.span.start)
         self.ci = 0  # the next comment not yet written
         self.lines: list[str] = []
@@ -99,7 +112,7 @@ class _Writer:
         """End the current line, taking a comment that follows its last token on the same source line."""
         pos = self.src_pos
         comments = self.comments
-        if self.ci < len(comments):
+        if self.ci < len(comments) and not self.synthetic:
             comment = comments[self.ci]
             start = comment.span.start
             text = self.text
@@ -145,7 +158,10 @@ class _Writer:
                 self.force_blank = True
             self.decl(decl)
             previous = decl
-        self._comments_before(len(self.text) + 1)
+        self._comments_before(len(self.text) + 1 if not self.synthetic else self._after_all())
+
+    def _after_all(self) -> int:
+        return max((c.span.end for c in self.comments), default=0) + 1
 
     def decl(self, decl) -> None:
         kind = type(decl)
@@ -169,7 +185,9 @@ class _Writer:
 
     def use(self, decl: ast.Use) -> None:
         self.begin(decl.span.start)
-        if decl.is_path:
+        if decl.is_path and self.synthetic:
+            self.write("use " + quote(decl.module), decl.span.end)
+        elif decl.is_path:
             raw = self.text[decl.span.start : decl.span.end]
             self.write("use " + raw[raw.index('"') :], decl.span.end)
         else:
@@ -178,7 +196,7 @@ class _Writer:
 
     def app(self, decl: ast.App) -> None:
         self.begin(decl.span.start)
-        brace = self.text.index("{", decl.platform_span.end)
+        brace = decl.platform_span.end if self.synthetic else self.text.index("{", decl.platform_span.end)
         close = decl.span.end - 1
         self.write(f"app {decl.name}: {decl.platform} ")
         if not decl.settings and not self._has_comment_before(close):
@@ -215,7 +233,11 @@ class _Writer:
             self.write(" on " + decl.app)
         if decl.tags:
             text = self.text
-            self.write(" tags " + ", ".join(text[t.span.start : t.span.end] for t in decl.tags))
+            if self.synthetic:
+                tags = [t.name if _is_name(t.name) else quote(t.name) for t in decl.tags]
+            else:
+                tags = [text[t.span.start : t.span.end] for t in decl.tags]
+            self.write(" tags " + ", ".join(tags))
         self.write(" ")
         self.block(decl.body)
         self._close()
@@ -340,6 +362,8 @@ class _Writer:
         """(start, key as written, value) for each entry; the key (a name or a quoted string) is read from the source."""
         text = self.text
         entries: list[tuple[int, str | None, ast.Expr]] = []
+        if self.synthetic:
+            return [(v.span.start, k if _is_name(k) else quote(k), v) for k, v in node.entries]
         pos = node.span.start + 1
         for _, value in node.entries:
             pos = _skip_separators(text, pos, value.span.start)
@@ -349,6 +373,20 @@ class _Writer:
             entries.append((pos, match.group(0), value))
             pos = value.span.end
         return entries
+
+
+def quote(text: str) -> str:
+    """`text` as a string literal: quotes, backslashes, line breaks, tabs and `${` escaped."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
+    return '"' + escaped.replace("${", "\\${") + '"'
+
+
+_KEYWORDS = frozenset(("use", "app", "let", "secret", "flow", "scenario", "on", "tags", "setup", "teardown", "else"))
+
+
+def _is_name(text: str) -> bool:
+    """Whether `text` may be written bare as a map key or tag (a name that is not a keyword)."""
+    return _NAME.fullmatch(text) is not None and text not in _KEYWORDS
 
 
 def _skip_separators(text: str, pos: int, limit: int) -> int:

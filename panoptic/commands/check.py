@@ -92,6 +92,27 @@ def run_check(paths: list[str], *, use_cache: bool = True):
     return diags, len(result.files)
 
 
+def check_inputs(paths: list[str], *, use_cache: bool = True) -> tuple[list, int]:
+    """`panoptic check` over `.pan` paths and YAML configs: (diagnostics, number of files checked)."""
+    from pathlib import Path
+
+    from panoptic.convert import compile_inputs, is_config
+
+    configs = [p for p in paths if is_config(p) and not Path(p).is_dir()]
+    others = [p for p in paths if p not in configs]
+    diags: list = []
+    files = 0
+    if others:
+        diags, files = run_check(others, use_cache=use_cache)
+        diags = list(diags)
+    if configs:
+        result, converted = compile_inputs(configs)
+        diags.extend(result.diagnostics)
+        files += len(converted)
+    diags.sort(key=lambda d: d.sort_key())
+    return diags, files
+
+
 def _check_each(files, io_diags):
     """Check the files one by one; a file whose check raises gets one PAN005 (internal-error) diagnostic."""
     from panoptic.compiler import compile_files
@@ -144,7 +165,10 @@ def fast_main(args: list[str]) -> int | None:
 
 
 def _check(paths: list[str], fmt: str, no_cache: bool, strict: bool) -> int:
-    diags, files = run_check(paths, use_cache=not no_cache)
+    if any(p.lower().endswith((".yaml", ".yml")) for p in paths):  # YAML configs, checked through the conversion
+        diags, files = check_inputs(paths, use_cache=not no_cache)
+    else:
+        diags, files = run_check(paths, use_cache=not no_cache)
     print_diagnostics(diags, {}, fmt, files=files)
     if files == 0:
         return 2
@@ -158,7 +182,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def check(
-        paths: list[str] = typer.Argument(..., help=".pan files or folders"),
+        paths: list[str] = typer.Argument(..., help=".pan files, folders or YAML configs"),
         format: Format = typer.Option(Format.text, "--format", "-f", help="output format"),
         no_cache: bool = typer.Option(False, "--no-cache", help="parse and check every file again"),
         strict: bool = typer.Option(False, "--strict", help="exit 1 on warnings too"),

@@ -40,7 +40,7 @@ def _error(code: str, message: str, help: str | None = None) -> None:
 def register(app: typer.Typer) -> None:
     @app.command(epilog=EPILOG)
     def run(
-        paths: list[str] = typer.Argument(..., help=".pan files or folders"),
+        paths: list[str] = typer.Argument(..., help=".pan files, folders or YAML configs"),
         keyword: list[str] = typer.Option(
             [],
             "-k",
@@ -134,7 +134,13 @@ def run_command(
     from panoptic.diagnostics import Severity
     from panoptic.runtime.selection import SelectionError, describe, select
 
-    result = compile_paths(paths)
+    if any(str(p).lower().endswith((".yaml", ".yml")) for p in paths):  # YAML configs, run through the conversion
+        from panoptic.commands.convert import compile_for_run
+
+        result, config_output = compile_for_run(paths)
+        output = output if output is not None else config_output
+    else:
+        result = compile_paths(paths)
     if result.has_errors or result.program is None:
         errors = [d for d in result.diagnostics if d.severity is Severity.ERROR]
         print_diagnostics(errors, result.sources, "text", files=len(result.files), stream=sys.stderr)

@@ -88,6 +88,75 @@ _rule(
     "hook raised. The message names the package; fix or uninstall it.",
 )
 
+# PAN01x — YAML configs read by `panoptic convert`, `panoptic check` and `panoptic run` (docs/convert.md)
+_rule(
+    "PAN010",
+    "config-not-yaml",
+    E,
+    "the config is not valid YAML",
+    "The file could not be read as YAML; the finding points where the YAML parser stopped. A config is a "
+    "YAML map with `name`, `output`, `apps`, `actions` and `settings`.",
+)
+_rule(
+    "PAN011",
+    "config-missing-key",
+    E,
+    "a config, app or action lacks a key it needs",
+    "Apps need `name` and `type`; a web app needs `url`, a desktop app `path`, a mobile app `platform`. "
+    "Actions need `name` and `type`, and each type the keys it acts on (a `fill` its `value` and a "
+    "`selector` or `target`, a `navigate` its `url`, `user_create` a `username` and a `password` among its "
+    "`parameters`).",
+)
+_rule(
+    "PAN012",
+    "config-wrong-type",
+    E,
+    "a config value has the wrong type or is out of range",
+    "For example `timeout: soon` where a number of seconds is needed, `apps:` holding a map instead of a "
+    "list, or `quality: 120` (1 to 100). The message says what the key takes.",
+)
+_rule(
+    "PAN013",
+    "config-unknown-type",
+    E,
+    "an app type, action type or platform is not one the config format has",
+    "App types are web, desktop and mobile; platforms ios, android, windows, macos and linux; the 27 action "
+    "types are listed in docs/convert.md. A close spelling is suggested.",
+)
+_rule(
+    "PAN014",
+    "config-duplicate",
+    E,
+    "a name or key is written twice",
+    "Two apps, or two actions of the same list, have the same name, or a YAML map has the same key twice "
+    "(YAML readers would keep only the last one silently).",
+)
+_rule(
+    "PAN015",
+    "config-no-equivalent",
+    W,
+    "a config key or action has no equivalent in Panoptic; it is left out",
+    "The converted suite runs without it. The help line says what to use instead where there is something "
+    "(a command-line option, a statement to write by hand). An action whose statement family is not "
+    "installed is reported here too, and kept as a comment in the converted file.",
+)
+_rule(
+    "PAN016",
+    "config-plain-secret",
+    W,
+    "a password or credential is written in plain text",
+    "A `password` becomes a `secret` read from an environment variable, with the old value as its default "
+    "so that the suite still runs; set the variable and delete the value from both files. Cloud credentials "
+    "are not carried over: give them through the provider's environment.",
+)
+_rule(
+    "PAN017",
+    "config-unknown-key",
+    W,
+    "a key is not part of the config format",
+    "The key is ignored. It is often a typo; the closest known key is suggested.",
+)
+
 # PAN1xx — syntax
 _rule(
     "PAN101",
