@@ -153,6 +153,9 @@ class _Writer:
 
     def module(self, module: ast.Module) -> None:
         previous = None
+        if self.synthetic and module.decls and self._has_comment_before(module.decls[0].span.start):
+            self._comments_before(module.decls[0].span.start)  # a built module's header, then a blank line
+            self.force_blank = True
         for decl in module.decls:
             if previous is not None and (isinstance(decl, _BLOCK_DECLS) or isinstance(previous, _BLOCK_DECLS)):
                 self.force_blank = True

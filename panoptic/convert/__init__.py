@@ -117,6 +117,8 @@ def convert_source(
         yaml_dir=here,
     )
     diags.extend(conversion.diagnostics)
+    if conversion.has_errors:  # an action lacks what its statement needs
+        return Converted(source.path, source, None, _sorted(diags))
     module = conversion.module
     assert module is not None
     text = format_tree(module)

@@ -131,6 +131,7 @@ class _Converter:
         apps: list[ast.App] = []
         for app in config.apps:
             apps.append(self.app(app))
+        self.declare_secrets()
         scenarios = [self.scenario(app, len(config.apps)) for app in config.apps]
         decls: list[ast.Decl] = [*apps, *self.secrets, *scenarios]
         root = config.root
@@ -445,32 +446,63 @@ class _Converter:
             )
         return None
 
-    def secret_for(self, node: YNode, base: str, what: str) -> ast.Expr:
-        """A `secret NAME = env("NAME", "value")` for a password written in the config; its name as a value."""
+    def declare_secrets(self) -> None:
+        """Declare a secret for every password of the actions that will be converted, before the scenarios."""
+        for app in self.config.apps:
+            for action in app.actions if app.actions is not None else self.config.actions:
+                found = self.password_of(action)
+                if found is not None:
+                    self.declare_secret(*found)
+
+    def password_of(self, action: Action) -> tuple[YScalar, str, str] | None:
+        """(the password's node, the name its secret is derived from, what it is) for an action holding one."""
+        if action.type in ("user_create", "user_authenticate"):
+            params = action.parameters()
+            password = params.get("password") if params is not None else None
+            user = params.get("username") if params is not None else None
+            if isinstance(password, YScalar) and password.value is not None:
+                name = _scalar_text(user) if isinstance(user, YScalar) and user.value is not None else action.name
+                return password, name, f"the password of `{name}`"
+        elif action.type == "fill" and _is_password_field(action):
+            value = action.get("value")
+            if isinstance(value, YScalar) and value.value is not None:
+                return value, action.name, f"the value of `{action.name}`"
+        return None
+
+    def declare_secret(self, node: YScalar, base: str, what: str) -> str:
+        """`secret NAME = env("NAME", "value")` for a password written in the config (one per user and value)."""
         b = self.b
-        key = (node.span.start, base)
-        name = self.secret_names.get(key)
+        by_place = self.secret_names.get((node.span.start, ""))
+        if by_place is not None:
+            return by_place
+        stem = snake_name(base, "value")
+        stem = stem if stem.endswith("password") else f"{stem}_password"
+        name = self.secret_names.get((0, f"{stem}\0{node.value}"))
         if name is None:
-            stem = snake_name(base, "value")
-            name = stem if stem.endswith("password") else f"{stem}_password"
             taken = set(self.secret_names.values())
-            unique, n = name, 2
-            while unique in taken:
-                unique = f"{name}_{n}"
+            name, n = stem, 2
+            while name in taken:
+                name = f"{stem}_{n}"
                 n += 1
-            name = unique
-            self.secret_names[key] = name
+            self.secret_names[(0, f"{stem}\0{node.value}")] = name
             env = name.upper()
-            value = b.call("env", [b.string(env, node.span), b.string(str(_scalar(node)), node.span)], node.span)
+            value = b.call("env", [b.string(env, node.span), b.string(str(node.value), node.span)], node.span)
             self.secrets.append(b.let(name, value, secret=True, at=node.span))
-            self.warn(
-                "PAN016",
-                f"{what} is written in plain text; it becomes `secret {name}`, read from ${env} "
-                "with the old value as its default",
-                node.span,
-                help=f"set {env} where the tests run and delete the value here and in the .pan file",
-            )
-        return b.var(name, node.span)
+        self.secret_names[(node.span.start, "")] = name
+        env = name.upper()
+        self.warn(
+            "PAN016",
+            f"{what} is written in plain text; it becomes `secret {name}`, read from ${env} "
+            "with the old value as its default",
+            node.span,
+            help=f"set {env} where the tests run and delete the value here and in the .pan file",
+        )
+        return name
+
+    def secret_for(self, node: YNode, base: str, what: str) -> ast.Expr:
+        """The secret declared for a password (declared now if the first pass missed it), as a value."""
+        assert isinstance(node, YScalar)
+        return self.b.var(self.declare_secret(node, base, what), node.span)
 
     # ---- action types ----------------------------------------------------------------------------
 
@@ -508,12 +540,9 @@ class _Converter:
             return []
         if target is None:
             return []
-        looks_secret = any(
-            "password" in str(_scalar(ctx.action.get(k)) or "").lower() for k in ("selector", "target", "name")
-        )
         text: ast.Expr = (
             self.secret_for(value, ctx.action.name, f"the value of `{ctx.action.name}`")
-            if looks_secret
+            if _is_password_field(ctx.action) and isinstance(value, YScalar)
             else b.string(str(_scalar(value)), value.span)
         )
         if ctx.app.type == "desktop":
@@ -913,6 +942,14 @@ def _scalar(node: YNode | None) -> object:
 def _scalar_text(node: YNode) -> str:
     value = _scalar(node)
     return "" if value is None else str(value)
+
+
+def _is_password_field(action: Action) -> bool:
+    """Whether a `fill` action types into a password field (by its selector, target or name)."""
+    return any(
+        "password" in str(_scalar(action.get(key)) or "").lower() or "passwd" in str(_scalar(action.get(key)) or "")
+        for key in ("selector", "target", "name")
+    )
 
 
 def _looks_like_css(text: str) -> bool:
