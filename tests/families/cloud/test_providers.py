@@ -126,18 +126,22 @@ def test_cleanup_deletes_old_runs_and_partial_uploads_with_counts_and_keeps_new_
         store.upload(LocalFile.of(leftover), "broken-run/artifacts/a.bin")
     finally:
         store.close()
-    time.sleep(2.2)  # stored modification times have a resolution of one second
+    old_done = time.time()
+    time.sleep(3)  # stored modification times may be truncated to the second
     new = write_run(tmp_path / "new-run", "new-run", T0, [Sc("one")])
     sync_results(new, url)
     before = provider.objects(bucket)
     old_keys = {k: v for k, v in before.items() if k.startswith(("runs/old-run/", "runs/broken-run/"))}
+    # the cutoff half-way between the two uploads, however long each took
+    cutoff = old_done + 1.5
+    now = cutoff + 100
 
-    dry = cleanup(url, 1.2, dry_run=True)
+    dry = cleanup(url, 100, dry_run=True, now=now)
     assert provider.objects(bucket) == before
     assert dry.runs == ("old-run",) and dry.partial == ("broken-run",)
     assert (dry.objects, dry.bytes) == (len(old_keys), sum(old_keys.values()))
 
-    done = cleanup(url, 1.2)
+    done = cleanup(url, 100, now=now)
     assert (done.runs, done.partial, done.objects, done.bytes, done.kept) == (
         dry.runs, dry.partial, dry.objects, dry.bytes, 1,
     )  # fmt: skip
