@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import threading
 import time
 import uuid
 from collections.abc import Iterator, Sequence
@@ -42,8 +43,9 @@ from panoptic.runtime.execution import (
 DURATIONS = Path(".panoptic") / "durations.json"
 QUEUE_POLL = 0.05  # seconds the parent waits for events before checking finished tasks
 
-# Per worker process: run id -> its backend pool (so a browser is started once per worker and run).
-_POOLS: dict[str, Any] = {}
+# Per worker thread: run id -> its backend pool (so a browser is started once per worker and run; drivers such
+# as Playwright's sync API belong to the thread that started them, so workers run one thread: `--nthreads 1`).
+_POOLS: dict[tuple[str, int], Any] = {}
 
 
 def parse_address(address: str) -> tuple[str, int | str]:
@@ -96,9 +98,10 @@ def run_remote(program: Program, index: int, options: RunOptions, queue_name: st
     """The task a worker runs: one scenario (with its retries), its events put on the run's queue."""
     from distributed import Queue, get_worker
 
-    pool = _POOLS.get(options.run_id)
+    key = (options.run_id, threading.get_ident())
+    pool = _POOLS.get(key)
     if pool is None:
-        pool = _POOLS[options.run_id] = options.pool(program)
+        pool = _POOLS[key] = options.pool(program)
     queue = Queue(queue_name)
     try:
         number = int(get_worker().name) + 1
@@ -117,8 +120,8 @@ def run_remote(program: Program, index: int, options: RunOptions, queue_name: st
 
 
 def close_pool(run_id: str) -> None:
-    """Run on every worker at the end: stop the backends this run started there."""
-    pool = _POOLS.pop(run_id, None)
+    """A task sent to every worker at the end: stop the backends this run started in the worker's thread."""
+    pool = _POOLS.pop((run_id, threading.get_ident()), None)
     if pool is not None:
         pool.close()
 
@@ -145,14 +148,13 @@ class ClusterExecutor:
         emitter: OrderedEmitter,
         state: RunState,
     ) -> None:
-        from distributed import Queue, wait
+        from distributed import Queue
 
         queue_name = f"panoptic-{options.run_id}-{uuid.uuid4().hex[:8]}"
         queue = Queue(queue_name, client=client)
         durations: dict[str, float] = {}
         started: dict[str, float] = {}
         futures: dict[Any, int] = {}
-        scattered = client.scatter(program, broadcast=True)
         for index in order_by_duration(program, selected, read_durations()):
             sid = program.scenarios[index].id
             reason = state.skip_reason(index)
@@ -161,7 +163,7 @@ class ClusterExecutor:
                 emitter.done(sid)
                 continue
             future = client.submit(
-                run_remote, scattered, index, options, queue_name, key=f"{queue_name}-{index}", retries=1, pure=False
+                run_remote, program, index, options, queue_name, key=f"{queue_name}-{index}", retries=1, pure=False
             )
             futures[future] = index
             started[sid] = time.perf_counter()
@@ -169,10 +171,11 @@ class ClusterExecutor:
             pending = set(futures)
             while pending:
                 self._drain(queue, emitter)
-                done, pending_now = wait(list(pending), timeout=QUEUE_POLL, return_when="FIRST_COMPLETED")
-                pending = set(pending_now)
+                done = [f for f in pending if f.done()]
                 if not done:
+                    time.sleep(QUEUE_POLL)
                     continue
+                pending.difference_update(done)
                 self._drain(queue, emitter)  # a finished task's events are all on the queue by now
                 for future in done:
                     index = futures[future]
@@ -193,9 +196,18 @@ class ClusterExecutor:
                 future.cancel()
             raise
         finally:
-            with contextlib.suppress(Exception):
-                client.run(close_pool, options.run_id)
+            self._close_pools(client, options.run_id)
             write_durations(durations)
+
+    @staticmethod
+    def _close_pools(client: Any, run_id: str) -> None:
+        """Stop the backends on every worker, in the worker's task thread (where they were started)."""
+        with contextlib.suppress(Exception):
+            workers = list(client.scheduler_info()["workers"])
+            closing = [
+                client.submit(close_pool, run_id, workers=[w], allow_other_workers=False, pure=False) for w in workers
+            ]
+            client.gather(closing, errors="skip")
 
     @staticmethod
     def _drain(queue: Any, emitter: OrderedEmitter) -> None:

@@ -27,7 +27,7 @@ from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
-from panoptic.families.cloud.errors import CloudError, NoResults, StorageUnreachable
+from panoptic.families.cloud.errors import CloudError, NoResults, StorageUnreachable, TransferFailed
 from panoptic.families.cloud.storage import open_store
 from panoptic.families.cloud.storage.base import LocalFile, RemoteObject, Store, guess_type, with_retries
 from panoptic.families.cloud.urls import StorageURL
@@ -189,15 +189,18 @@ def sync_results(
         def run_all(jobs: list[tuple[str, LocalFile, RemoteObject | None]]) -> None:
             if not jobs:
                 return
-            with ThreadPoolExecutor(max_workers=max(1, min(workers, len(jobs)))) as pool:
+            pool = ThreadPoolExecutor(max_workers=max(1, min(workers, len(jobs))))
+            try:
                 futures = [pool.submit(one, *job) for job in jobs]
                 done, _pending = wait(futures, return_when=FIRST_EXCEPTION)
                 error = next((f.exception() for f in done if f.exception() is not None), None)
                 if error is not None:
-                    failed.set()
-                    for future in futures:
-                        future.cancel()
                     raise error
+            except BaseException:  # a failure or Ctrl-C: start nothing more, let the uploads in flight end
+                failed.set()
+                raise
+            finally:
+                pool.shutdown(wait=True, cancel_futures=True)
 
         try:
             for name, files, stored in plans:
@@ -221,6 +224,12 @@ def sync_results(
             raise type(exc)(exc.message + done_note, help=exc.help) from None
         except OSError as exc:
             raise StorageUnreachable(f"{store.display}: {exc}") from None
+        if tally.files_done < tally.files_total:  # stopped by `should_stop` (the run is being interrupted)
+            raise TransferFailed(
+                f"{store.display}: the sync was interrupted; {tally.uploaded} of {tally.files_total} files uploaded, "
+                f"{tally.skipped} already there",
+                help="run `panoptic sync` again: it uploads the rest",
+            )
         return SyncResult(
             store.display,
             tuple(name for name, _ in runs),

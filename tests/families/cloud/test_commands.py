@@ -129,3 +129,16 @@ def test_bad_input_gets_a_coded_message_and_no_traceback(app, runs: Path, monkey
     assert f"error[{code}]" in result.output
     assert "help:" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_sync_told_to_stop_says_how_far_it_got_and_the_next_one_finishes(runs: Path, tmp_path: Path) -> None:
+    from panoptic.families.cloud.errors import TransferFailed
+    from panoptic.families.cloud.sync import sync_results
+
+    seen = []
+    with pytest.raises(TransferFailed) as info:
+        sync_results(runs, tmp_path / "store", workers=1, progress=seen.append, should_stop=lambda: len(seen) >= 5)
+    assert "the sync was interrupted; 5 of" in info.value.message
+    files, _ = _size(runs)
+    rest = sync_results(runs, tmp_path / "store")
+    assert (rest.skipped, rest.uploaded) == (5, files - 5)
