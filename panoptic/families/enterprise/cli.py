@@ -395,8 +395,7 @@ def register(app: typer.Typer) -> None:
     def license_info(ctx: typer.Context) -> None:
         """The licence in force, or the open-source limits."""
         ent = _service(ctx)
-        ent.require(_principal(ctx, ent), "license:read", "license.info")
-        state = ent.licence_state()
+        state = ent.licence_info(_principal(ctx, ent))
         typer.echo(state.message)
         if state.kind == "invalid":
             raise typer.Exit(1)

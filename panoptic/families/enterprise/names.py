@@ -29,7 +29,6 @@ PERMISSIONS: dict[str, str] = {
     "compliance:read": "run compliance checks",
     "settings:write": "change the password policy, lock-out, session and retention settings",
     "backup:write": "back up the store",
-    "restore:write": "restore a backup into an empty store",
     "cleanup:write": "delete data older than the retention period",
 }
 

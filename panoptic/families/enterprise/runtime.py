@@ -258,7 +258,7 @@ class EnterpriseRuntime(BaseRuntime):
         return StepResult(f"{report.standard}: all {len(report.controls)} controls pass", (art,))
 
     def _license_info(self, args: Mapping[str, Any], step: StepContext) -> str:
-        state = self.ent.licence_state()
+        state = self.ent.licence_info(self._who())
         if state.kind == "invalid":
             raise LicenceError(state.message, help="install a valid licence with `panoptic enterprise license install`")
         return state.message

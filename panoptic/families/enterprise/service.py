@@ -458,6 +458,11 @@ class Enterprise:
             )  # fmt: skip
         return lic
 
+    def licence_info(self, who: Principal) -> licence.LicenceState:
+        """The licence state, for a principal allowed to read it."""
+        self.require(who, "license:read", "license.info")
+        return self.licence_state()
+
     def licence_state(self) -> licence.LicenceState:
         with self.store.read() as conn:
             return self._licence(conn)
