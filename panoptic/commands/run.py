@@ -61,6 +61,9 @@ def register(app: typer.Typer) -> None:
             None, "--output", "-o", help="output folder (default panoptic-results/<run id>)"
         ),
         workers: int = typer.Option(1, "--workers", "-w", help="run scenarios in N worker processes"),
+        cluster: str | None = typer.Option(
+            None, "--cluster", help="run scenarios on a Dask cluster: tcp://HOST:8786, or local:N worker processes"
+        ),
         verbose: bool = typer.Option(False, "--verbose", "-v", help="print log lines and step notes"),
         reporter: list[str] = typer.Option(
             [],
@@ -81,6 +84,7 @@ def register(app: typer.Typer) -> None:
             headed=headed,
             output=output,
             workers=workers,
+            cluster=cluster,
             verbose=verbose,
             reporters=reporter,
         )
@@ -99,6 +103,7 @@ def run_command(
     headed: bool = False,
     output: Path | None = None,
     workers: int = 1,
+    cluster: str | None = None,
     verbose: bool = False,
     backend_overrides: tuple[tuple[str, str], ...] = (),
     console=None,
@@ -176,6 +181,7 @@ def run_command(
         headed=headed,
         output=output,
         workers=workers,
+        cluster=cluster,
         verbose=verbose,
         backend_overrides=backend_overrides,
         console=console,
@@ -195,6 +201,7 @@ def _execute(
     headed,
     output,
     workers,
+    cluster,
     verbose,
     backend_overrides,
     console,
@@ -241,6 +248,7 @@ def _execute(
         timeout=timeout,
         headed=headed,
         workers=workers,
+        cluster=cluster,
         command=shlex.join(argv),
         backend_overrides=tuple(backend_overrides),
     )
@@ -249,6 +257,8 @@ def _execute(
         raise KeyboardInterrupt
 
     previous = signal.signal(signal.SIGTERM, on_sigterm) if _main_thread() else None
+    # Started from a background job (or by nohup), SIGINT arrives ignored: Ctrl-C must still stop the run.
+    previous_int = signal.signal(signal.SIGINT, signal.default_int_handler) if _main_thread() else None
     try:
         outcome = execute(program, selected, options, [writer, reporter, *extra], live=[reporter.live])
     finally:
@@ -256,9 +266,9 @@ def _execute(
         writer.close()
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
+        if previous_int is not None:
+            signal.signal(signal.SIGINT, previous_int)
 
-    # Started from a background job (or by nohup), SIGINT arrives ignored: Ctrl-C must still stop the run.
-    previous_int = signal.signal(signal.SIGINT, signal.default_int_handler) if _main_thread() else None
     output_failed = bool(outcome.listener_errors)  # e.g. the disk filled up: the run must not look green
     if writer.error is not None:
         output_failed = True
@@ -273,8 +283,6 @@ def _execute(
         )
     try:
         paths = write_reports(out_dir / RESULTS_FILE, out_dir, reporters)
-        if previous_int is not None:
-            signal.signal(signal.SIGINT, previous_int)
     except ReportError as exc:
         _error(exc.diagnostic.code, exc.diagnostic.message, exc.diagnostic.help)
         output_failed = True

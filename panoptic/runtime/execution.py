@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Protocol
 
 from panoptic.compiler.ir import Program
+from panoptic.contract.errors import StepError
 from panoptic.contract.family import POLL_INTERVAL, RunContext
 from panoptic.runtime.events import (
     ERROR,
@@ -52,6 +53,7 @@ class RunOptions:
     poll_interval: float = POLL_INTERVAL
     family_options: tuple[tuple[str, object], ...] = ()  # run options for statement families (`heal`, …)
     executor: str | None = None  # serial, processes, or a plugin executor's name; None: chosen from `workers`
+    cluster: str | None = None  # `--cluster ADDRESS`: the `cluster` executor's scheduler (tcp://…, local:N)
 
     def attempt_settings(self) -> AttemptSettings:
         return AttemptSettings(
@@ -261,3 +263,22 @@ class SerialExecutor:
                 pool.close()
             except Exception:
                 pass
+
+
+class UnavailableExecutor:
+    """Stands in for an executor that cannot run (no cluster, a broken plugin): every scenario not yet
+    reported is skipped with the reason, and the run ends as an infrastructure error (exit code 3)."""
+
+    def __init__(self, error: StepError) -> None:
+        self.error = error
+
+    def run(
+        self, program: Program, selected: Sequence[int], options: RunOptions, emitter: OrderedEmitter, state: RunState
+    ) -> None:
+        reason = Failure(self.error.code, f"skipped: {self.error.message}", None, help=self.error.help)
+        state.infrastructure = True
+        for index in selected:
+            sid = program.scenarios[index].id
+            if sid not in emitter.done_ids:
+                emit_skipped(program, index, reason, emitter)
+                emitter.done(sid)

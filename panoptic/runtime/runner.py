@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from panoptic.compiler.ir import Program
+from panoptic.contract.errors import StepError
 from panoptic.runtime.events import ERROR, FAILED, Listener, RunFinished, RunStarted
 from panoptic.runtime.execution import (
     STATUSES,
@@ -33,6 +34,7 @@ from panoptic.runtime.execution import (
     RunOptions,
     RunState,
     SerialExecutor,
+    UnavailableExecutor,
 )
 from panoptic.runtime.workers import ProcessExecutor
 
@@ -114,7 +116,11 @@ def execute(
     )
     interrupted = False
     try:
-        executor_for(options, len(selected)).run(program, selected, options, emitter, state)
+        try:
+            executor: Executor = executor_for(options, len(selected))
+        except StepError as exc:
+            executor = UnavailableExecutor(exc)
+        executor.run(program, selected, options, emitter, state)
     except KeyboardInterrupt:
         interrupted = True
     emitter.flush()
@@ -134,7 +140,9 @@ def execute(
 
 def executor_for(options: RunOptions, count: int) -> Executor:
     """The executor a run uses: `options.executor` by name, else processes for `--workers N > 1`, else serial."""
-    name = options.executor or ("processes" if options.workers > 1 and count > 1 else "serial")
+    name = options.executor or (
+        "cluster" if options.cluster else "processes" if options.workers > 1 and count > 1 else "serial"
+    )
     if name == "serial":
         return SerialExecutor()
     if name == "processes":
