@@ -50,6 +50,48 @@ def median_ms(fn, repeat: int) -> float:
     return statistics.median(times)
 
 
+def thirty_steps(backend, base: str) -> None:
+    """30 steps on the shop: 10 rounds of open, click, query."""
+    from panoptic.contract import ResolvedTarget
+
+    add = ResolvedTarget("testid", "add-mug")
+    count = ResolvedTarget("css", "#cart-count")
+    for _ in range(10):
+        backend.perform("navigate", {"url": base + "index.html"}, 10.0)
+        backend.perform("click", {"target": add}, 10.0)
+        backend.query("query.text", {"target": count})
+
+
+def error_collection(base: str, repeat: int) -> None:
+    """The 30-step scenario with and without the error listeners, interleaved: median seconds each."""
+    import panoptic.backends.web.backend as web_backend
+
+    watch = web_backend.watch
+    backend = load_backend_class(platforms()["web"])(
+        AppDef("bench", "web", {"url": base, "timeout": 10.0, "viewport": (1280, 720), "trace": "off"}, SPAN)
+    )
+    backend.start()
+    times: dict[bool, list[float]] = {True: [], False: []}
+    try:
+        for i in range(repeat * 2):
+            on = i % 2 == 0
+            web_backend.watch = watch if on else (lambda page: None)
+            ctx = ScenarioContext("bench", "bench", Path(tempfile.mkdtemp()) / "a" / "b", (), 10.0)
+            backend.begin(ctx)
+            t = time.perf_counter()
+            thirty_steps(backend, base)
+            times[on].append(time.perf_counter() - t)
+            backend.end(ctx, False)
+    finally:
+        web_backend.watch = watch
+        backend.stop()
+    with_, without = statistics.median(times[True]), statistics.median(times[False])
+    print(
+        f"30 web steps: {without:.3f} s without error collection, {with_:.3f} s with "
+        f"({(with_ / without - 1) * 100:+.1f} %)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=5)

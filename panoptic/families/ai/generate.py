@@ -189,10 +189,7 @@ def build_module(url: str, title: str, chosen: list[Chosen], path: str) -> ast.M
         taken: set[str] = set()
         params = [_param(c.element, taken) for c in fields]
         name = _flow_name(form, n)
-        flow_body = [
-            statement("fill", *target_items(c.target), "with", ast.Var((p,), NOWHERE))
-            for c, p in zip(fields, params, strict=True)
-        ]
+        flow_body = [statement("fill", *target_items(c.target), "with", p) for c, p in zip(fields, params, strict=True)]
         decls.append(ast.Flow(name, NOWHERE, tuple(ast.Param(p, NOWHERE) for p in params), block(flow_body), NOWHERE))
         samples = [
             SAMPLES.get(c.element.type, f"sample {p.replace('_', ' ')}") for c, p in zip(fields, params, strict=True)

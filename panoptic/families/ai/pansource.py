@@ -35,7 +35,7 @@ def block(statements: list[ast.Statement]) -> ast.Block:
     return ast.Block(tuple(statements), NOWHERE)
 
 
-def _item(item: ast.Item) -> str:
+def _item(item: object) -> str:
     if isinstance(item, ast.Word):
         return item.text
     if isinstance(item, ast.Comma):
@@ -43,11 +43,11 @@ def _item(item: ast.Item) -> str:
     if isinstance(item, (ast.Str, ast.Num, ast.Duration, ast.Size)):
         return item.raw
     if isinstance(item, ast.ListLit):
-        return "[" + ", ".join(_item(i) for i in item.items) + "]"  # type: ignore[arg-type]
+        return "[" + ", ".join(_item(i) for i in item.items) + "]"
     if isinstance(item, ast.Var):
         return ".".join(item.path)
     if isinstance(item, ast.Call):
-        return item.name + "(" + ", ".join(_item(a) for a in item.args) + ")"  # type: ignore[arg-type]
+        return item.name + "(" + ", ".join(_item(a) for a in item.args) + ")"
     raise TypeError(f"cannot print {type(item).__name__}")
 
 
@@ -67,7 +67,7 @@ def serialise(module: ast.Module) -> str:
     for decl in module.decls:
         if isinstance(decl, ast.App):
             out.append(f"app {decl.name}: {decl.platform} {{\n")
-            out.extend(f"{s.key}: {_item(s.value)}\n" for s in decl.settings)  # type: ignore[arg-type]
+            out.extend(f"{s.key}: {_item(s.value)}\n" for s in decl.settings)
             out.append("}\n")
         elif isinstance(decl, ast.Let):
             out.append(("secret " if decl.secret else "let ") + f"{decl.name} = {_item(decl.value)}\n")
