@@ -56,6 +56,15 @@ _s(
     example='cloud analytics from "s3://qa-results/shop"',
 )
 
+_s(
+    "lock <name:text> [waiting up to <wait:duration>]",
+    "cloud.lock",
+    "run the block while holding a named lock (an account, a device), so that no other scenario of the run "
+    "uses it at the same time: across a Dask cluster, or across the worker processes of this machine",
+    block="required",
+    example='lock "account-a" {\n    login("a@example.com", password_a)\n}',
+)
+
 RULES: tuple[Rule, ...] = (
     _rule(
         "PAN420",

@@ -1,4 +1,4 @@
-"""`panoptic sync`, `panoptic cleanup` and `panoptic analytics`.
+"""`panoptic sync`, `panoptic cleanup`, `panoptic analytics` and `panoptic shards`.
 
 Failures print `error[PAN93x]: message` and a help line, never a traceback
 and never a key, and exit with status 2 for bad arguments (a URL or duration
@@ -95,8 +95,9 @@ class _Printer:
 
 
 def register(app: typer.Typer) -> None:
-    """Add `sync`, `cleanup` and `analytics` to the `panoptic` command line."""
+    """Add `sync`, `cleanup`, `analytics` and `shards` to the `panoptic` command line."""
     _register_rules()
+    _shards_command(app)
 
     @app.command("sync")
     @guarded
@@ -157,6 +158,39 @@ def register(app: typer.Typer) -> None:
         )
         typer.echo(f"json: {paths['json']}")
         typer.echo(f"html: {paths['html']}")
+
+
+def _shards_command(app: typer.Typer) -> None:
+    @app.command("shards")
+    @guarded
+    def shards(
+        count: int = typer.Argument(..., min=1, max=1000, help="How many shards (N of --shard K/N)."),
+        paths: list[Path] = typer.Argument(..., help=".pan files or folders, as given to `panoptic run`."),
+        history: list[str] = typer.Option(
+            [], "--history", help="Earlier results (folders or URLs) whose times balance the shards."
+        ),
+    ) -> None:
+        """Print which scenarios each shard runs, balanced by past durations when there is history."""
+        from panoptic.compiler import compile_paths
+        from panoptic.diagnostics import Severity
+        from panoptic.families.cloud.errors import BadArgument
+        from panoptic.families.cloud.shard import durations_from, plan
+
+        result = compile_paths([str(p) for p in paths])
+        if result.program is None:
+            first = next((d for d in result.diagnostics if d.severity is Severity.ERROR), None)
+            where = f" ({first.code}: {first.message})" if first else ""
+            raise BadArgument(f"the suite does not compile{where}", help="run `panoptic check` on it first")
+        ids = [sc.id for sc in result.program.scenarios]
+        durations = durations_from(history) if history else {}
+        split = plan(ids, count, durations)
+        for number, members in enumerate(split.shards, start=1):
+            estimate = f", about {split.estimates[number - 1]:.1f}s" if split.balanced else ""
+            typer.echo(f"shard {number}/{count}: {len(members)} scenario(s){estimate}")
+            for index in members:
+                typer.echo(f"  {ids[index]}")
+        if history and not split.balanced:
+            typer.echo("note: no scenario of the suite was found in the history: split by program order", err=True)
 
 
 def _register_rules() -> None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -52,7 +53,22 @@ class CloudRuntime(BaseRuntime):
             return self._cleanup(args.get("location"), args.get("age"), step)
         if op == "analytics":
             return self._analytics(args.get("source"), step)
+        if op == "lock":
+            return self._lock(str(args["name"]), args.get("wait"), step)
         raise CloudError(f"unknown cloud action `{action}`", help="this Panoptic's cloud family does not have it")
+
+    def _lock(self, name: str, wait: Any, step: StepContext) -> str:
+        from panoptic.families.cloud.locks import DEFAULT_WAIT, held
+
+        if not name.strip():
+            raise CloudError("a lock needs a name", help='write `lock "account-a" { … }`')
+        assert step.run_block is not None
+        started = time.monotonic()
+        seconds = float(wait) if wait is not None else DEFAULT_WAIT
+        with held(name, seconds, self._run.project_dir, step.should_stop) as where:
+            waited = time.monotonic() - started
+            step.run_block()
+        return f"held `{name}` ({where} lock, waited {waited:.2f}s)"
 
     def _sync(self, url_text: str, step: StepContext) -> str:
         from panoptic.families.cloud.storage import resolve_url
