@@ -49,7 +49,7 @@ def test_a_cluster_run_reports_like_a_local_run(compile_pan, run_program, tmp_pa
         if sid and (not order or order[-1] != sid):
             order.append(sid)
     assert [s.split("::")[1] for s in order] == ["slow first", "quick second", "quick third", "fails fourth"]
-    assert [e.kind for e in ran.events][0] == "run_started" and ran.events[-1].kind == "run_finished"
+    assert ran.events[0].kind == "run_started" and ran.events[-1].kind == "run_finished"
     assert {e.worker for e in ran.of("scenario_started")} == {1, 2}
     steps = [e for e in ran.events if e.kind == "step_finished"]
     assert len(steps) == len([e for e in local.events if e.kind == "step_finished"])
@@ -111,3 +111,60 @@ def test_fail_fast_cancels_what_has_not_started(compile_pan, run_program) -> Non
     ran = run_program(compile_pan(many), cluster="local:2", fail_fast=True)
     statuses = [f.status for f in ran.finished().values()]
     assert statuses.count(FAILED) >= 1 and statuses.count(SKIPPED) >= 4
+
+
+LOCKED = """
+scenario "first" on shop {
+    lock "account-a" {
+        wait 700ms
+    }
+}
+
+scenario "second" on shop {
+    lock "account-a" {
+        wait 700ms
+    }
+}
+
+scenario "other account" on shop {
+    lock "account-b" {
+        wait 700ms
+    }
+}
+"""
+
+
+def _held_intervals(ran) -> dict[str, tuple[float, float]]:
+    """Scenario title -> (start, end) of the `wait` inside its lock, from the step events' times."""
+    out = {}
+    for e in ran.events:
+        if e.kind == "step_started" and e.path == "0.0":
+            out[e.scenario.split("::")[1]] = (e.at, 0.0)
+        if e.kind == "step_finished" and e.path == "0.0":
+            title = e.scenario.split("::")[1]
+            out[title] = (out[title][0], out[title][0] + e.duration)
+    return out
+
+
+@pytest.mark.parametrize("where", [{"workers": 2}, {"cluster": "local:2"}], ids=["processes", "cluster"])
+def test_a_lock_keeps_two_scenarios_from_one_account(compile_pan, run_program, where) -> None:
+    ran = run_program(compile_pan(LOCKED), **where)
+    assert {f.status for f in ran.finished().values()} == {PASSED}
+    held = _held_intervals(ran)
+    (a0, a1), (b0, b1) = held["first"], held["second"]
+    assert a1 <= b0 + 0.02 or b1 <= a0 + 0.02, held  # never both inside `account-a` at once
+    kind = "cluster" if "cluster" in where else "machine"
+    notes = {e.message for e in ran.events if e.kind == "step_finished" and e.path == "0" and e.message}
+    assert all(f"({kind} lock" in n for n in notes), notes
+
+
+def test_a_lock_not_freed_in_time_fails_the_step(compile_pan, run_program, tmp_path: Path) -> None:
+    from panoptic.families.cloud.locks import held
+
+    program = compile_pan(
+        'scenario "waits" on shop {\n    lock "busy" waiting up to 300ms {\n        log "in"\n    }\n}\n'
+    )
+    with held("busy", 1.0, tmp_path, lambda: False):  # this test holds it
+        ran = run_program(program)
+    failure = ran.finished()["waits"].failure
+    assert failure.code == "PAN908" and "`busy` was not free within 0.3s" in failure.message
