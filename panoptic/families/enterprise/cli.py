@@ -58,15 +58,27 @@ def guarded(fn: F) -> F:
 
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from sqlalchemy.exc import SQLAlchemyError
-
         from panoptic.contract.errors import InfrastructureError, StepError
 
+        store_errors: tuple[type[Exception], ...] = ()
+        try:
+            from sqlalchemy.exc import SQLAlchemyError
+
+            store_errors = (SQLAlchemyError,)
+        except ModuleNotFoundError:
+            pass
         try:
             return fn(*args, **kwargs)
+        except ModuleNotFoundError as exc:
+            _fail(
+                "PAN940",
+                f"the enterprise store needs `{exc.name}`, which is not installed",
+                help='pip install "panoptic[enterprise]"',
+                status=3,
+            )
         except StepError as exc:
             _fail(exc.code, exc.message, exc.help, 3 if isinstance(exc, InfrastructureError) else 1)
-        except SQLAlchemyError as exc:
+        except store_errors as exc:
             orig = getattr(exc, "orig", None) or exc
             _fail(
                 "PAN940", f"the enterprise store failed: {type(orig).__name__}: {str(orig).splitlines()[0]}", status=3

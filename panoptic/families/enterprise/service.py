@@ -113,7 +113,7 @@ class Enterprise:
             settings = self.store.settings(conn)
             row = conn.execute(select(U).where(U.c.name == name)).one_or_none()
             if row is None:
-                security.verify_password(_DUMMY_HASH(), password)  # same cost as a real check
+                security.verify_password(_dummy_hash(), password)  # same cost as a real check
                 audit.append(
                     conn, actor=name, action="auth.login", target=name, outcome="failed", severity="warning",
                     details={"reason": "unknown user"},
@@ -305,7 +305,7 @@ class Enterprise:
             if conn.execute(select(T.c.id).where(T.c.name == name)).first() is not None:
                 raise InvalidRequest(f"a team named `{name}` exists already")
             lead_row = self._user(conn, lead) if lead else None
-            team_id = conn.execute(T.insert().values(name=name, created_at=utcnow())).inserted_primary_key[0]
+            team_id = _new_id(conn.execute(T.insert().values(name=name, created_at=utcnow())))
             if lead_row is not None:
                 conn.execute(M.insert().values(team_id=team_id, user_id=lead_row.id, is_lead=True))
             audit.append(conn, actor=who.label, action="team.create", target=name, details={"lead": lead})
@@ -340,9 +340,9 @@ class Enterprise:
             count = conn.execute(select(func.count()).select_from(P)).scalar_one()
             if count >= limits.max_projects:
                 raise LicenceError(f"the project limit is reached ({count} of {limits.max_projects}): {limits.message}")
-            project_id = conn.execute(
-                P.insert().values(name=name, team_id=team_id, created_by=who.user_id, created_at=utcnow())
-            ).inserted_primary_key[0]
+            project_id = _new_id(
+                conn.execute(P.insert().values(name=name, team_id=team_id, created_by=who.user_id, created_at=utcnow()))
+            )
             audit.append(conn, actor=who.label, action="project.create", target=name, details={"team": team})
         return project_id
 
@@ -494,9 +494,9 @@ class Enterprise:
 
     def record_run(self, output_dir: Path) -> int:
         with self.store.write(lock=False) as conn:
-            return conn.execute(
-                schema.runs.insert().values(started_at=utcnow(), output_dir=str(output_dir.resolve()))
-            ).inserted_primary_key[0]
+            return _new_id(
+                conn.execute(schema.runs.insert().values(started_at=utcnow(), output_dir=str(output_dir.resolve())))
+            )
 
     def finish_run(self, run_id: int) -> None:
         with self.store.write(lock=False) as conn:
@@ -656,18 +656,20 @@ class Enterprise:
     def _insert_user(self, conn: Connection, name: str, role: str, password: str, email: str | None) -> int:
         now = utcnow()
         try:
-            return conn.execute(
-                U.insert().values(
-                    name=name,
-                    email=email,
-                    role=role,
-                    password_hash=security.hash_password(password),
-                    active=True,
-                    failed_attempts=0,
-                    created_at=now,
-                    password_changed_at=now,
+            return _new_id(
+                conn.execute(
+                    U.insert().values(
+                        name=name,
+                        email=email,
+                        role=role,
+                        password_hash=security.hash_password(password),
+                        active=True,
+                        failed_attempts=0,
+                        created_at=now,
+                        password_changed_at=now,
+                    )
                 )
-            ).inserted_primary_key[0]
+            )
         except IntegrityError:
             raise InvalidRequest(f"a user named `{name}` exists already") from None
 
@@ -699,6 +701,13 @@ def require_initialised(ent: Enterprise) -> None:
         )
 
 
+def _new_id(result: Any) -> int:
+    """The primary key of the row an INSERT made."""
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
 def _name(value: Any, what: str) -> str:
     text = str(value).strip() if value is not None else ""
     if not text:
@@ -711,7 +720,7 @@ def _name(value: Any, what: str) -> str:
 _DUMMY: list[str] = []
 
 
-def _DUMMY_HASH() -> str:
+def _dummy_hash() -> str:
     if not _DUMMY:
         _DUMMY.append(security.hash_password("panoptic-timing-equaliser"))
     return _DUMMY[0]

@@ -93,7 +93,12 @@ class Store:
         else:
             if parsed.drivername == "postgresql":
                 parsed = parsed.set(drivername="postgresql+psycopg")
-            self.engine = create_engine(parsed, pool_pre_ping=True, connect_args={"connect_timeout": 10})
+            try:
+                self.engine = create_engine(parsed, pool_pre_ping=True, connect_args={"connect_timeout": 10})
+            except ModuleNotFoundError as exc:
+                raise StoreUnavailable(
+                    f"PostgreSQL needs `{exc.name}`, which is not installed", help='pip install "panoptic[enterprise]"'
+                ) from None
         self.migrate()
 
     @classmethod
