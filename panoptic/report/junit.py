@@ -1,10 +1,13 @@
 """`junit.xml`: one testsuite per `.pan` file, one testcase per scenario.
 
 Failed scenarios get `<failure>`, errored ones `<error>`, skipped ones
-`<skipped>`, each with the message, the code and `file:line:col`. A flaky
-scenario passed (it counts as passed) and carries a `flaky` property plus a
-`<system-out>` line naming the attempt that failed. Planned scenarios that
-never ran (the run was interrupted or killed) are skipped cases saying so.
+`<skipped>`, each with the message, the code and `file:line:col`. Retries
+follow Maven Surefire's schema, which CI servers read: a flaky scenario (failed,
+then passed on a retry) passed and carries one `<flakyFailure>` (or
+`<flakyError>`) per failed attempt; a scenario that failed every attempt has its
+first failure as `<failure>`/`<error>` and each later one as `<rerunFailure>`/
+`<rerunError>`. Planned scenarios that never ran (the run was interrupted or
+killed) are skipped cases saying so.
 """
 
 from __future__ import annotations
@@ -64,14 +67,21 @@ def _testcase(sc: ScenarioResult, artifact_prefix: str) -> ET.Element:
     )
     failure = sc.failure
     if sc.status in (FAILED, ERROR):
-        tag = "failure" if sc.status == FAILED else "error"
-        f = failure or Failure(code="PAN900", message=f"scenario {sc.status}", span=sc.span)
+        attempts = [a for a in sc.attempts if a.status in (FAILED, ERROR)] or [sc.final]
+        first, reruns = attempts[0], attempts[1:]
+        tag = "failure" if first.status == FAILED else "error"
+        f = first.failure or failure or Failure(code="PAN900", message=f"scenario {sc.status}", span=sc.span)
         elem = ET.SubElement(case, tag, {"message": _clean(f.message), "type": f.code})
         elem.text = failure_text(f)
+        for attempt in reruns:
+            _interim(case, "rerunFailure" if attempt.status == FAILED else "rerunError", attempt.failure, sc)
     elif sc.status == SKIPPED:
         attrs = {"message": _clean(failure.message)} if failure else {}
         ET.SubElement(case, "skipped", attrs)
     elif sc.status == FLAKY:
+        for attempt in sc.attempts:
+            if attempt.status in (FAILED, ERROR):
+                _interim(case, "flakyFailure" if attempt.status == FAILED else "flakyError", attempt.failure, sc)
         props = ET.SubElement(case, "properties")
         ET.SubElement(props, "property", {"name": "flaky", "value": "true"})
         ET.SubElement(props, "property", {"name": "attempts", "value": str(len(sc.attempts))})
@@ -87,6 +97,13 @@ def _testcase(sc: ScenarioResult, artifact_prefix: str) -> ET.Element:
             out = ET.SubElement(case, "system-out")
             out.text = "\n".join(f"[[ATTACHMENT|{artifact_prefix}{a.path}]]" for a in attachments)
     return case
+
+
+def _interim(case: ET.Element, tag: str, failure: Failure | None, sc: ScenarioResult) -> None:
+    """A Surefire `flakyFailure`/`rerunFailure` (or …Error): message and type, the full text as `stackTrace`."""
+    f = failure or Failure(code="PAN900", message="the attempt failed", span=sc.span)
+    elem = ET.SubElement(case, tag, {"message": _clean(f.message), "type": f.code})
+    ET.SubElement(elem, "stackTrace").text = failure_text(f)
 
 
 def never_ran(model: RunResult) -> list[tuple[str, str, str]]:

@@ -56,3 +56,36 @@ def test_attachment_paths_follow_the_output_folder(run):
     paths = write_reports(results, run.folder / "elsewhere")
     root = ET.parse(paths["junit"]).getroot()
     assert "[[ATTACHMENT|../out/artifacts/checkout/failure.png]]" in root.find(".//system-out").text
+
+
+def test_retries_follow_surefire_as_a_real_consumer_reads_them(run, tmp_path):
+    """junitparser's xunit2 model (Surefire's schema) sees flaky attempts and reruns."""
+    import dataclasses
+
+    from junitparser.xunit2 import JUnitXml
+
+    from panoptic.runtime.events import ScenarioFinished, ScenarioStarted, StepFinished, StepStarted
+
+    events = list(run.events)
+    # the "checkout" scenario failed; give it a second, also failing, attempt (retries that never passed)
+    first = next(e for e in events if isinstance(e, ScenarioFinished) and e.status == "failed")
+    sid = first.scenario
+    rerun_failure = dataclasses.replace(first.failure, message="still no badge")
+    header = next(e for e in events if isinstance(e, ScenarioStarted) and e.scenario == sid)
+    at = events.index(first) + 1
+    events[at:at] = [
+        dataclasses.replace(header, attempt=2),
+        StepStarted(sid, "0", "ui.click", 'click "#x"', header.span, (), "body", header.at + 10),
+        StepFinished(sid, "0", "failed", 0.1, rerun_failure),
+        dataclasses.replace(first, attempt=2, failure=rerun_failure),
+    ]
+    path = tmp_path / "junit.xml"
+    path.write_bytes(render_junit(build_model(events)))
+    cases = {case.name: case for suite in JUnitXml.fromfile(str(path)) for case in suite}
+    flaky = cases["sometimes slow"]
+    assert [f.message for f in flaky.flaky_failures()] == ['no element matches "#slow" within 5s']
+    assert flaky.is_passed and not flaky.rerun_failures()
+    failed = cases["checkout <b>works</b>"]
+    assert [r.message for r in failed.result] == ['expected "#cart-count" to have text "1"']
+    assert [r.message for r in failed.rerun_failures()] == ["still no badge"]
+    assert "PAN901" in failed.rerun_failures()[0].stack_trace
