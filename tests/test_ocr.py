@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from panoptic.perception.ocr import TextMatch, Word, find_text, group_lines, match_lines, read_text
 from panoptic.contract.errors import ActionFailed
+from panoptic.perception.ocr import TextMatch, Word, find_text, group_lines, match_lines, read_text
 
 FONT_CANDIDATES = (
     "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",

@@ -25,8 +25,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from panoptic.contract import ResolvedTarget, ScenarioContext
 from panoptic.backends.web.spec import WEB
+from panoptic.contract import ResolvedTarget, ScenarioContext
 from panoptic.contract.errors import ActionFailed, BackendCrashed, InfrastructureError, TargetNotFound
 
 JOURNAL: list[tuple] = []

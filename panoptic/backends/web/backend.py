@@ -44,9 +44,9 @@ from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import urljoin, urlsplit
 
+from panoptic.backends.serve import StaticServer
 from panoptic.backends.web.locate import KEY_HELP, POSITION_KINDS, build_locator, normalize_key
 from panoptic.backends.web.secrets import contains_secret, safe_filename, scrub_text, scrub_trace, unique_path
-from panoptic.backends.serve import StaticServer
 from panoptic.backends.web.services import PageServices, watch
 from panoptic.backends.web.spec import WEB
 from panoptic.backends.web.suggest import COLLECT_JS, DESCRIBE_JS, describe_elements, parse_candidates, rank

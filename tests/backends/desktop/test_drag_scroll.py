@@ -21,8 +21,8 @@ from typing import Any
 import pytest
 from desktop_support import ROOT, at, new_ctx, text
 
-from panoptic.perception import ocr
 from panoptic.contract import ResolvedTarget
+from panoptic.perception import ocr
 
 WAIT = 30.0  # generous: OCR of a full screen takes seconds on a loaded 2-core machine
 ROW = re.compile(r"\bRow (\d{1,2})\b")

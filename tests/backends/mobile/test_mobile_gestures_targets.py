@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from panoptic.backends.mobile import gestures as g
-from panoptic.contract import ResolvedTarget
 from panoptic.backends.mobile.targets import (
     TEXT_STRATEGY,
     css_string,
@@ -15,6 +14,7 @@ from panoptic.backends.mobile.targets import (
     suggestions,
     xpath_string,
 )
+from panoptic.contract import ResolvedTarget
 from panoptic.contract.errors import ActionFailed
 
 

@@ -13,8 +13,8 @@ from mobile_support import mobile_app, need, scenario_ctx
 from panoptic.backends.mobile import appium_server
 from panoptic.backends.mobile.appium_server import LocalAppiumServer, free_port
 from panoptic.contract import ResolvedTarget
-from panoptic.environment import appium_server_ready, find_appium
 from panoptic.contract.errors import ActionFailed, InfrastructureError
+from panoptic.environment import appium_server_ready, find_appium
 
 pytestmark = pytest.mark.mobile
 

@@ -13,7 +13,7 @@ from urllib.parse import quote_plus
 
 import pytest
 
-from panoptic.contract import ResolvedTarget
+from panoptic.backends.serve import StaticServer
 from panoptic.backends.web.locate import css_string, normalize_key
 from panoptic.backends.web.secrets import (
     safe_filename,
@@ -22,8 +22,8 @@ from panoptic.backends.web.secrets import (
     scrub_trace,
     unique_path,
 )
-from panoptic.backends.serve import StaticServer
 from panoptic.backends.web.suggest import Candidate, describe_elements, parse_candidates, quote, rank
+from panoptic.contract import ResolvedTarget
 from panoptic.contract.errors import ActionFailed, InfrastructureError
 
 

@@ -16,8 +16,8 @@ from urllib.parse import quote, quote_plus
 import pytest
 from webtest_support import SECRET, css, make_app, require
 
-from panoptic.contract import ResolvedTarget
 from panoptic.backends.web.backend import WebBackend
+from panoptic.contract import ResolvedTarget
 from panoptic.contract.errors import ActionFailed, BackendCrashed, InfrastructureError
 
 pytestmark = pytest.mark.browser
