@@ -7,7 +7,7 @@ A reporter has a name, a one-line description and up to two hooks:
 
 Built in: `console` (the terminal; `panoptic run` wires it), `jsonl` (alias `json`: results.jsonl.gz,
 always written by `panoptic run` because every other report is rendered from it), `html` (report.html)
-and `junit` (junit.xml). Other packages add reporters through the `panoptic.reporters` entry point
+`junit` (junit.xml) and `github` (annotations and a Markdown job summary, not a default). Other packages add reporters through the `panoptic.reporters` entry point
 group: the entry point names a `Reporter` object. One that fails to load is an error naming its
 package (PAN006) when it is asked for; an unknown name is a usage error (PAN004) listing the known ones.
 """
@@ -49,6 +49,12 @@ def _write_junit(model: RunResult, base_dir: Path, output_dir: Path) -> Path:
     return write_junit(model, base_dir, output_dir)
 
 
+def _write_github(model: RunResult, base_dir: Path, output_dir: Path) -> Path:
+    from panoptic.report.github import write_github
+
+    return write_github(model, base_dir, output_dir)
+
+
 BUILTIN: dict[str, Reporter] = {
     r.name: r
     for r in (
@@ -56,6 +62,11 @@ BUILTIN: dict[str, Reporter] = {
         Reporter("jsonl", "results.jsonl.gz, the event stream (always written by `panoptic run`)"),
         Reporter("html", "report.html, the self-contained HTML report", write=_write_html),
         Reporter("junit", "junit.xml, for CI test views", write=_write_junit),
+        Reporter(
+            "github",
+            "GitHub Actions: annotations at the failing lines, summary.md and the job summary",
+            write=_write_github,
+        ),
     )
 }
 ALIASES = {"json": "jsonl"}
