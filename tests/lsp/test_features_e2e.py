@@ -81,7 +81,7 @@ def test_a_quick_fix_applies_the_diagnostics_fix(session) -> None:
 
 
 def test_references_across_the_workspace(session) -> None:
-    client, root, uri, _ = session
+    client, _, uri, _ = session
     found = client.request(
         "textDocument/references",
         {

@@ -63,7 +63,7 @@ def test_list_prints_the_selection(suite: Path, capsys) -> None:
     assert run_command([str(suite)], list_only=True, keywords=["typo"]) == 0
     out = capsys.readouterr().out
     assert "typo target" in out and "smoke passes" not in out
-    assert run_command([str(suite)], list_only=True, keywords=["*PASSES"], tags=["smoke"]) == 0
+    assert run_command([str(suite)], list_only=True, keywords=["glob:*PASSES"], tags=["smoke"]) == 0
     assert "1 of 3" in capsys.readouterr().out
 
 
