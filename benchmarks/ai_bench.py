@@ -146,6 +146,7 @@ def main() -> None:
         f"{'all pages':<12} {totals[0]:>8} {totals[2]:>5} {totals[1] / max(1, totals[0]):>9.2f} "
         f"{totals[3] / max(1, totals[2]):>6.2f}"
     )
+    error_collection(base, opts.repeat)
     gen_times = []
     for _ in range(max(1, opts.repeat // 2)):
         t = time.perf_counter()
