@@ -125,7 +125,7 @@ def create(store: Store, dest: Path, revision: str | None) -> BackupInfo:
         manifest_path = staging / MANIFEST
         manifest_path.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         partial = staging / "archive.tar.gz"
-        with tarfile.open(partial, "w:gz", compresslevel=3) as tar:
+        with tarfile.open(partial, "w:gz", compresslevel=1) as tar:
             tar.add(manifest_path, arcname=MANIFEST)
             for name, path in members:
                 tar.add(path, arcname=name, recursive=False)
