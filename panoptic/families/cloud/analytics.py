@@ -30,12 +30,13 @@ import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from panoptic.families.cloud.errors import CloudError, NoResults
 from panoptic.families.cloud.storage import open_store, resolve_url
-from panoptic.families.cloud.storage.base import with_retries
+from panoptic.families.cloud.storage.base import RemoteObject, RetryPolicy, Store, with_retries
 from panoptic.families.cloud.sync import RESULTS_NAMES
 
 TOP = 20
@@ -65,6 +66,10 @@ def _model_of(path: Path, label: str) -> Any:
         ) from None
     except (KeyError, IndexError, TypeError, ValueError, AttributeError):
         raise NoResults(f"{label}: not a results file (an event is malformed)") from None
+
+
+def _all_objects(store: Store) -> list[RemoteObject]:
+    return list(store.objects())
 
 
 def _local_results(folder: Path) -> list[Path]:
@@ -120,11 +125,11 @@ def load_runs(
             continue
         store = open_store(url, base_dir=base_dir, workers=workers)
         try:
-            retry = {"attempts": 3, "backoff": 0.25}
-            with_retries(lambda store=store: store.probe(), **retry)
+            retry = RetryPolicy(attempts=3)
+            with_retries(store.probe, retry)
             keys = sorted(
                 o.key
-                for o in with_retries(lambda store=store: list(store.list()), **retry)
+                for o in with_retries(partial(_all_objects, store), retry)
                 if o.key.rsplit("/", 1)[-1] in RESULTS_NAMES and o.key.count("/") <= 1
             )
             with (
@@ -134,7 +139,7 @@ def load_runs(
 
                 def fetch(index_key: tuple[int, str], store=store, tmp=tmp, retry=retry) -> Path:
                     index, key = index_key
-                    data = with_retries(lambda: store.read(key), **retry)
+                    data = with_retries(lambda: store.read(key), retry)
                     path = Path(tmp) / f"{index}-{key.rsplit('/', 1)[-1]}"
                     path.write_bytes(data)
                     return path
@@ -238,7 +243,7 @@ def analyse(runs: Sequence[LoadedRun], *, top: int = TOP) -> dict[str, Any]:
             }
         )
 
-    flaky = []
+    flaky: list[dict[str, Any]] = []
     for sid, seq in history.items():
         flips = sum(1 for (_, a), (_, b) in itertools.pairwise(seq) if (a in _PASS) != (b in _PASS))
         retried = flaky_runs.get(sid, 0)
@@ -256,7 +261,7 @@ def analyse(runs: Sequence[LoadedRun], *, top: int = TOP) -> dict[str, Any]:
             )
     flaky.sort(key=lambda f: (-(f["passed_on_retry"] + f["flips"]), f["title"]))
 
-    slow = [
+    slow: list[dict[str, Any]] = [
         {
             "id": sid,
             **meta[sid],
@@ -268,7 +273,7 @@ def analyse(runs: Sequence[LoadedRun], *, top: int = TOP) -> dict[str, Any]:
         for sid, times in durations.items()
     ]
     slow.sort(key=lambda s: (-s["mean"], s["title"]))
-    steps = [
+    steps: list[dict[str, Any]] = [
         {
             "file": file,
             "line": line,

@@ -13,6 +13,7 @@ only run folders are ever touched: other files and folders stay.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from panoptic.families.cloud.errors import BadArgument, CleanupIncomplete, CloudError
 from panoptic.families.cloud.storage import open_store
-from panoptic.families.cloud.storage.base import RemoteObject, Store, batched, with_retries
+from panoptic.families.cloud.storage.base import RemoteObject, RetryPolicy, Store, batched, with_retries
 from panoptic.families.cloud.sync import RESULTS_NAMES, format_bytes
 from panoptic.families.cloud.urls import StorageURL
 
@@ -106,10 +107,10 @@ def cleanup(
     if store is None:
         store = open_store(url, base_dir=base_dir)
     keep_set = set(keep)
-    retry = {"attempts": attempts, "backoff": backoff}
+    retry = RetryPolicy(attempts, backoff)
     try:
-        with_retries(lambda: store.probe(create=False), **retry)
-        units = with_retries(lambda: group_units(store.list()), **retry)
+        with_retries(lambda: store.probe(create=False), retry)
+        units = with_retries(lambda: group_units(store.objects()), retry)
         local = store.url.scheme == "file"
         old_runs: list[Unit] = []
         partial: list[Unit] = []
@@ -133,7 +134,7 @@ def cleanup(
                         (o.key for o in unit.objects), key=lambda k: k.rsplit("/", 1)[-1] not in RESULTS_NAMES
                     )
                     for batch in batched(keys, 1000):
-                        with_retries(lambda batch=batch: store.delete(batch), **retry)
+                        with_retries(functools.partial(store.delete, batch), retry)
                 except CloudError as exc:
                     raise CleanupIncomplete(
                         f"{exc.message}; deleted {len(deleted_names)} run(s) ({deleted_objects} file(s), "

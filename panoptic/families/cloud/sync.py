@@ -25,11 +25,12 @@ import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from panoptic.families.cloud.errors import CloudError, NoResults, StorageUnreachable, TransferFailed
 from panoptic.families.cloud.storage import open_store
-from panoptic.families.cloud.storage.base import LocalFile, RemoteObject, Store, guess_type, with_retries
+from panoptic.families.cloud.storage.base import LocalFile, RemoteObject, RetryPolicy, Store, guess_type, with_retries
 from panoptic.families.cloud.urls import StorageURL
 
 RESULTS_NAMES = ("results.jsonl.gz", "results.jsonl")
@@ -116,6 +117,10 @@ def _files(run: Path) -> list[tuple[str, Path]]:
     return out
 
 
+def _stored_under(store: Store, name: str) -> dict[str, RemoteObject]:
+    return {o.key: o for o in store.objects(name)}
+
+
 class _Tally:
     def __init__(self, files_total: int, bytes_total: int, progress: Callable[[Progress], None] | None) -> None:
         self.lock = threading.Lock()
@@ -159,11 +164,11 @@ def sync_results(
     if store is None:
         store = open_store(url, base_dir=base_dir, workers=workers)
     try:
-        retry = {"attempts": attempts, "backoff": backoff, "should_stop": should_stop}
-        with_retries(lambda: store.probe(create=True), **retry)
+        retry = RetryPolicy(attempts, backoff, should_stop)
+        with_retries(lambda: store.probe(create=True), retry)
         plans: list[tuple[str, list[tuple[str, Path]], dict[str, RemoteObject]]] = []
         for name, folder in runs:
-            stored = with_retries(lambda name=name: {o.key: o for o in store.list(name)}, **retry)
+            stored = with_retries(partial(_stored_under, store, name), retry)
             plans.append((name, _files(folder), stored))
         locals_: dict[Path, LocalFile] = {}
         bytes_total = 0
@@ -183,7 +188,7 @@ def sync_results(
             if stored is not None and store.unchanged(stored, local):
                 tally.add(local.size, uploaded=False)
                 return
-            with_retries(lambda: store.upload(local, key, guess_type(key)), **retry)
+            with_retries(lambda: store.upload(local, key, guess_type(key)), retry)
             tally.add(local.size, uploaded=True)
 
         def run_all(jobs: list[tuple[str, LocalFile, RemoteObject | None]]) -> None:
@@ -207,11 +212,11 @@ def sync_results(
                 body: list[tuple[str, LocalFile, RemoteObject | None]] = []
                 markers: list[tuple[str, LocalFile, RemoteObject | None]] = []
                 for rel, path in files:
-                    local = locals_.get(path)
-                    if local is None:
+                    found = locals_.get(path)
+                    if found is None:
                         continue
                     key = f"{name}/{rel}"
-                    (markers if rel == MARKER else body).append((key, local, stored.get(key)))
+                    (markers if rel == MARKER else body).append((key, found, stored.get(key)))
                 run_all(body)
                 if should_stop is not None and should_stop():
                     break

@@ -2,7 +2,7 @@
 
     store = open_store("s3://bucket/runs?region=eu-west-3")
     store.probe()
-    for obj in store.list(): ...
+    for obj in store.objects(): ...
 
 Provider modules (and their client libraries) are imported only when a URL
 of theirs is opened.
@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from panoptic.families.cloud.errors import BadStorageURL
-from panoptic.families.cloud.storage.base import LocalFile, RemoteObject, Store, with_retries
+from panoptic.families.cloud.storage.base import LocalFile, RemoteObject, RetryPolicy, Store, with_retries
 from panoptic.families.cloud.urls import StorageURL, parse_url
 
 
@@ -50,4 +50,13 @@ def open_store(
     return AzureStore(parsed, workers=workers, timeout=timeout)
 
 
-__all__ = ["LocalFile", "RemoteObject", "StorageURL", "Store", "open_store", "resolve_url", "with_retries"]
+__all__ = [
+    "LocalFile",
+    "RemoteObject",
+    "RetryPolicy",
+    "StorageURL",
+    "Store",
+    "open_store",
+    "resolve_url",
+    "with_retries",
+]

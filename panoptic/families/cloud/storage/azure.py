@@ -16,6 +16,7 @@ import base64
 import os
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from panoptic.families.cloud.errors import AccessDenied, BucketNotFound, CloudError, StorageUnreachable, TransferFailed
 from panoptic.families.cloud.storage.base import PART_SIZE, LocalFile, RemoteObject, Store, need
@@ -34,7 +35,7 @@ class AzureStore(Store):
 
         self.url = url
         self.prefix = url.prefix
-        kwargs = {
+        kwargs: dict[str, Any] = {
             "retry_total": 0,
             "connection_timeout": min(timeout, 5.0),
             "read_timeout": timeout,
@@ -64,7 +65,7 @@ class AzureStore(Store):
                 self.endpoint = url.option("endpoint") or f"https://{account}.blob.core.windows.net"
                 key = os.environ.get("AZURE_STORAGE_KEY")
                 sas = os.environ.get("AZURE_STORAGE_SAS_TOKEN")
-                credential: object = None
+                credential: Any = None
                 if key:
                     name = account or self.endpoint.rstrip("/").rsplit("/", 1)[-1]
                     credential = {"account_name": name, "account_key": key}
@@ -134,7 +135,7 @@ class AzureStore(Store):
         except Exception as exc:
             raise self.error(exc, f"checking the container `{self.url.bucket}`") from None
 
-    def list(self, under: str = "") -> Iterator[RemoteObject]:
+    def objects(self, under: str = "") -> Iterator[RemoteObject]:
         prefix = (self._key(under) + "/") if under else (f"{self.prefix}/" if self.prefix else "")
         try:
             for blob in self.container.list_blobs(name_starts_with=prefix or None):

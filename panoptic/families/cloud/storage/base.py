@@ -133,7 +133,7 @@ class Store(ABC):
         """Check that the bucket exists and the credentials work (create a local folder when `create`)."""
 
     @abstractmethod
-    def list(self, under: str = "") -> Iterator[RemoteObject]:
+    def objects(self, under: str = "") -> Iterator[RemoteObject]:
         """Every object whose key starts with `under` (a folder-like prefix, '' for all)."""
 
     @abstractmethod
@@ -156,15 +156,17 @@ class Store(ABC):
         """Release connections."""
 
 
-def with_retries(
-    action: Callable[[], T],
-    *,
-    attempts: int,
-    backoff: float,
-    should_stop: Callable[[], bool] | None = None,
-    sleep: Callable[[float], None] = time.sleep,
-) -> T:
-    """Run `action`, retrying `StorageUnreachable` up to `attempts` times with exponential back-off and jitter.
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How often to try an operation that meets a transient failure, and how long to wait in between."""
+
+    attempts: int = 4
+    backoff: float = 0.25  # seconds before the second attempt; doubled for each further one
+    should_stop: Callable[[], bool] | None = None  # no more attempts once this says so (Ctrl-C)
+
+
+def with_retries(action: Callable[[], T], policy: RetryPolicy, *, sleep: Callable[[float], None] = time.sleep) -> T:
+    """Run `action`, retrying `StorageUnreachable` as `policy` says, with exponential back-off and jitter.
 
     The last failure is raised with the number of attempts in its message; other `CloudError`s
     (a missing bucket, refused credentials) are raised at once: retrying cannot help.
@@ -175,10 +177,10 @@ def with_retries(
         try:
             return action()
         except StorageUnreachable as exc:
-            if attempt >= attempts or (should_stop is not None and should_stop()):
+            if attempt >= policy.attempts or (policy.should_stop is not None and policy.should_stop()):
                 tries = "1 attempt" if attempt == 1 else f"{attempt} attempts"
                 raise StorageUnreachable(f"{exc.message} (gave up after {tries})", help=exc.help) from None
-            delay = backoff * (2 ** (attempt - 1))
+            delay = policy.backoff * (2 ** (attempt - 1))
             sleep(delay * (0.5 + random.random() / 2))
 
 
@@ -221,6 +223,7 @@ __all__ = [
     "CloudError",
     "LocalFile",
     "RemoteObject",
+    "RetryPolicy",
     "StorageUnreachable",
     "Store",
     "batched",

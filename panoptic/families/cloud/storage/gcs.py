@@ -116,7 +116,7 @@ class GCSStore(Store):
         except Exception as exc:
             raise self.error(exc, f"checking the bucket `{self.url.bucket}`") from None
 
-    def list(self, under: str = "") -> Iterator[RemoteObject]:
+    def objects(self, under: str = "") -> Iterator[RemoteObject]:
         prefix = (self._key(under) + "/") if under else (f"{self.prefix}/" if self.prefix else "")
         try:
             for blob in self.client.list_blobs(self.url.bucket, prefix=prefix, retry=None, timeout=self.timeout):

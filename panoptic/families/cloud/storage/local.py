@@ -47,7 +47,7 @@ class LocalStore(Store):
         except OSError as exc:
             raise AccessDenied(f"cannot create the folder {self.root}: {exc.strerror or exc}") from None
 
-    def list(self, under: str = "") -> Iterator[RemoteObject]:
+    def objects(self, under: str = "") -> Iterator[RemoteObject]:
         base = self.root / under if under else self.root
         if not base.is_dir():
             return

@@ -182,7 +182,7 @@ class S3Store(Store):
         except Exception as exc:
             raise self.error(exc, what) from None
 
-    def list(self, under: str = "") -> Iterator[RemoteObject]:
+    def objects(self, under: str = "") -> Iterator[RemoteObject]:
         prefix = self._key(under) if under else (f"{self.prefix}/" if self.prefix else "")
         if under and not prefix.endswith("/"):
             prefix += "/"
