@@ -257,3 +257,77 @@ def test_error_mark_character_in_user_text_is_reported(text: str):
 )
 def test_keyword_glued_to_a_name_is_an_error(text: str):
     assert compile_text(text, "fuzz.pan").has_errors, "a keyword run into the next name was split silently"
+
+
+# ---- deep nesting and huge numbers: depth limits (PAN218) and size limits (PAN309), never a crash -----------
+
+HEADER = 'app shop: web {\n    url: "http://x"\n}\n'
+NESTERS = {
+    "repeat": ("repeat 2 times {\n", "}\n"),
+    "if": ('if visible "#a" {\n', "}\n"),
+    "for": ("for each x in [1] {\n", "}\n"),
+    "retry": ("retry 2 times {\n", "}\n"),
+}
+DEPTHS = st.sampled_from([1, 2, 99, 100, 101, 150, 400, 1000, 3000])
+
+
+def _check_deep(text: str) -> set[str]:
+    """Like `_check`, without the lean-versus-Lark tree comparison (it recurses over the whole tree)."""
+    _module, diags = parse_text(text, "fuzz.pan")
+    _no_internal_errors(diags)
+    result = compile_text(text, "fuzz.pan")
+    _no_internal_errors(result.diagnostics)
+    try:
+        format_text(text, "fuzz.pan")
+    except FormatError as exc:
+        assert exc.diagnostics, "FormatError without diagnostics"
+    return {d.code for d in result.diagnostics}
+
+
+def _limited(found: set[str], depth: int) -> None:
+    """PAN218 well past the limit of 100 levels, none well below it (at the limit the exact level varies)."""
+    if depth >= 150:
+        assert "PAN218" in found
+    elif depth <= 50:
+        assert "PAN218" not in found, found
+
+
+@fuzz(12)
+@given(st.lists(st.sampled_from(sorted(NESTERS)), min_size=1, max_size=4), DEPTHS)
+def test_deep_blocks(kinds: list[str], depth: int):
+    opens = "".join(NESTERS[kinds[i % len(kinds)]][0] for i in range(depth))
+    text = HEADER + 'scenario "s" {\n' + opens + 'log "x"\n' + "}\n" * depth + "}\n"
+    _limited(_check_deep(text), depth)
+
+
+@fuzz(12)
+@given(DEPTHS, st.sampled_from(["[", "{a: ", "env("]))
+def test_deep_values(depth: int, opener: str):
+    closer = {"[": "]", "{a: ": "}", "env(": ")"}[opener]
+    text = HEADER + "let v = " + opener * depth + "1" + closer * depth + '\nscenario "s" {\n    log v\n}\n'
+    _limited(_check_deep(text), depth)
+
+
+@fuzz(8)
+@given(DEPTHS)
+def test_else_if_chains(links: int):
+    chain = 'if visible "#a" { log "a" }' + ' else if visible "#b" { log "b" }' * links
+    _limited(_check_deep(HEADER + 'scenario "s" {\n' + chain + "\n}\n"), links)
+
+
+@fuzz(8)
+@given(DEPTHS)
+def test_flow_call_chains(length: int):
+    flows = "".join(f"flow f{i}() {{\n    f{i + 1}()\n}}\n" for i in range(length))
+    text = HEADER + flows + f'flow f{length}() {{\n    log "x"\n}}\nscenario "s" {{\n    f0()\n}}\n'
+    _limited(_check_deep(text), length)
+
+
+@fuzz(30)
+@given(
+    st.sampled_from([1, 12, 13, 20, 309, 400, 5000]),
+    st.sampled_from(['repeat {} times {{\n log "x"\n}}', "wait {}s", "wait {}.5ms", "scroll down by {}", "let n = {}"]),
+)
+def test_huge_numbers(digits: int, form: str):
+    found = _check_deep(HEADER + 'scenario "s" {\n    ' + form.format("9" * digits) + "\n}\n")
+    assert ("PAN309" in found) == (digits > 12), found
