@@ -159,7 +159,11 @@ def bench_users(ent: Enterprise, admin: object, count: int) -> dict[str, float]:
 def bench_backup(ent: Enterprise, admin: object, store_mb: int, tmp: Path) -> dict[str, float]:
     per_entry = 4096
     fill_audit(ent, store_mb * 1024 * 1024 // (per_entry + 400), details_bytes=per_entry)
-    size = ent.store.sqlite_path.stat().st_size if ent.store.sqlite_path else 0
+    if ent.store.sqlite_path is not None:
+        size = ent.store.sqlite_path.stat().st_size
+    else:
+        with ent.store.read() as conn:
+            size = conn.exec_driver_sql("SELECT pg_database_size(current_database())").scalar_one()
     start, start_cpu = time.perf_counter(), time.process_time()
     info = ent.backup(admin, tmp / "backups")
     elapsed, cpu = time.perf_counter() - start, time.process_time() - start_cpu
