@@ -14,12 +14,17 @@ syntax case match
 " Keywords generated from the registry.
 syntax keyword panDeclaration app flow let scenario secret setup teardown
 syntax keyword panUse use
-syntax keyword panControl each else for if repeat retry times
+syntax keyword panControl denied each else enterprise for if lock repeat retry times waiting
+syntax keyword panStatement action add ai analytics api as attribute audit authenticate back backup blur by check
 syntax match panStatement /\<contains\>/
-syntax keyword panStatement back by check checked click count disabled double down drag enabled expect fail fill
-syntax keyword panStatement forward from go has hidden hide home hover in into is keyboard left log long matches
-syntax keyword panStatement move not on open press record reload right screen screenshot scroll select submit
-syntax keyword panStatement swipe tap title to type uncheck until up url value video visible wait with within
+syntax keyword panStatement checked class cleanup clear click cloud compliance cookie cookies count create critical
+syntax keyword panStatement csv data disabled double down drag dry email enabled errors except expect expires
+syntax keyword panStatement fail fill focus format forward from go has hidden hide home hover in info into is
+syntax keyword panStatement json key keyboard lead left license local log long matches missing move new no not
+syntax keyword panStatement older on open out password press project record reload remove report restore revoke
+syntax keyword panStatement right run save scopes screen screenshot scroll select session set severity sign sign-in
+syntax keyword panStatement since status storage submit swipe sync tap team than title to type uncheck until up
+syntax keyword panStatement url user value verify video visible vision wait warning with within
 syntax keyword panTarget at css exact focused id image label placeholder role testid text xpath
 syntax keyword panBoolean false true
 

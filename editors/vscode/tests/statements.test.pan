@@ -77,6 +77,10 @@ scenario "every statement" on shop {
 #   ^^^^^^^ support.function.statement.panoptic
     hover "#id"
 #   ^^^^^ support.function.statement.panoptic
+    focus "#id"
+#   ^^^^^ support.function.statement.panoptic
+    blur "#id"
+#   ^^^^ support.function.statement.panoptic
     move to "#id"
 #   ^^^^ support.function.statement.panoptic
 #        ^^ support.function.statement.panoptic
@@ -112,6 +116,32 @@ scenario "every statement" on shop {
     hide keyboard
 #   ^^^^ support.function.statement.panoptic
 #        ^^^^^^^^ support.function.statement.panoptic
+    set local storage "hello ${user}" to "hello ${user}"
+#   ^^^ support.function.statement.panoptic
+#       ^^^^^ support.function.statement.panoptic
+#             ^^^^^^^ support.function.statement.panoptic
+#                                     ^^ support.function.statement.panoptic
+    remove local storage "hello ${user}"
+#   ^^^^^^ support.function.statement.panoptic
+#          ^^^^^ support.function.statement.panoptic
+#                ^^^^^^^ support.function.statement.panoptic
+    clear local storage
+#   ^^^^^ support.function.statement.panoptic
+#         ^^^^^ support.function.statement.panoptic
+#               ^^^^^^^ support.function.statement.panoptic
+    set cookie "hello ${user}" to "hello ${user}"
+#   ^^^ support.function.statement.panoptic
+#       ^^^^^^ support.function.statement.panoptic
+#                              ^^ support.function.statement.panoptic
+    clear cookies
+#   ^^^^^ support.function.statement.panoptic
+#         ^^^^^^^ support.function.statement.panoptic
+    save sign-in "hello ${user}"
+#   ^^^^ support.function.statement.panoptic
+#        ^^^^^^^ support.function.statement.panoptic
+    restore sign-in "hello ${user}"
+#   ^^^^^^^ support.function.statement.panoptic
+#           ^^^^^^^ support.function.statement.panoptic
     screenshot "hello ${user}"
 #   ^^^^^^^^^^ support.function.statement.panoptic
     record video
@@ -161,11 +191,55 @@ scenario "every statement" on shop {
 #   ^^^^^^ support.function.statement.panoptic
 #                ^^^^^^^^ support.function.statement.panoptic
 #                                         ^^^^^^ support.function.statement.panoptic
+    expect "#id" has exact text "hello ${user}" within 5s
+#   ^^^^^^ support.function.statement.panoptic
+#                ^^^ support.function.statement.panoptic
+#                    ^^^^^ support.type.target.panoptic
+#                          ^^^^ support.type.target.panoptic
+#                                               ^^^^^^ support.function.statement.panoptic
+    expect "#id" contains exact "hello ${user}" within 5s
+#   ^^^^^^ support.function.statement.panoptic
+#                ^^^^^^^^ support.function.statement.panoptic
+#                         ^^^^^ support.type.target.panoptic
+#                                               ^^^^^^ support.function.statement.panoptic
     expect "#id" has value "hello ${user}" within 5s
 #   ^^^^^^ support.function.statement.panoptic
 #                ^^^ support.function.statement.panoptic
 #                    ^^^^^ support.function.statement.panoptic
 #                                          ^^^^^^ support.function.statement.panoptic
+    expect "#id" has exact value "hello ${user}" within 5s
+#   ^^^^^^ support.function.statement.panoptic
+#                ^^^ support.function.statement.panoptic
+#                    ^^^^^ support.type.target.panoptic
+#                          ^^^^^ support.function.statement.panoptic
+#                                                ^^^^^^ support.function.statement.panoptic
+    expect "#id" has class "hello ${user}" within 5s
+#   ^^^^^^ support.function.statement.panoptic
+#                ^^^ support.function.statement.panoptic
+#                    ^^^^^ support.function.statement.panoptic
+#                                          ^^^^^^ support.function.statement.panoptic
+    expect "#id" has no class "hello ${user}" within 5s
+#   ^^^^^^ support.function.statement.panoptic
+#                ^^^ support.function.statement.panoptic
+#                    ^^ support.function.statement.panoptic
+#                       ^^^^^ support.function.statement.panoptic
+#                                             ^^^^^^ support.function.statement.panoptic
+    expect "#id" has attribute "hello ${user}" "hello ${user}" within 5s
+#   ^^^^^^ support.function.statement.panoptic
+#                ^^^ support.function.statement.panoptic
+#                    ^^^^^^^^^ support.function.statement.panoptic
+#                                                              ^^^^^^ support.function.statement.panoptic
+    expect "#id" has no attribute "hello ${user}" within 5s
+#   ^^^^^^ support.function.statement.panoptic
+#                ^^^ support.function.statement.panoptic
+#                    ^^ support.function.statement.panoptic
+#                       ^^^^^^^^^ support.function.statement.panoptic
+#                                                 ^^^^^^ support.function.statement.panoptic
+    expect "#id" has css "hello ${user}" "hello ${user}" within 5s
+#   ^^^^^^ support.function.statement.panoptic
+#                ^^^ support.function.statement.panoptic
+#                    ^^^ support.type.target.panoptic
+#                                                        ^^^^^^ support.function.statement.panoptic
     expect "#id" count 3 within 5s
 #   ^^^^^^ support.function.statement.panoptic
 #                ^^^^^ support.function.statement.panoptic
@@ -175,6 +249,28 @@ scenario "every statement" on shop {
 #                ^^^ support.function.statement.panoptic
 #                    ^^^^^ support.function.statement.panoptic
 #                            ^^^^^^ support.function.statement.panoptic
+    expect local storage "hello ${user}" is "hello ${user}" within 5s
+#   ^^^^^^ support.function.statement.panoptic
+#          ^^^^^ support.function.statement.panoptic
+#                ^^^^^^^ support.function.statement.panoptic
+#                                        ^^ support.function.statement.panoptic
+#                                                           ^^^^^^ support.function.statement.panoptic
+    expect local storage "hello ${user}" missing within 5s
+#   ^^^^^^ support.function.statement.panoptic
+#          ^^^^^ support.function.statement.panoptic
+#                ^^^^^^^ support.function.statement.panoptic
+#                                        ^^^^^^^ support.function.statement.panoptic
+#                                                ^^^^^^ support.function.statement.panoptic
+    expect cookie "hello ${user}" is "hello ${user}" within 5s
+#   ^^^^^^ support.function.statement.panoptic
+#          ^^^^^^ support.function.statement.panoptic
+#                                 ^^ support.function.statement.panoptic
+#                                                    ^^^^^^ support.function.statement.panoptic
+    expect cookie "hello ${user}" missing within 5s
+#   ^^^^^^ support.function.statement.panoptic
+#          ^^^^^^ support.function.statement.panoptic
+#                                 ^^^^^^^ support.function.statement.panoptic
+#                                         ^^^^^^ support.function.statement.panoptic
     expect url is "hello ${user}" within 5s
 #   ^^^^^^ support.function.statement.panoptic
 #          ^^^ support.function.statement.panoptic
@@ -200,4 +296,143 @@ scenario "every statement" on shop {
 #          ^^^^^ support.function.statement.panoptic
 #                ^^^^^^^^ support.function.statement.panoptic
 #                                         ^^^^^^ support.function.statement.panoptic
+    vision report "hello ${user}"
+#   ^^^^^^ support.function.statement.panoptic
+#          ^^^^^^ support.function.statement.panoptic
+    expect no errors except ["a", "b"]
+#   ^^^^^^ support.function.statement.panoptic
+#          ^^ support.function.statement.panoptic
+#             ^^^^^^ support.function.statement.panoptic
+#                    ^^^^^^ support.function.statement.panoptic
+    ai "hello ${user}"
+#   ^^ support.function.statement.panoptic
+    enterprise sign in as "hello ${user}" password "hello ${user}"
+#   ^^^^^^^^^^ keyword.control.panoptic
+#              ^^^^ support.function.statement.panoptic
+#                   ^^ support.function.statement.panoptic
+#                      ^^ support.function.statement.panoptic
+#                                         ^^^^^^^^ support.function.statement.panoptic
+    enterprise sign in with key "hello ${user}"
+#   ^^^^^^^^^^ keyword.control.panoptic
+#              ^^^^ support.function.statement.panoptic
+#                   ^^ support.function.statement.panoptic
+#                      ^^^^ support.function.statement.panoptic
+#                           ^^^ support.function.statement.panoptic
+    enterprise sign in with new key "hello ${user}"
+#   ^^^^^^^^^^ keyword.control.panoptic
+#              ^^^^ support.function.statement.panoptic
+#                   ^^ support.function.statement.panoptic
+#                      ^^^^ support.function.statement.panoptic
+#                           ^^^ support.function.statement.panoptic
+#                               ^^^ support.function.statement.panoptic
+    enterprise sign out
+#   ^^^^^^^^^^ keyword.control.panoptic
+#              ^^^^ support.function.statement.panoptic
+#                   ^^^ support.function.statement.panoptic
+    enterprise status
+#   ^^^^^^^^^^ keyword.control.panoptic
+#              ^^^^^^ support.function.statement.panoptic
+    enterprise expect denied {
+#   ^^^^^^^^^^ keyword.control.panoptic
+#              ^^^^^^ support.function.statement.panoptic
+#                     ^^^^^^ keyword.control.panoptic
+    }
+    user create "hello ${user}" role "hello ${user}" password "hello ${user}" email "hello ${user}"
+#   ^^^^ support.function.statement.panoptic
+#        ^^^^^^ support.function.statement.panoptic
+#                               ^^^^ support.type.target.panoptic
+#                                                    ^^^^^^^^ support.function.statement.panoptic
+#                                                                             ^^^^^ support.function.statement.panoptic
+    user authenticate "hello ${user}" password "hello ${user}"
+#   ^^^^ support.function.statement.panoptic
+#        ^^^^^^^^^^^^ support.function.statement.panoptic
+#                                     ^^^^^^^^ support.function.statement.panoptic
+    project create "hello ${user}" team "hello ${user}"
+#   ^^^^^^^ support.function.statement.panoptic
+#           ^^^^^^ support.function.statement.panoptic
+#                                  ^^^^ support.function.statement.panoptic
+    team create "hello ${user}" lead "hello ${user}"
+#   ^^^^ support.function.statement.panoptic
+#        ^^^^^^ support.function.statement.panoptic
+#                               ^^^^ support.function.statement.panoptic
+    team add "hello ${user}" to "hello ${user}"
+#   ^^^^ support.function.statement.panoptic
+#        ^^^ support.function.statement.panoptic
+#                            ^^ support.function.statement.panoptic
+    api key create "hello ${user}" for "hello ${user}" scopes ["a", "b"] expires in 5s
+#   ^^^ support.function.statement.panoptic
+#       ^^^ support.function.statement.panoptic
+#           ^^^^^^ support.function.statement.panoptic
+#                                  ^^^ keyword.control.panoptic
+#                                                      ^^^^^^ support.function.statement.panoptic
+#                                                                        ^^^^^^^ support.function.statement.panoptic
+#                                                                                ^^ support.function.statement.panoptic
+    api key revoke "hello ${user}" for "hello ${user}"
+#   ^^^ support.function.statement.panoptic
+#       ^^^ support.function.statement.panoptic
+#           ^^^^^^ support.function.statement.panoptic
+#                                  ^^^ keyword.control.panoptic
+    audit report user "hello ${user}" action "hello ${user}" severity info since 5s format json
+#   ^^^^^ support.function.statement.panoptic
+#         ^^^^^^ support.function.statement.panoptic
+#                ^^^^ support.function.statement.panoptic
+#                                     ^^^^^^ support.function.statement.panoptic
+#                                                            ^^^^^^^^ support.function.statement.panoptic
+#                                                                     ^^^^ support.function.statement.panoptic
+#                                                                          ^^^^^ support.function.statement.panoptic
+#                                                                                   ^^^^^^ support.function.statement.panoptic
+#                                                                                          ^^^^ support.function.statement.panoptic
+    audit verify
+#   ^^^^^ support.function.statement.panoptic
+#         ^^^^^^ support.function.statement.panoptic
+    enterprise set "hello ${user}" to "x"
+#   ^^^^^^^^^^ keyword.control.panoptic
+#              ^^^ support.function.statement.panoptic
+#                                  ^^ support.function.statement.panoptic
+    compliance check "hello ${user}"
+#   ^^^^^^^^^^ support.function.statement.panoptic
+#              ^^^^^ support.function.statement.panoptic
+    license info
+#   ^^^^^^^ support.function.statement.panoptic
+#           ^^^^ support.function.statement.panoptic
+    backup data to "hello ${user}"
+#   ^^^^^^ support.function.statement.panoptic
+#          ^^^^ support.function.statement.panoptic
+#               ^^ support.function.statement.panoptic
+    cleanup data older than 5s
+#   ^^^^^^^ support.function.statement.panoptic
+#           ^^^^ support.function.statement.panoptic
+#                ^^^^^ support.function.statement.panoptic
+#                      ^^^^ support.function.statement.panoptic
+    cleanup data older than 5s dry run
+#   ^^^^^^^ support.function.statement.panoptic
+#           ^^^^ support.function.statement.panoptic
+#                ^^^^^ support.function.statement.panoptic
+#                      ^^^^ support.function.statement.panoptic
+#                              ^^^ support.function.statement.panoptic
+#                                  ^^^ support.function.statement.panoptic
+    cloud sync to "hello ${user}"
+#   ^^^^^ support.function.statement.panoptic
+#         ^^^^ support.function.statement.panoptic
+#              ^^ support.function.statement.panoptic
+    cloud cleanup older than 5s
+#   ^^^^^ support.function.statement.panoptic
+#         ^^^^^^^ support.function.statement.panoptic
+#                 ^^^^^ support.function.statement.panoptic
+#                       ^^^^ support.function.statement.panoptic
+    cloud cleanup "hello ${user}" older than 5s
+#   ^^^^^ support.function.statement.panoptic
+#         ^^^^^^^ support.function.statement.panoptic
+#                                 ^^^^^ support.function.statement.panoptic
+#                                       ^^^^ support.function.statement.panoptic
+    cloud analytics from "hello ${user}"
+#   ^^^^^ support.function.statement.panoptic
+#         ^^^^^^^^^ support.function.statement.panoptic
+#                   ^^^^ support.function.statement.panoptic
+    lock "hello ${user}" waiting up to 5s {
+#   ^^^^ keyword.control.panoptic
+#                        ^^^^^^^ keyword.control.panoptic
+#                                ^^ support.function.statement.panoptic
+#                                   ^^ support.function.statement.panoptic
+    }
 }

@@ -45,6 +45,7 @@ from typing import Any, ClassVar
 from urllib.parse import urljoin, urlsplit
 
 from panoptic.backends.serve import StaticServer
+from panoptic.backends.web import extended
 from panoptic.backends.web.locate import KEY_HELP, POSITION_KINDS, build_locator, normalize_key
 from panoptic.backends.web.secrets import contains_secret, safe_filename, scrub_text, scrub_trace, unique_path
 from panoptic.backends.web.services import PageServices, watch
@@ -735,7 +736,7 @@ class WebBackend:
 
     def perform(self, capability: str, args: dict[str, Any], timeout: float) -> Any:
         """Do one action; see `specs.WEB.capabilities` for the names and COMMON's argument list."""
-        handler = self._ACTIONS.get(capability)
+        handler = self._ACTIONS.get(capability) or extended.ACTIONS.get(capability)
         if handler is None:
             raise ActionFailed(f"the web backend cannot {capability.replace('_', ' ')}")
         self._require_page()
@@ -1089,6 +1090,9 @@ class WebBackend:
             return page.url
         if capability == "query.title":
             return self._run("read the title", None, 0, page.title)
+        answered, value = extended.page_query(self, capability, args)
+        if answered:
+            return value
         target: ResolvedTarget | None = args.get("target")
         if target is None:
             raise ActionFailed(f"{capability} needs a target")
@@ -1110,7 +1114,9 @@ class WebBackend:
             raise self._strict_error(target, f"resolved to {count} elements")
         element = locator.first
         answers: dict[str, Callable[[], Any]] = {
-            "query.text": lambda: element.evaluate("e => e.innerText ?? e.textContent", timeout=1000),
+            "query.text": lambda: element.evaluate(
+                "(e, raw) => raw ? e.textContent : (e.innerText ?? e.textContent)", bool(args.get("raw")), timeout=1000
+            ),
             "query.value": lambda: element.evaluate(
                 "e => ('value' in e && ['INPUT','TEXTAREA','SELECT','BUTTON','OPTION','OUTPUT'].includes(e.tagName))"
                 " ? String(e.value) : null",
@@ -1119,7 +1125,7 @@ class WebBackend:
             "query.enabled": lambda: element.is_enabled(timeout=1000),
             "query.checked": lambda: element.is_checked(timeout=1000),
         }
-        answer = answers.get(capability)
+        answer = answers.get(capability) or extended.element_query(capability, element, args)
         if answer is None:
             raise ActionFailed(f"the web backend cannot answer {capability}")
         try:

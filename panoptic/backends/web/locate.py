@@ -11,6 +11,7 @@ placeholder    `page.get_by_placeholder(value, exact=…)`
 testid         `page.get_by_test_id(value)` (the `data-testid` attribute)
 xpath          `page.locator("xpath=" + value)`
 id             the element whose `id` attribute is `value`
+focused        the element that has the keyboard focus (`*:focus`)
 point, image   no locator: the backend acts at page coordinates
 =============  ===============================================================
 """
@@ -23,7 +24,7 @@ from typing import Any
 from panoptic.contract import ResolvedTarget
 from panoptic.contract.errors import ActionFailed
 
-ELEMENT_KINDS = frozenset({"css", "text", "role", "label", "placeholder", "testid", "xpath", "id"})
+ELEMENT_KINDS = frozenset({"css", "text", "role", "label", "placeholder", "testid", "xpath", "id", "focused"})
 POSITION_KINDS = frozenset({"point", "image"})
 
 
@@ -43,6 +44,8 @@ def build_locator(page: Any, target: ResolvedTarget) -> Any:
         if value is None:
             return page.get_by_role(target.role)
         return page.get_by_role(target.role, name=value, exact=target.exact)
+    if kind == "focused":
+        return page.locator("*:focus")
     if value is None or value == "":
         raise ActionFailed(f"the {kind} target is empty")
     if kind == "css":

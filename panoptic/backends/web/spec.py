@@ -59,7 +59,23 @@ WEB = PlatformSpec(
             "query.title",
             "query.enabled",
             "query.checked",
+            "focus",
+            "blur",
+            "query.classes",
+            "query.attribute",
+            "query.css",
+            "storage.set",
+            "storage.remove",
+            "storage.clear",
+            "cookie.set",
+            "cookie.clear",
+            "state.save",
+            "state.restore",
+            "query.storage",
+            "query.cookie",
         }
     ),
-    target_kinds=frozenset({"css", "text", "role", "label", "placeholder", "testid", "xpath", "id", "point", "image"}),
+    target_kinds=frozenset(
+        {"css", "text", "role", "label", "placeholder", "testid", "xpath", "id", "point", "image", "focused"}
+    ),
 )

@@ -67,6 +67,7 @@ class Expectation:
     describe: Callable[[Any], str]  # the observed value, for `actual`
     missing: Callable[[Any], bool]  # does the observation mean the target is not there?
     options: tuple[tuple[str, Any], ...] = ()  # more arguments of the query (`on_screen`)
+    passes: tuple[str, ...] = ()  # step arguments handed on to the query (`attribute`, `property`)
 
 
 def _quote(value: Any) -> str:
@@ -83,6 +84,35 @@ def _text_actual(value: Any) -> str:
 
 def _is_none(value: Any) -> bool:
     return value is None
+
+
+def _exact_actual(value: Any) -> str:
+    return "not found" if value is None else _quote(value)
+
+
+def _class_names(text: Any) -> list[str]:
+    return str(text).split()
+
+
+def _classes_actual(value: Any) -> str:
+    if value is None:
+        return "not found"
+    return "classes " + _quote(" ".join(value)) if value else "no classes"
+
+
+def _attribute_holds(value: Any, args: dict[str, Any]) -> bool:
+    if value is None or value is False:  # no element, or the element lacks the attribute
+        return False
+    return args.get("text") is None or str(value) == str(args["text"])
+
+
+def _attribute_phrase(args: dict[str, Any]) -> str:
+    name = _quote(args["attribute"])
+    return f"to have attribute {name}" + (f" = {_quote(args['text'])}" if args.get("text") is not None else "")
+
+
+def _attribute_actual(value: Any) -> str:
+    return "not found" if value is None else "no such attribute" if value is False else _quote(value)
 
 
 EXPECTATIONS: dict[str, Expectation] = {
@@ -168,6 +198,83 @@ EXPECTATIONS: dict[str, Expectation] = {
         _text_actual,
         _is_none,
     ),
+    "has_exact_text": Expectation(
+        "query.text",
+        True,
+        lambda v, a: v is not None and str(v) == str(a["text"]),
+        lambda a: f"to have exactly the text {_quote(a['text'])}",
+        lambda a: _quote(a["text"]),
+        _exact_actual,
+        _is_none,
+        (("raw", True),),
+    ),
+    "contains_exact": Expectation(
+        "query.text",
+        True,
+        lambda v, a: v is not None and str(a["text"]) in str(v),
+        lambda a: f"to contain exactly {_quote(a['text'])}",
+        lambda a: f"text containing {_quote(a['text'])}",
+        _exact_actual,
+        _is_none,
+        (("raw", True),),
+    ),
+    "has_exact_value": Expectation(
+        "query.value",
+        True,
+        lambda v, a: v is not None and str(v) == str(a["text"]),
+        lambda a: f"to have exactly the value {_quote(a['text'])}",
+        lambda a: _quote(a["text"]),
+        _exact_actual,
+        _is_none,
+    ),
+    "has_class": Expectation(
+        "query.classes",
+        True,
+        lambda v, a: v is not None and all(c in v for c in _class_names(a["text"])),
+        lambda a: f"to have class {_quote(a['text'])}",
+        lambda a: "classes including " + _quote(" ".join(_class_names(a["text"]))),
+        _classes_actual,
+        _is_none,
+    ),
+    "lacks_class": Expectation(
+        "query.classes",
+        True,
+        lambda v, a: v is not None and not any(c in v for c in _class_names(a["text"])),
+        lambda a: f"not to have class {_quote(a['text'])}",
+        lambda a: "no class of " + _quote(" ".join(_class_names(a["text"]))),
+        _classes_actual,
+        _is_none,
+    ),
+    "has_attribute": Expectation(
+        "query.attribute",
+        True,
+        _attribute_holds,
+        _attribute_phrase,
+        lambda a: _quote(a["text"]) if a.get("text") is not None else f"attribute {_quote(a['attribute'])} present",
+        _attribute_actual,
+        _is_none,
+        passes=("attribute",),
+    ),
+    "lacks_attribute": Expectation(
+        "query.attribute",
+        True,
+        lambda v, a: v is False,
+        lambda a: f"not to have attribute {_quote(a['attribute'])}",
+        lambda a: "no such attribute",
+        _attribute_actual,
+        _is_none,
+        passes=("attribute",),
+    ),
+    "has_css": Expectation(
+        "query.css",
+        True,
+        lambda v, a: v is not None and normalise(v) == normalise(a["text"]),
+        lambda a: f"to have CSS {a['property']} {_quote(a['text'])}",
+        lambda a: _quote(normalise(a["text"])),
+        _text_actual,
+        _is_none,
+        passes=("property",),
+    ),
     "has_value": Expectation(
         "query.value",
         True,
@@ -185,6 +292,46 @@ EXPECTATIONS: dict[str, Expectation] = {
         lambda a: f"{int(a['count'])} element(s)",
         lambda v: "not found" if v is None else f"{int(v)} element(s)",
         lambda v: not v,
+    ),
+    "storage_is": Expectation(
+        "query.storage",
+        False,
+        lambda v, a: v is not None and str(v) == str(a["text"]),
+        lambda a: f"to be {_quote(a['text'])}",
+        lambda a: _quote(a["text"]),
+        lambda v: "no such item" if v is None else _quote(v),
+        lambda v: False,
+        passes=("area", "key"),
+    ),
+    "storage_missing": Expectation(
+        "query.storage",
+        False,
+        lambda v, a: v is None,
+        lambda a: "to be missing",
+        lambda a: "no such item",
+        lambda v: "no such item" if v is None else _quote(v),
+        lambda v: False,
+        passes=("area", "key"),
+    ),
+    "cookie_is": Expectation(
+        "query.cookie",
+        False,
+        lambda v, a: v is not None and str(v) == str(a["text"]),
+        lambda a: f"to be {_quote(a['text'])}",
+        lambda a: _quote(a["text"]),
+        lambda v: "no such cookie" if v is None else _quote(v),
+        lambda v: False,
+        passes=("name",),
+    ),
+    "cookie_missing": Expectation(
+        "query.cookie",
+        False,
+        lambda v, a: v is None,
+        lambda a: "to be missing",
+        lambda a: "no such cookie",
+        lambda v: "no such cookie" if v is None else _quote(v),
+        lambda v: False,
+        passes=("name",),
     ),
     "url_is": Expectation(
         "query.url",
@@ -240,6 +387,10 @@ def subject(name: str, args: dict[str, Any]) -> str:
         return "the URL"
     if name.startswith("title_"):
         return "the title"
+    if name.startswith("storage_"):
+        return f"{args.get('area', 'local')} storage item {_quote(args.get('key', ''))}"
+    if name.startswith("cookie_"):
+        return f"cookie {_quote(args.get('name', ''))}"
     target = args.get("target")
     return target.describe() if isinstance(target, ResolvedTarget) else "the target"
 
@@ -288,6 +439,7 @@ def check(
     """Run assertion `name` (e.g. `has_text`) until it holds; raise AssertionFailed otherwise. Returns polls made."""
     spec = EXPECTATIONS[name]
     query_args = {"target": args["target"], **dict(spec.options)} if spec.uses_target else {}
+    query_args.update({name: args[name] for name in spec.passes})
     held, last, polls = poll(
         lambda: backend.query(spec.query, query_args),
         lambda value: spec.holds(value, args),

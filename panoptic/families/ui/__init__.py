@@ -52,6 +52,8 @@ ui(
 ui("check <target>", "check", "tick a checkbox or radio button")
 ui("uncheck <target>", "uncheck", "untick a checkbox")
 ui("hover <target>", "hover", "move the pointer over the target")
+ui("focus <target>", "focus", "give the target the keyboard focus (its focus events run)", example='focus "#email"')
+ui("blur <target>", "blur", "take the keyboard focus away from the target (its blur events run)")
 ui("move to <target>", "move_to", "move the pointer to the target (desktop)")
 ui("drag <source:target> to <destination:target>", "drag", "drag from one target to another")
 ui(
@@ -69,6 +71,33 @@ ui("reload", "reload", "reload the page")
 ui("back", "back", "press the device's back button (mobile)")
 ui("home", "home", "press the device's home button (mobile)")
 ui("hide keyboard", "hide_keyboard", "hide the on-screen keyboard (mobile)")
+ui(
+    "set <area:local|session> storage <key:text> to <value:text>",
+    "storage.set",
+    "store an item in the page's local or session storage (open a page of the site first)",
+    example='set local storage "todos" to "[]"',
+)
+ui("remove <area:local|session> storage <key:text>", "storage.remove", "remove an item from local or session storage")
+ui("clear <area:local|session> storage", "storage.clear", "remove every item from local or session storage")
+ui(
+    "set cookie <name:text> to <value:text>",
+    "cookie.set",
+    "set a cookie for the open page's site (or the app's URL)",
+    example='set cookie "consent" to "yes"',
+)
+ui("clear cookies", "cookie.clear", "remove every cookie of the scenario's browser")
+ui(
+    "save sign-in <name:text>",
+    "state.save",
+    "save the cookies and local storage under a name, for later scenarios of the run",
+    example='save sign-in "alice"',
+)
+ui(
+    "restore sign-in <name:text>",
+    "state.restore",
+    "start from cookies and local storage saved by `save sign-in` earlier in the run",
+    example='restore sign-in "alice"',
+)
 ui(
     "screenshot <name:text>",
     "screenshot",

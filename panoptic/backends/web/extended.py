@@ -1,0 +1,212 @@
+"""Web capabilities of the deeper language: focus and blur, element details, storage and cookies.
+
+`WebBackend.perform` and `WebBackend.query` look here for the capabilities
+they do not handle themselves. Each function takes the live backend, the
+step's arguments and its timeout, and reports problems as StepErrors.
+
+Storage and cookies belong to the scenario's browser context, which is new
+for every scenario attempt: each scenario starts with empty local storage,
+session storage and cookies. `save sign-in "NAME"` writes the context's
+cookies and local storage (Playwright's storage state) to
+`<output>/state/NAME.json`; `restore sign-in "NAME"` adds them to the current
+context, so a later scenario of the same run starts signed in.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from panoptic.backends.web.locate import POSITION_KINDS, build_locator
+from panoptic.contract import ResolvedTarget
+from panoptic.contract.errors import ActionFailed
+
+if TYPE_CHECKING:  # pragma: no cover
+    from panoptic.backends.web.backend import WebBackend
+
+_CLASSES_JS = "e => Array.from(e.classList)"
+_ATTRIBUTE_JS = "(e, name) => e.hasAttribute(name) ? e.getAttribute(name) : false"
+_CSS_JS = "(e, prop) => getComputedStyle(e).getPropertyValue(prop)"
+_STORAGE_GET_JS = "([kind, key]) => window[kind].getItem(key)"
+_STORAGE_SET_JS = "([kind, key, value]) => window[kind].setItem(key, value)"
+_STORAGE_REMOVE_JS = "([kind, key]) => window[kind].removeItem(key)"
+_STORAGE_CLEAR_JS = "(kind) => window[kind].clear()"
+_AREAS = {"local": "localStorage", "session": "sessionStorage"}
+_RESTORE_JS = """
+(origins) => {
+  const mine = origins.find((o) => o.origin === location.origin);
+  if (!mine) return;
+  for (const {name, value} of mine.localStorage) {
+    if (localStorage.getItem(name) === null) localStorage.setItem(name, value);
+  }
+}
+"""
+
+
+def _element(web: WebBackend, target: ResolvedTarget, what: str) -> Any:
+    if target.kind in POSITION_KINDS:
+        raise ActionFailed(
+            f"{what} needs an element target, not {target.describe()}",
+            help="use a css, text, role, label, placeholder, testid, xpath, id or focused target",
+        )
+    return build_locator(web._require_page(), target)
+
+
+# ---- actions -------------------------------------------------------------------
+
+
+def focus(web: WebBackend, args: dict[str, Any], timeout: float) -> None:
+    target: ResolvedTarget = args["target"]
+    locator = _element(web, target, "focus")
+    web._run("focus", target, timeout, lambda: locator.focus(timeout=timeout * 1000))
+
+
+def blur(web: WebBackend, args: dict[str, Any], timeout: float) -> None:
+    target: ResolvedTarget = args["target"]
+    locator = _element(web, target, "blur")
+    web._run("blur", target, timeout, lambda: locator.blur(timeout=timeout * 1000))
+
+
+def _area(args: dict[str, Any]) -> str:
+    area = _AREAS.get(str(args.get("area") or "local"))
+    if area is None:
+        raise ActionFailed(f"unknown storage {args.get('area')!r}", help="write `local storage` or `session storage`")
+    return area
+
+
+def _storage_call(web: WebBackend, what: str, timeout: float, script: str, arg: Any) -> Any:
+    page = web._require_page()
+    if page.url in ("about:blank", "") or not page.url.startswith(("http:", "https:", "file:")):
+        raise ActionFailed(
+            f"cannot {what}: no page is open",
+            help="storage belongs to a site: `open` a page of it first",
+        )
+    return web._run(what, None, timeout, lambda: page.evaluate(script, arg))
+
+
+def set_storage(web: WebBackend, args: dict[str, Any], timeout: float) -> None:
+    area = _area(args)
+    key, value = str(args["key"]), str(args["value"])
+    _storage_call(web, f"set {area} item", timeout, _STORAGE_SET_JS, [area, key, value])
+
+
+def remove_storage(web: WebBackend, args: dict[str, Any], timeout: float) -> None:
+    area = _area(args)
+    _storage_call(web, f"remove {area} item", timeout, _STORAGE_REMOVE_JS, [area, str(args["key"])])
+
+
+def clear_storage(web: WebBackend, args: dict[str, Any], timeout: float) -> None:
+    area = _area(args)
+    _storage_call(web, f"clear {area}", timeout, _STORAGE_CLEAR_JS, area)
+
+
+def _cookie_url(web: WebBackend) -> str:
+    page = web._require_page()
+    url = page.url if str(page.url).startswith(("http:", "https:")) else web.base_url
+    if not url:
+        raise ActionFailed("cannot set a cookie: no page is open and the app has no `url:` or `serve:`")
+    return str(url)
+
+
+def set_cookie(web: WebBackend, args: dict[str, Any], timeout: float) -> None:
+    cookie = {"name": str(args["name"]), "value": str(args["value"]), "url": _cookie_url(web)}
+    context = web._context
+    web._run("set a cookie", None, timeout, lambda: context.add_cookies([cookie]))
+
+
+def clear_cookies(web: WebBackend, args: dict[str, Any], timeout: float) -> None:
+    context = web._context
+    web._run("clear the cookies", None, timeout, context.clear_cookies)
+
+
+def _state_file(web: WebBackend, name: str) -> Path:
+    from panoptic.backends.web.secrets import safe_filename
+
+    ctx = web._require_ctx()
+    # artifacts_dir is <output>/artifacts/<scenario folder>: the state lives beside the artifacts, for the whole run.
+    folder = Path(ctx.artifacts_dir).parent.parent / "state"
+    return folder / (safe_filename(name, web._secrets()) + ".json")
+
+
+def save_state(web: WebBackend, args: dict[str, Any], timeout: float) -> str:
+    name = str(args["name"])
+    path = _state_file(web, name)
+    context = web._context
+    state = web._run("save the sign-in state", None, timeout, context.storage_state)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(state), encoding="utf-8")
+    tmp.replace(path)
+    cookies, origins = len(state.get("cookies", ())), len(state.get("origins", ()))
+    return f"saved {cookies} cookie(s) and the local storage of {origins} origin(s)"
+
+
+def restore_state(web: WebBackend, args: dict[str, Any], timeout: float) -> str:
+    name = str(args["name"])
+    path = _state_file(web, name)
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ActionFailed(
+            f"no sign-in state named {web._scrub(name)!r} was saved in this run",
+            help=f'a scenario that runs earlier must `save sign-in "{web._scrub(name)}"` (run it first, or in setup)',
+        ) from None
+    except (OSError, ValueError) as exc:
+        raise ActionFailed(f"the saved sign-in state {web._scrub(name)!r} cannot be read: {exc}") from None
+    context = web._context
+    cookies = [c for c in state.get("cookies", ()) if isinstance(c, dict)]
+    origins = [o for o in state.get("origins", ()) if isinstance(o, dict)]
+    if cookies:
+        web._run("restore the cookies", None, timeout, lambda: context.add_cookies(cookies))
+    if origins:
+        script = f"({_RESTORE_JS})({json.dumps(origins)})"
+        web._run("restore the local storage", None, timeout, lambda: context.add_init_script(script))
+        page = web._require_page()
+        if str(page.url).startswith(("http:", "https:")):
+            web._run("restore the local storage", None, timeout, lambda: page.evaluate(_RESTORE_JS, origins))
+    return f"restored {len(cookies)} cookie(s) and the local storage of {len(origins)} origin(s)"
+
+
+ACTIONS: dict[str, Callable[[WebBackend, dict[str, Any], float], Any]] = {
+    "focus": focus,
+    "blur": blur,
+    "storage.set": set_storage,
+    "storage.remove": remove_storage,
+    "storage.clear": clear_storage,
+    "cookie.set": set_cookie,
+    "cookie.clear": clear_cookies,
+    "state.save": save_state,
+    "state.restore": restore_state,
+}
+
+
+# ---- queries (answer at once, never wait) --------------------------------------------
+
+
+def element_query(capability: str, element: Any, args: dict[str, Any]) -> Callable[[], Any] | None:
+    """A reader for the element queries of this module, or None when `capability` is not one of them."""
+    if capability == "query.classes":
+        return lambda: element.evaluate(_CLASSES_JS, timeout=1000)
+    if capability == "query.attribute":
+        return lambda: element.evaluate(_ATTRIBUTE_JS, str(args.get("attribute") or ""), timeout=1000)
+    if capability == "query.css":
+        return lambda: element.evaluate(_CSS_JS, str(args.get("property") or ""), timeout=1000)
+    return None
+
+
+def page_query(web: WebBackend, capability: str, args: dict[str, Any]) -> tuple[bool, Any]:
+    """(answered, value) for the page-wide queries of this module: storage items and cookies."""
+    if capability == "query.storage":
+        area = _area(args)
+        page = web._require_page()
+        if not str(page.url).startswith(("http:", "https:", "file:")):
+            return True, None
+        return True, web._run(f"read {area}", None, 0, lambda: page.evaluate(_STORAGE_GET_JS, [area, str(args["key"])]))
+    if capability == "query.cookie":
+        name = str(args["name"])
+        cookies = web._run("read the cookies", None, 0, web._context.cookies)
+        found = [c for c in cookies if c.get("name") == name]
+        return True, (str(found[0].get("value", "")) if found else None)
+    return False, None

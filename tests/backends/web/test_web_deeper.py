@@ -1,0 +1,175 @@
+"""The deeper web capabilities in headless Chromium: focus and blur, the focused target, classes, attributes,
+CSS, exact text, local and session storage, cookies and saved sign-in state — against a page this module writes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from webtest_support import css, make_app
+
+from panoptic.contract import ResolvedTarget
+from panoptic.contract.errors import ActionFailed
+from panoptic.families.expect import checks
+
+pytestmark = pytest.mark.browser
+
+T = 5.0
+
+PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Deeper</title>
+<style>.done { text-decoration: line-through; } #box { display: none; color: rgb(255, 0, 0); }</style></head>
+<body>
+<ul id="list"><li class="item done" data-id="1">  buy    some   milk  </li><li class="item">bread</li></ul>
+<a id="all" href="#/" class="selected">All</a><a id="active" href="#/active">Active</a>
+<input id="name" placeholder="Name"> <input id="other" placeholder="Other">
+<span id="events"></span><div id="box">box</div>
+<p id="stored"></p>
+<script>
+const $ = (id) => document.getElementById(id);
+$('name').addEventListener('focus', () => { $('events').textContent += 'focus;'; });
+$('name').addEventListener('blur', () => { $('events').textContent += 'blur;'; });
+$('stored').textContent = localStorage.getItem('todos') || 'none';
+</script>
+</body></html>
+"""
+
+
+@pytest.fixture(scope="module")
+def deeper_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("deeper")
+    (folder / "index.html").write_text(PAGE, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def web(chromium: str, deeper_site: Path) -> Iterator[object]:
+    from panoptic.backends.web.backend import WebBackend
+
+    backend = WebBackend(make_app(deeper_site))
+    backend.start()
+    yield backend
+    backend.stop()
+
+
+@pytest.fixture
+def page(web, make_ctx):
+    ctx = make_ctx()
+    web.begin(ctx)
+    web.perform("navigate", {"url": "/index.html"}, T)
+    yield web
+    web.end(ctx, False)
+
+
+def expect(web, name: str, **args: object) -> None:
+    checks.check(web, name, dict(args), 0.5, interval=0.05)
+
+
+def test_exact_text_keeps_the_spaces_that_has_text_forgives(page):
+    first = css("#list li:first-child")
+    assert page.query("query.text", {"target": first}) == "buy some milk"  # innerText collapses rendering spaces
+    expect(page, "has_text", target=first, text="buy some milk")
+    # the exact forms read the element's text as stored (textContent): an untrimmed save is caught
+    with pytest.raises(checks.AssertionFailed) as failed:
+        expect(page, "has_exact_text", target=first, text="buy some milk")
+    assert failed.value.actual == '"  buy    some   milk  "'
+    expect(page, "has_exact_text", target=first, text="  buy    some   milk  ")
+    expect(page, "contains_exact", target=first, text="some   milk")
+    expect(page, "has_exact_text", target=css("#list li:last-child"), text="bread")
+    page.perform("fill", {"target": css("#name"), "text": "  two  spaces "}, T)
+    expect(page, "has_value", target=css("#name"), text="two spaces")
+    expect(page, "has_exact_value", target=css("#name"), text="  two  spaces ")
+    with pytest.raises(checks.AssertionFailed):
+        expect(page, "has_exact_value", target=css("#name"), text="two spaces")
+
+
+def test_focus_blur_and_the_focused_target(page):
+    focused = ResolvedTarget("focused", None)
+    assert page.query("query.count", {"target": focused}) == 0
+    page.perform("focus", {"target": css("#name")}, T)
+    assert page.query("query.count", {"target": focused}) == 1
+    page.perform("type", {"text": "Ann"}, T)
+    expect(page, "has_value", target=focused, text="Ann")
+    expect(page, "has_attribute", target=focused, attribute="placeholder", text="Name")
+    page.perform("blur", {"target": css("#name")}, T)
+    expect(page, "has_text", target=css("#events"), text="focus;blur;")
+    assert page.query("query.count", {"target": focused}) == 0
+    with pytest.raises(ActionFailed, match="needs an element target"):
+        page.perform("focus", {"target": ResolvedTarget("point", None, point=(1.0, 1.0))}, T)
+
+
+def test_class_attribute_and_css_expectations(page):
+    expect(page, "has_class", target=css("#all"), text="selected")
+    expect(page, "lacks_class", target=css("#active"), text="selected")
+    expect(page, "has_class", target=css("#list li:first-child"), text="done item")
+    with pytest.raises(checks.AssertionFailed) as failed:
+        expect(page, "has_class", target=css("#active"), text="selected")
+    assert failed.value.actual == "no classes"
+    expect(page, "has_attribute", target=css("#active"), attribute="href", text="#/active")
+    expect(page, "has_attribute", target=css("#list li:first-child"), attribute="data-id")
+    expect(page, "lacks_attribute", target=css("#all"), attribute="data-id")
+    with pytest.raises(checks.AssertionFailed) as failed:
+        expect(page, "has_attribute", target=css("#all"), attribute="data-id")
+    assert failed.value.actual == "no such attribute"
+    expect(page, "has_css", target=css("#box"), property="display", text="none")
+    expect(page, "has_css", target=css("#box"), property="color", text="rgb(255, 0, 0)")
+    with pytest.raises(checks.AssertionFailed) as failed:
+        expect(page, "has_css", target=css("#nothing"), property="color", text="red")
+    assert failed.value.actual == "not found"
+
+
+def test_storage_and_cookies_start_empty_and_can_be_set(page):
+    q = page.query
+    assert q("query.storage", {"area": "local", "key": "todos"}) is None
+    assert q("query.cookie", {"name": "sid"}) is None
+    page.perform("storage.set", {"area": "local", "key": "todos", "value": "[1]"}, T)
+    page.perform("storage.set", {"area": "session", "key": "tab", "value": "a"}, T)
+    assert q("query.storage", {"area": "local", "key": "todos"}) == "[1]"
+    assert q("query.storage", {"area": "session", "key": "tab"}) == "a"
+    page.perform("reload", {}, T)
+    expect(page, "has_text", target=css("#stored"), text="[1]")  # the page read what was seeded
+    page.perform("storage.remove", {"area": "local", "key": "todos"}, T)
+    assert q("query.storage", {"area": "local", "key": "todos"}) is None
+    page.perform("storage.clear", {"area": "session"}, T)
+    assert q("query.storage", {"area": "session", "key": "tab"}) is None
+    page.perform("cookie.set", {"name": "sid", "value": "abc"}, T)
+    assert q("query.cookie", {"name": "sid"}) == "abc"
+    page.perform("cookie.clear", {}, T)
+    assert q("query.cookie", {"name": "sid"}) is None
+
+
+def test_storage_needs_an_open_page(web, make_ctx):
+    ctx = make_ctx()
+    web.begin(ctx)
+    try:
+        with pytest.raises(ActionFailed, match="no page is open") as failed:
+            web.perform("storage.set", {"area": "local", "key": "a", "value": "b"}, T)
+        assert "`open` a page" in (failed.value.help or "")
+    finally:
+        web.end(ctx, False)
+
+
+def test_saved_sign_in_state_is_restored_in_a_later_scenario(web, make_ctx):
+    first = make_ctx()
+    web.begin(first)
+    web.perform("navigate", {"url": "/index.html"}, T)
+    web.perform("storage.set", {"area": "local", "key": "todos", "value": "saved"}, T)
+    web.perform("cookie.set", {"name": "sid", "value": "s-1"}, T)
+    message = web.perform("state.save", {"name": "alice"}, T)
+    assert "1 cookie(s)" in message
+    web.end(first, False)
+    assert (Path(first.artifacts_dir).parent.parent / "state" / "alice.json").is_file()
+
+    second = make_ctx()
+    web.begin(second)
+    try:
+        assert web.query("query.cookie", {"name": "sid"}) is None  # a fresh context: nothing carried over
+        web.perform("state.restore", {"name": "alice"}, T)
+        web.perform("navigate", {"url": "/index.html"}, T)
+        assert web.query("query.cookie", {"name": "sid"}) == "s-1"
+        expect(web, "has_text", target=css("#stored"), text="saved")  # in local storage before the page's script
+        with pytest.raises(ActionFailed, match="no sign-in state named 'bob'"):
+            web.perform("state.restore", {"name": "bob"}, T)
+    finally:
+        web.end(second, False)
