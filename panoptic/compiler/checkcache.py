@@ -17,6 +17,7 @@ from pathlib import Path
 
 from panoptic import __version__
 from panoptic.diagnostics import Diagnostic
+from panoptic.syntax.cachedir import cache_dir as cache_dir  # re-exported: the parser keeps its tables there too
 
 _ENTRY_VERSION = 1
 
@@ -113,12 +114,3 @@ def store_pickle(target: Path, value: object) -> None:
         os.replace(tmp, target)
     except OSError:
         pass
-
-
-def cache_dir() -> Path | None:
-    if os.environ.get("PANOPTIC_NO_CACHE"):
-        return None
-    base = os.environ.get("PANOPTIC_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "panoptic", "ast"
-    )
-    return Path(base)

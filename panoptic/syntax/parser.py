@@ -27,6 +27,8 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from panoptic.diagnostics import Diagnostic, diagnostic
 from panoptic.source import Source, Span
 from panoptic.syntax import ast
+from panoptic.syntax.cachedir import cache_dir
+from panoptic.syntax.first_chars import first_chars_unavailable
 from panoptic.syntax.interpolation import parse_string
 from panoptic.syntax.lalr import Fallback, LeanParser
 from panoptic.syntax.scan import brace_balance, unclosed_brace
@@ -362,8 +364,6 @@ def lark_parser() -> Lark:
     Its tables come from the wheel (built at install), else from the cache folder, else from the grammar
     (and are then saved to the cache folder for the next run).
     """
-    from panoptic.compiler.checkcache import cache_dir
-
     grammar = grammar_path().read_text(encoding="utf-8")
     key = _tables_key(grammar)
     folder = cache_dir()
@@ -381,10 +381,55 @@ def lark_parser() -> Lark:
     return parser
 
 
+class _LeanStatus:
+    """Why parses do not (or not always) go through the lean loop; `panoptic doctor` can show it."""
+
+    build_error: str | None = None  # building the loop failed: every parse uses Lark's own loop
+    parse_error: str | None = None  # the first parse the loop failed on and Lark's loop did not
+    parse_errors = 0
+
+
+_LEAN = _LeanStatus()
+
+
+def _describe_error(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
 @lru_cache(maxsize=1)
-def lean_parser() -> LeanParser:
-    """The lean loop over `lark_parser()`'s tables: what every parse tries first."""
-    return LeanParser(lark_parser())
+def lean_parser() -> LeanParser | None:
+    """The lean loop over `lark_parser()`'s tables, what every parse tries first; None when it cannot be built.
+
+    The loop reads Lark's internals; if a Lark release renamed one, building fails with whatever exception that
+    gives, and every parse then goes through Lark's own loop (slower, same results).
+    """
+    parser = lark_parser()
+    try:
+        return LeanParser(parser)
+    except Exception as exc:  # any: a renamed internal must never turn every file into an internal error
+        _LEAN.build_error = _describe_error(exc)
+        return None
+
+
+def lean_available() -> bool:
+    """Whether parses go through the lean loop (False: Lark's own loop, for the reason `lean_status` gives)."""
+    return lean_parser() is not None
+
+
+def lean_status() -> str | None:
+    """Why the parser is slower than it could be (Lark's own loop, or scanning with every terminal); None if not."""
+    lean_parser()
+    notes = []
+    if _LEAN.build_error is not None:
+        notes.append(f"the lean LALR loop could not be built ({_LEAN.build_error}); Lark's own loop parses every file")
+    if _LEAN.parse_error is not None:
+        notes.append(
+            f"the lean LALR loop failed on {_LEAN.parse_errors} parse(s) that Lark's own loop then did"
+            f" (first: {_LEAN.parse_error})"
+        )
+    if (reason := first_chars_unavailable()) is not None:
+        notes.append(f"the scanner tries every terminal at each position ({reason})")
+    return "; ".join(notes) or None
 
 
 def parse_once(source: Source, parse: Callable[[str], list]) -> tuple[list, list[ast.Comment], list[Diagnostic]]:
@@ -399,11 +444,30 @@ def parse_once(source: Source, parse: Callable[[str], list]) -> tuple[list, list
 
 
 def _parse_pass(source: Source) -> tuple[list, list[ast.Comment], list[Diagnostic]]:
-    """The lean loop over Lark's tables, or Lark itself when it must decide (syntax errors)."""
+    """The lean loop over Lark's tables, or Lark itself when it must decide (syntax errors) or the loop failed."""
+    lean = lean_parser()
+    if lean is None:
+        return parse_once(source, lark_parser().parse)
     try:
-        return parse_once(source, lean_parser().parse)
+        return parse_once(source, lean.parse)
     except Fallback:
         return parse_once(source, lark_parser().parse)
+    except Exception as failure:  # any: Lark's loop decides, and an error of its own is what the caller sees
+        try:
+            result = parse_once(source, lark_parser().parse)
+        except Exception as again:
+            if type(again) is not type(failure):
+                _note_lean_failure(failure)
+            raise
+        _note_lean_failure(failure)
+        return result
+
+
+def _note_lean_failure(failure: Exception) -> None:
+    """Remember that the lean loop failed where Lark's loop did not (an internal it reads no longer fits)."""
+    _LEAN.parse_errors += 1
+    if _LEAN.parse_error is None:
+        _LEAN.parse_error = _describe_error(failure)
 
 
 def parse_source(source: Source) -> tuple[ast.Module, list[Diagnostic]]:
