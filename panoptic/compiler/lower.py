@@ -22,6 +22,7 @@ from panoptic.compiler.functions import FUNCTIONS
 from panoptic.compiler.loader import LoadedModule
 from panoptic.compiler.match import Miss, TargetSyntax, match_statement
 from panoptic.compiler.registry import REGISTRY, StatementDef
+from panoptic.compiler.symbols import SymbolTable
 from panoptic.contract import PlatformSpec
 from panoptic.contract.family import Argument, CheckRequest, families
 from panoptic.contract.platform import platforms
@@ -32,6 +33,7 @@ from panoptic.syntax import ast
 
 _SNAKE = re.compile(r"[a-z_][a-z0-9_]*")
 _CONSTANT_WORDS = {"true": True, "false": False}
+_REDEFINED = {"app": "PAN207", "flow": "PAN206", "var": "PAN208"}
 MAX_CALL_DEPTH = 100  # nested flow calls (each is expanded at run time, on the stack)
 
 
@@ -153,22 +155,7 @@ class Lowerer:
         self._families = {f.name: f for f in families(plugins=False)}
         self._terminating = {e.action: " ".join(e.head) for e in REGISTRY.entries if e.terminates}
         self._else_actions = {e.action for e in REGISTRY.entries if e.allows_else}
-        self._ids = self._plan_ids()
-
-    # ---- naming -----------------------------------------------------------------
-    def _plan_ids(self) -> dict[tuple[str, str, str], str]:
-        """(kind, module, name) -> id: the plain name unless two modules define it."""
-        owners: dict[tuple[str, str], list[str]] = {}
-        for key, mod in self.modules.items():
-            for decl in mod.module.decls:
-                kind = {ast.App: "app", ast.Flow: "flow", ast.Let: "var"}.get(type(decl))
-                if kind:
-                    owners.setdefault((kind, decl.name), []).append(key)
-        ids = {}
-        for (kind, name), keys in owners.items():
-            for key in keys:
-                ids[(kind, key, name)] = name if len(set(keys)) == 1 else f"{key}::{name}"
-        return ids
+        self.symbols = SymbolTable(modules)
 
     def error(self, code: str, message: str, span: Span | None, **kw) -> None:
         self.diags.append(diagnostic(code, message, span, **kw))
@@ -227,71 +214,56 @@ class Lowerer:
 
     # ---- declarations -------------------------------------------------------------------
     def _declare(self, mod: LoadedModule) -> None:
+        """A module's own names, as the symbol table found them; redefinitions and style are reported here."""
         names = ModuleNames()
         self.names[mod.key] = names
-        firsts: dict[tuple[str, str], Span] = {}
-        codes = {"app": "PAN207", "flow": "PAN206", "var": "PAN208"}
-        for decl in mod.module.decls:
+        for declared in self.symbols.own(mod.key).values():
+            decl = declared.decl
             if isinstance(decl, ast.App):
-                kind = "app"
+                names.apps[decl.name] = (declared.id, decl)
             elif isinstance(decl, ast.Flow):
-                kind = "flow"
-            elif isinstance(decl, ast.Let):
-                kind = "var"
+                names.flows[decl.name] = FlowInfo(declared.id, decl, mod.key)
             else:
+                names.globals[decl.name] = Var(declared.id, "any", decl.secret, decl.name_span, mod.key)
+        again = {id(r.again.decl): r for r in self.symbols.redefinitions if r.again.module == mod.key}
+        for decl in mod.module.decls:
+            if not isinstance(decl, (ast.App, ast.Flow, ast.Let)):
                 continue
-            name_span = decl.name_span
-            if (kind, decl.name) in firsts:
+            redefinition = again.get(id(decl))
+            if redefinition is not None:
                 self.error(
-                    codes[kind],
+                    _REDEFINED[redefinition.again.kind],
                     f"`{decl.name}` is defined twice",
-                    name_span,
-                    labels=(Label(firsts[(kind, decl.name)], "first defined here"),),
+                    decl.name_span,
+                    labels=(Label(redefinition.first.decl.name_span, "first defined here"),),
                     help="rename one of them",
                 )
-                continue
-            firsts[(kind, decl.name)] = name_span
-            ident = self._ids[(kind, mod.key, decl.name)]
-            if isinstance(decl, ast.App):
-                names.apps[decl.name] = (ident, decl)
-            elif isinstance(decl, ast.Flow):
-                names.flows[decl.name] = FlowInfo(ident, decl, mod.key)
-            else:
-                names.globals[decl.name] = Var(ident, "any", decl.secret, decl.name_span, mod.key)
-            if not _SNAKE.fullmatch(decl.name):
+            elif not _SNAKE.fullmatch(decl.name):
                 self.error(
-                    "PAN502", f"`{decl.name}` is not snake_case", name_span, help=f"rename it to `{_snake(decl.name)}`"
+                    "PAN502",
+                    f"`{decl.name}` is not snake_case",
+                    decl.name_span,
+                    help=f"rename it to `{_snake(decl.name)}`",
                 )
 
     def _import_names(self, mod: LoadedModule) -> None:
-        """Add the names of directly used modules to a module's scope."""
+        """Add the names of directly used modules to a module's scope (the same objects as in their module)."""
         own = self.names[mod.key]
-        imported: dict[tuple[str, str], str] = {}
-        for use, key in mod.uses:
-            other = self.names.get(key)
-            if other is None or key == mod.key:
+        tables = {"app": "apps", "flow": "flows", "var": "globals"}
+        clashes_before = len(self.symbols.clashes)
+        for (kind, name), declared in self.symbols.visible(mod.key).items():
+            if declared.module == mod.key:
                 continue
-            for kind, table, own_table in (
-                ("app", other.apps, own.apps),
-                ("flow", other.flows, own.flows),
-                ("var", other.globals, own.globals),
-            ):
-                for name, value in table.items():
-                    owner = value[1] if kind == "app" else value
-                    owner_key = key if kind == "app" else owner.owner
-                    if owner_key != key:
-                        continue  # only what the used module defines itself
-                    if name in own_table:
-                        existing = own_table[name]
-                        existing_owner = imported.get((kind, name), mod.key)
-                        if existing_owner == key:
-                            continue
-                        code = {"app": "PAN207", "flow": "PAN206", "var": "PAN208"}[kind]
-                        span = use.span if existing_owner != mod.key else self._name_span(existing)
-                        self.error(code, f"`{name}` is also defined in {key}", span, help="rename one of them")
-                        continue
-                    own_table[name] = value
-                    imported[(kind, name)] = key
+            getattr(own, tables[kind])[name] = getattr(self.names[declared.module], tables[kind])[name]
+        for clash in self.symbols.clashes[clashes_before:]:
+            existing = clash.existing
+            span = existing.decl.name_span if existing.module == mod.key else clash.use.span
+            self.error(
+                _REDEFINED[clash.incoming.kind],
+                f"`{clash.incoming.name}` is also defined in {clash.incoming.module}",
+                span,
+                help="rename one of them",
+            )
 
     @staticmethod
     def _name_span(value: Any) -> Span:

@@ -1,9 +1,10 @@
 """An index of one module for the editor: definitions, references, scopes and statements, by line and column.
 
-Built from the compiler's loaded modules (so `use`d files and the standard
-library are resolved the way `panoptic check` resolves them). Scoping follows
-the compiler: a module sees its own apps, flows and globals and those of the
-modules it uses directly; a flow adds its parameters, a block its `let`s (from
+Built from the compiler's loaded modules and its symbol table
+(`panoptic.compiler.symbols`), so `use`d files, the standard library and
+module-level names are resolved exactly as `panoptic check` resolves them: a
+module sees its own apps, flows and globals and those of the modules it uses
+directly; a flow adds its parameters, a block its `let`s (from
 the line they are defined on) and `for each` its variable.
 
 Every position here is a 1-based (line, column) pair; character offsets are
@@ -18,10 +19,12 @@ from panoptic.compiler.functions import FUNCTIONS
 from panoptic.compiler.loader import LoadedModule
 from panoptic.compiler.match import Match, Miss, TargetSyntax, match_statement
 from panoptic.compiler.registry import StatementDef, registry
+from panoptic.compiler.symbols import SymbolTable
 from panoptic.source import Span
 from panoptic.syntax import ast
 
 Pos = tuple[int, int]
+_SYMBOLS = ("symbols",)  # where a builder keeps the symbol table in the shared globals cache
 
 
 def start_of(span: Span) -> Pos:
@@ -164,10 +167,12 @@ def _doc_comment(mod: LoadedModule, line: int) -> str:
     return "\n".join(reversed(lines))
 
 
-def own_globals(mod: LoadedModule) -> dict[str, Definition]:
-    """The apps, flows and file-level variables a module defines."""
+def own_globals(mod: LoadedModule, symbols: SymbolTable | None = None) -> dict[str, Definition]:
+    """The apps, flows and file-level variables a module defines (the compiler's symbol table, as definitions)."""
+    table = symbols if symbols is not None else SymbolTable({mod.key: mod})
     out: dict[str, Definition] = {}
-    for decl in mod.module.decls:
+    for declared in table.own(mod.key).values():
+        decl = declared.decl
         if isinstance(decl, ast.App):
             d = Definition(
                 decl.name,
@@ -189,10 +194,8 @@ def own_globals(mod: LoadedModule) -> dict[str, Definition]:
                 f"flow {decl.name}({params})",
                 _doc_comment(mod, decl.span.line),
             )
-        elif isinstance(decl, ast.Let):
-            d = _let_definition(mod, decl)
         else:
-            continue
+            d = _let_definition(mod, decl)
         out.setdefault(decl.name, d)
     return out
 
@@ -219,9 +222,15 @@ class _Builder:
         self.cache = globals_cache
         self.index = ModuleIndex(mod)
 
+    def symbols(self) -> SymbolTable:
+        table = self.cache.get(_SYMBOLS)
+        if table is None:
+            table = self.cache[_SYMBOLS] = SymbolTable(self.modules)
+        return table
+
     def globals_of(self, key: str) -> dict[str, Definition]:
         if key not in self.cache:
-            self.cache[key] = own_globals(self.modules[key])
+            self.cache[key] = own_globals(self.modules[key], self.symbols())
         return self.cache[key]
 
     def build(self) -> ModuleIndex:
@@ -231,11 +240,12 @@ class _Builder:
         used = {id(decl): key for decl, key in self.mod.uses}
         for decl in self.mod.module.decls:
             if isinstance(decl, ast.Use):
-                key = used.get(id(decl))
-                idx.uses.append((decl, key))
-                if key is not None and key in self.modules:
-                    for name, d in self.globals_of(key).items():
-                        visible.setdefault(name, d)
+                idx.uses.append((decl, used.get(id(decl))))
+        for declared in self.symbols().visible(self.mod.key).values():  # what the compiler's scoping sees
+            if declared.module != self.mod.key:
+                definition = self.globals_of(declared.module).get(declared.name)
+                if definition is not None:
+                    visible.setdefault(declared.name, definition)
         visible.update(own)
         idx.globals = visible
         idx.definitions.extend(own.values())
