@@ -103,7 +103,7 @@ def parse_action(answer: str, count: int) -> dict[str, Any]:
 def instruct(instruction: str, step: StepContext) -> StepResult:
     """Run one `ai "…"` step: ask the model, then perform the action it chose on the page."""
     from panoptic.families.ai.generate import candidates
-    from panoptic.families.ai.runtime import page_services
+    from panoptic.families.ai.services import page_services
 
     url, key, model = _config(step)
     services = page_services(step)

@@ -10,14 +10,9 @@ from typing import Any
 from panoptic.contract.errors import ActionFailed, InfrastructureError, StepError
 from panoptic.contract.family import BaseRuntime, StepContext, StepResult
 from panoptic.families.ai.errors import PageErrors, VisionFailed
+from panoptic.families.ai.services import page_services
 from panoptic.runtime.output import safe_name
 from panoptic.runtime.values import format_value
-
-
-def page_services(step: StepContext) -> Any | None:
-    """The web backend's page services (`WebBackend.services()`), or None on other platforms."""
-    services = getattr(step.backend, "services", None)
-    return services() if callable(services) else None
 
 
 class AiRuntime(BaseRuntime):
