@@ -171,6 +171,39 @@ def verify(archive: Path) -> dict[str, Any]:
     return manifest
 
 
+def trial_restore(archive: Path) -> str:
+    """Verify the archive, then open its store copy the way a restore would; what was checked, or `BackupError`.
+
+    A SQLite copy must pass `PRAGMA integrity_check` and carry a schema revision; a PostgreSQL dump
+    must be readable by `pg_restore --list`.
+    """
+    manifest = verify(archive)
+    with tempfile.TemporaryDirectory(prefix=".panoptic-trial-") as tmp:
+        with tarfile.open(archive, "r:gz") as tar:
+            names = [n for n in ("store.sqlite", "store.pgdump") if n in manifest["files"]]
+            if not names:
+                raise BackupError(f"{archive.name} holds no store")
+            tar.extract(names[0], tmp, filter="data")
+        copy = Path(tmp) / names[0]
+        if names[0] == "store.sqlite":
+            conn = sqlite3.connect(copy)
+            try:
+                check = conn.execute("PRAGMA integrity_check").fetchone()[0]
+                revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+            except sqlite3.DatabaseError as exc:
+                raise BackupError(f"{archive.name}: the store copy cannot be opened: {exc}") from None
+            finally:
+                conn.close()
+            if check != "ok" or revision is None:
+                raise BackupError(f"{archive.name}: the store copy fails SQLite's integrity check ({check})")
+            return f"the store copy passes SQLite's integrity check at schema revision {revision[0]}"
+        done = subprocess.run([_tool("pg_restore"), "--list", str(copy)], capture_output=True, text=True, timeout=600)
+        if done.returncode != 0:
+            raise BackupError(f"{archive.name}: pg_restore cannot read the dump: {done.stderr.strip()[:200]}")
+        entries = sum(1 for line in done.stdout.splitlines() if line and not line.startswith(";"))
+        return f"pg_restore reads the dump ({entries} entries)"
+
+
 def _manifest(tar: tarfile.TarFile, archive: Path) -> dict[str, Any]:
     try:
         member = tar.getmember(MANIFEST)

@@ -123,3 +123,34 @@ def test_the_manifest_lists_sizes_and_revision(ent: Enterprise, admin: Principal
     assert manifest["store_kind"] == ent.store.kind and manifest["schema_revision"] == "0001"
     assert all(len(entry["sha256"]) == 64 and entry["size"] > 0 for entry in manifest["files"].values())
     assert ent.status(admin)["last_backup"]["path"] == str(info.path.resolve())
+
+
+def test_a_trial_restore_opens_the_store_copy(ent: Enterprise, admin: Principal, tmp_path: Path) -> None:
+    info = ent.backup(admin, tmp_path / "backups")
+    said = backup.trial_restore(info.path)
+    if ent.store.kind == "sqlite":
+        assert said == "the store copy passes SQLite's integrity check at schema revision 0001"
+    else:
+        assert said.startswith("pg_restore reads the dump (") and said != "pg_restore reads the dump (0 entries)"
+    controls = {c.id: c for c in ent.compliance(admin, "soc2").controls}
+    assert controls["backups"].passed and said in controls["backups"].evidence
+
+
+def test_a_store_copy_that_is_not_a_database_is_not_restorable(tmp_path: Path) -> None:
+    junk = tmp_path / "store.sqlite"
+    junk.write_bytes(b"this is not a database file, whatever its checksum says" * 100)
+    manifest = {
+        "format": backup.FORMAT,
+        "created": "2026-01-01T00:00:00Z",
+        "store_kind": "sqlite",
+        "schema_revision": "0001",
+        "files": {"store.sqlite": {"sha256": backup.file_sha256(junk), "size": junk.stat().st_size}},
+    }
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest))
+    archive = tmp_path / "forged.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:
+        tar.add(tmp_path / "manifest.json", arcname="manifest.json")
+        tar.add(junk, arcname="store.sqlite")
+    backup.verify(archive)  # every checksum matches …
+    with pytest.raises(BackupError, match=r"cannot be opened|integrity check"):
+        backup.trial_restore(archive)  # … but it is no store
