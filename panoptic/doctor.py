@@ -198,8 +198,38 @@ def check_appium_server(url: str = APPIUM_URL) -> Check:
     return Check("mobile", "appium server", False, f"nothing answers at {url}/status", "scripts/ci-services.sh start")
 
 
+def check_parser() -> Check:
+    """Whether parsing runs on the lean loop over Lark's tables (else Lark's own, slower loop: same results)."""
+    from panoptic.syntax.parser import lean_status
+
+    status = lean_status()
+    if status is None:
+        return Check("core", "parser", True, "lean LALR loop over Lark's tables")
+    return Check("core", "parser", False, status, f"{_pip()} install 'lark>=1.2.2,<1.4'")
+
+
+def check_plugins() -> Check:
+    """Every installed statement family, platform and reporter loads (a broken one is named, never skipped)."""
+    from panoptic.contract.family import families
+    from panoptic.contract.platform import platforms
+    from panoptic.contract.plugins import problems
+    from panoptic.report.reporters import available
+
+    found = families()
+    platforms()
+    available()
+    broken = problems()
+    if broken:
+        return Check(
+            "core", "plugins", False, "; ".join(p.describe() for p in broken), "fix or uninstall those packages"
+        )
+    return Check("core", "plugins", True, "families: " + ", ".join(f.name for f in found))
+
+
 CHECKS: tuple[Callable[[], Check], ...] = (
     check_python,
+    check_parser,
+    check_plugins,
     check_playwright_package,
     check_playwright_driver,
     check_chromium,
@@ -216,6 +246,12 @@ CHECKS: tuple[Callable[[], Check], ...] = (
     lambda: check_python_module("mobile", "appium client", "appium", "Appium-Python-Client"),
     check_appium_install,
     check_appium_server,
+    lambda: check_python_module("cloud", "boto3 (S3)", "boto3", "boto3"),
+    lambda: check_python_module("cloud", "google-cloud-storage", "google.cloud.storage", "google-cloud-storage"),
+    lambda: check_python_module("cloud", "azure-storage-blob", "azure.storage.blob", "azure-storage-blob"),
+    lambda: check_python_module("cloud", "dask (distributed runs)", "distributed", "distributed"),
+    lambda: check_python_module("enterprise", "sqlalchemy", "sqlalchemy", "sqlalchemy"),
+    lambda: check_python_module("enterprise", "argon2-cffi", "argon2", "argon2-cffi"),
 )
 
 
@@ -235,7 +271,7 @@ def render(report: Report) -> str:
     for check in report.checks:
         if check.area != area:
             area = check.area
-            suffix = "" if area in ("core", "web") else " (needed only by scenarios on this platform)"
+            suffix = "" if area in ("core", "web") else " (needed only by scenarios that use it)"
             lines.append(f"{area}{suffix}:")
         status = "OK     " if check.ok else "MISSING"
         lines.append(f"  {status} {check.name:<20} {check.detail}")

@@ -319,3 +319,24 @@ def test_cli_fails_when_the_configured_browser_is_missing(tmp_path):
     assert done.returncode == 1
     assert f"{environment.BROWSER_ENV}={tmp_path / 'nope'} is not an executable" in done.stdout
     assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_doctor_reports_the_parser_plugins_and_optional_extras() -> None:
+    from panoptic import doctor
+
+    report = doctor.diagnose()
+    by_name = {(c.area, c.name): c for c in report.checks}
+    assert by_name[("core", "parser")].ok, by_name[("core", "parser")].detail
+    plugins = by_name[("core", "plugins")]
+    assert plugins.ok and "control" in plugins.detail and "cloud" in plugins.detail
+    assert ("cloud", "boto3 (S3)") in by_name and ("enterprise", "sqlalchemy") in by_name
+
+
+def test_doctor_names_a_plugin_that_fails_to_load(monkeypatch) -> None:
+    from panoptic import doctor
+    from panoptic.contract import plugins
+
+    problem = plugins.PluginProblem("panoptic.families", "shiny", "shiny:FAMILY", "shiny-family", "ImportError: no")
+    monkeypatch.setitem(plugins._PROBLEMS, ("panoptic.families", "shiny", "shiny:FAMILY"), problem)
+    check = doctor.check_plugins()
+    assert not check.ok and "shiny-family" in check.detail and "ImportError: no" in check.detail
