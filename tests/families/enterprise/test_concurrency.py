@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from panoptic.families.enterprise import licence
+from panoptic.families.enterprise import licence, schema
 from panoptic.families.enterprise.errors import LicenceError
 from panoptic.families.enterprise.service import Enterprise, Principal
 from panoptic.families.enterprise.store import Store
@@ -73,3 +73,25 @@ def test_a_licence_limit_holds_under_concurrent_creation(
     _race(db_url, tmp_path)
     assert len(ent.list_users(admin)) == 6
     assert ent.audit_verify(admin).intact
+
+
+def _open_and_count(url: str, project: str, queue: multiprocessing.Queue) -> None:
+    store = Store.open(Path(project), url)
+    queue.put(store.schema_revision())
+    store.close()
+
+
+def test_processes_opening_a_new_store_at_once_migrate_it_once(db_url: str, tmp_path: Path) -> None:
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    workers = [context.Process(target=_open_and_count, args=(db_url, str(tmp_path / "p"), queue)) for _ in range(3)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(120)
+    assert [w.exitcode for w in workers] == [0, 0, 0]
+    assert sorted(queue.get(timeout=5) for _ in workers) == ["0001", "0001", "0001"]
+    store = Store.open(tmp_path / "p", db_url)
+    with store.read() as conn:
+        assert conn.execute(schema.audit_head.select()).all() == [(1, 0, schema.GENESIS)]
+    store.close()
