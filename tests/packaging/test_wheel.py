@@ -1,0 +1,78 @@
+"""The wheel installs into a clean virtual environment and works there: command, import, grammar, stdlib, plugin."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import sysconfig
+import venv
+import zipfile
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).parents[2]
+
+
+def test_wheel_builds_and_installs_into_a_clean_venv(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    # The build backend (setuptools, Lark) comes through pip's build isolation; the dependencies are not downloaded.
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(ROOT)],
+        check=True,
+        capture_output=True,
+        cwd=tmp_path,
+    )
+    (wheel,) = dist.glob("panoptic_lang-*.whl")
+    with zipfile.ZipFile(wheel) as zf:
+        names = set(zf.namelist())
+        meta = next(n for n in names if n.endswith(".dist-info/METADATA"))
+        metadata = zf.read(meta).decode()
+        entry_points = zf.read(next(n for n in names if n.endswith(".dist-info/entry_points.txt"))).decode()
+    assert "Name: panoptic-lang" in metadata
+    assert "Requires-Dist: playwright" in metadata and "Requires-Dist: PyYAML" in metadata
+    assert "[pytest11]\npanoptic = panoptic.pytest_plugin" in entry_points
+    assert "panoptic = panoptic.cli:main" in entry_points
+    assert "panoptic/_data/grammar/panoptic.lark" in names
+    assert "panoptic/_data/stdlib/web.pan" in names
+    assert any(n.startswith("panoptic/report/templates/") for n in names)
+    assert not any(n.startswith("tests/") for n in names)
+
+    env_dir = tmp_path / "clean"
+    venv.EnvBuilder(with_pip=False).create(env_dir)
+    python = env_dir / "bin" / "python"
+    purelib = Path(
+        subprocess.run(
+            [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+    )
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "-q", "--target", str(purelib), str(wheel)],
+        check=True,
+        capture_output=True,
+    )
+    # The dependencies come from this environment (a path, not a site dir: its editable Panoptic is not loaded).
+    (purelib / "zz_dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
+    here = subprocess.run(
+        [str(python), "-c", "import panoptic, sys; print(panoptic.__file__); print(panoptic.check)"],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert here.stdout.startswith(str(purelib)), here.stdout
+    (tmp_path / "a.pan").write_text(
+        'use std.web\n\napp site: web {\n    url: "http://127.0.0.1:9"\n}\n\nscenario "one" on site {\n    open "/"\n}\n',
+        encoding="utf-8",
+    )
+    script = [str(python), "-c", "import sys; from panoptic.cli import main; sys.argv[0] = 'panoptic'; main()"]
+    done = subprocess.run([*script, "check", "--no-cache", "a.pan"], capture_output=True, text=True, cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "no problems" in done.stdout
+    version = subprocess.run([*script, "--version"], capture_output=True, text=True, cwd=tmp_path, check=True)
+    assert version.stdout.strip() == "panoptic 0.1.0"
