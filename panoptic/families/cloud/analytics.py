@@ -14,6 +14,9 @@ renders, and the history is summarised as:
 * failure categories: failed attempts by code (PAN901 assertion, PAN902
   target not found, …) with an example message.
 
+A run found in two sources (a local folder and the bucket it was synced to)
+counts once: runs are told apart by their run ids.
+
 `write_analytics` writes `analytics.json` and a self-contained
 `analytics.html` whose plots are SVG drawn here (no script, no CDN).
 """
@@ -182,7 +185,16 @@ def analyse(runs: Sequence[LoadedRun], *, top: int = TOP) -> dict[str, Any]:
     """The history of `runs` as plain JSON-ready data (see the module docstring)."""
     from panoptic.diagnostics.rules import RULES
 
-    entries = sorted(runs, key=lambda r: (r.model.started_at, r.source))
+    entries: list[LoadedRun] = []
+    seen: set[tuple[str, ...]] = set()
+    duplicates = 0
+    for loaded in sorted(runs, key=lambda r: (r.model.started_at, r.source)):
+        ids = tuple(r.run_id for r in loaded.model.runs)
+        if ids and ids in seen:  # the same run read twice (a local folder and the bucket it was synced to)
+            duplicates += 1
+            continue
+        seen.add(ids)
+        entries.append(loaded)
 
     run_rows: list[dict[str, Any]] = []
     history: dict[str, list[tuple[int, str]]] = {}
@@ -295,6 +307,7 @@ def analyse(runs: Sequence[LoadedRun], *, top: int = TOP) -> dict[str, Any]:
         "generated_at": _iso(dt.datetime.now(tz=dt.UTC).timestamp()),
         "summary": {
             "runs": len(run_rows),
+            "duplicate_runs_skipped": duplicates,
             "scenario_results": scenario_results,
             "scenarios": len(history),
             "first_run": run_rows[0]["started_at"] if run_rows else None,

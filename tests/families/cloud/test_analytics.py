@@ -96,3 +96,14 @@ def test_charts_draw_points_gaps_and_bars() -> None:
     bars = bar_chart([("long", 4.0, "4s"), ("short", 1.0, "1s")])
     widths = [float(w) for w in __import__("re").findall(r'<rect [^>]*width="([\d.]+)"', bars)]
     assert widths[0] == 4 * widths[1]
+
+
+def test_a_run_read_from_two_places_counts_once(tmp_path: Path) -> None:
+    import shutil
+
+    root = _history(tmp_path, {"steady": [("passed",), ("failed",)]})
+    copy = tmp_path / "synced-copy"
+    shutil.copytree(root, copy)
+    data = analyse(load_runs([root, copy]))
+    assert data["summary"]["runs"] == 2 and data["summary"]["duplicate_runs_skipped"] == 2
+    assert [r["pass_rate"] for r in data["runs"]] == [1.0, 0.0]

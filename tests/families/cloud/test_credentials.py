@@ -140,3 +140,17 @@ def test_server_side_encryption_is_asked_for(moto, run: Path, monkeypatch) -> No
     head = provider._s3().head_object(Bucket=bucket, Key="runs/run-c/results.jsonl.gz")
     assert head["ServerSideEncryption"] == "AES256"
     assert head["Metadata"]["panoptic-md5"]
+
+
+def test_messages_are_scrubbed_of_every_known_secret(monkeypatch) -> None:
+    from panoptic.families.cloud.errors import MASK, TransferFailed, scrub
+
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "aws-secret-0123456789")
+    monkeypatch.setenv(
+        "AZURE_STORAGE_CONNECTION_STRING",
+        "DefaultEndpointsProtocol=http;AccountName=acct;AccountKey=azure-key-abcdef==;BlobEndpoint=http://h/acct",
+    )
+    text = "failed with aws-secret-0123456789 and azure-key-abcdef== at https://h/c?sv=1&sig=tok3n"
+    assert scrub(text) == f"failed with {MASK} and {MASK} at https://h/c?sv=1&sig={MASK}"
+    err = TransferFailed("boom aws-secret-0123456789", help="AccountKey=anything-else;")
+    assert "aws-secret" not in err.message and "anything-else" not in (err.help or "")
