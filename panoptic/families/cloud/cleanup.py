@@ -8,6 +8,9 @@ without results (a sync that never finished) is deleted too once all of it is
 older than the cutoff, and counted apart as a partial upload. In a local folder
 only run folders are ever touched: other files and folders stay.
 
+In S3, multipart uploads left unfinished before the cutoff (a sync of a large
+video that lost the server) are aborted too, which frees their parts.
+
 `--dry-run` lists and counts exactly what a real cleanup would delete.
 """
 
@@ -56,11 +59,14 @@ class CleanupResult:
     bytes: int
     kept: int
     kept_names: tuple[str, ...] = field(default=(), repr=False)
+    aborted_uploads: int = 0  # unfinished multipart uploads older than the cutoff (S3)
 
     def summary(self) -> str:
         """One line with counts and bytes."""
         verb = "would delete" if self.dry_run else "deleted"
         partial = f" and {len(self.partial)} partial upload(s)" if self.partial else ""
+        if self.aborted_uploads:
+            partial += f" and {self.aborted_uploads} unfinished multipart upload(s)"
         return (
             f"{verb} {len(self.runs)} run(s){partial} from {self.location}: {self.objects} file(s), "
             f"{format_bytes(self.bytes)}; kept {self.kept} run(s)"
@@ -146,6 +152,7 @@ def cleanup(
             deleted_names.append(unit.name)
             deleted_objects += len(unit.objects)
             deleted_bytes += unit.size
+        aborted = with_retries(functools.partial(store.abort_stale_uploads, cutoff, dry_run=dry_run), retry)
         return CleanupResult(
             store.display,
             cutoff,
@@ -156,6 +163,7 @@ def cleanup(
             deleted_bytes,
             len(kept),
             tuple(kept),
+            aborted,
         )
     finally:
         if own:

@@ -167,3 +167,25 @@ def test_analytics_reads_every_stored_run(provider, tmp_path: Path) -> None:
     assert flaky["title"] == "wobbly" and flaky["passed_on_retry"] == 1 and flaky["flips"] == 2
     assert data["failure_categories"][0]["code"] == "PAN902"
     assert data["failure_categories"][0]["count"] == 2
+
+
+def test_cleanup_aborts_multipart_uploads_left_unfinished(moto, monkeypatch) -> None:
+    from tests.families.cloud.conftest import Provider, provider_env
+
+    provider = Provider("s3", moto)
+    provider_env(monkeypatch, "s3")
+    bucket = provider.new_bucket()
+    client = provider._s3()
+    upload = client.create_multipart_upload(Bucket=bucket, Key="runs/r/artifacts/video.webm")
+    client.upload_part(
+        Bucket=bucket, Key="runs/r/artifacts/video.webm", UploadId=upload["UploadId"], PartNumber=1, Body=b"x" * 1024
+    )
+    client.create_multipart_upload(Bucket=bucket, Key="elsewhere/video.webm")  # outside the prefix: left alone
+    later = time.time() + 3 * 86400
+    dry = cleanup(provider.url(bucket), 86400, dry_run=True, now=later)
+    assert dry.aborted_uploads == 1 and "1 unfinished multipart upload(s)" in dry.summary()
+    assert len(client.list_multipart_uploads(Bucket=bucket).get("Uploads", [])) == 2
+    done = cleanup(provider.url(bucket), 86400, now=later)
+    assert done.aborted_uploads == 1
+    left = client.list_multipart_uploads(Bucket=bucket).get("Uploads", [])
+    assert [u["Key"] for u in left] == ["elsewhere/video.webm"]

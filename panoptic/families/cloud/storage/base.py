@@ -148,6 +148,13 @@ class Store(ABC):
     def delete(self, keys: list[str]) -> None:
         """Delete objects; keys that are already gone are not an error."""
 
+    def abort_stale_uploads(self, cutoff: float, *, dry_run: bool = False) -> int:
+        """Abort unfinished multipart uploads begun before `cutoff` under the root; return how many.
+
+        Stores without multipart uploads have none.
+        """
+        return 0
+
     def unchanged(self, remote: RemoteObject, local: LocalFile) -> bool:
         """Whether the stored object has the local file's content (by size, then checksum)."""
         return remote.size == local.size and remote.checksum is not None and remote.checksum == local.md5_hex

@@ -253,6 +253,23 @@ class S3Store(Store):
                 help="sync again; the file may have changed while it was uploaded",
             )
 
+    def abort_stale_uploads(self, cutoff: float, *, dry_run: bool = False) -> int:
+        """Multipart uploads cut off mid-way (a sync that lost the server) keep their parts until aborted."""
+        prefix = f"{self.prefix}/" if self.prefix else ""
+        stale: list[tuple[str, str]] = []
+        try:
+            pages = self.client.get_paginator("list_multipart_uploads").paginate(Bucket=self.bucket, Prefix=prefix)
+            for page in pages:
+                for upload in page.get("Uploads", ()):
+                    if upload["Initiated"].timestamp() < cutoff:
+                        stale.append((upload["Key"], upload["UploadId"]))
+            if not dry_run:
+                for key, upload_id in stale:
+                    self.client.abort_multipart_upload(Bucket=self.bucket, Key=key, UploadId=upload_id)
+        except Exception as exc:
+            raise self.error(exc, "aborting unfinished uploads") from None
+        return len(stale)
+
     def read(self, key: str) -> bytes:
         try:
             return self.client.get_object(Bucket=self.bucket, Key=self._key(key))["Body"].read()
