@@ -258,12 +258,21 @@ def panoptic_flow(tmp_path: Path) -> Callable[..., Results]:
     def call(module: str | Path, flow: str, *args: Any, app: str | None = None, **options: Any) -> Results:
         n = next(counter)
         path = tmp_path / f"flow_{n}.pan"
+        compiled = panoptic.compile([str(module)])
+        if compiled.program is None:
+            raise panoptic.PanopticError(f"{module} does not check", compiled.diagnostics)
+        apps = {a.name: a for a in compiled.program.apps}
+        if app is None and len(apps) == 1:
+            app = next(iter(apps))
+        files = [Path(module).resolve()]
+        if app in apps and Path(apps[app].span.file).resolve() not in files:  # the app may come from a used module
+            files.append(Path(apps[app].span.file).resolve())
         b = Builder(str(path))
-        use = b.use(str(Path(module).resolve()), is_path=True)
+        uses = [b.use(str(file), is_path=True) for file in files]
         start = b.scenario_start()
         body = [b.statement([b.call(flow, [b.value(a) for a in args])])]
         scenario = b.scenario(start, f"{flow}({', '.join(repr(a) for a in args)})", app, (), body)
-        path.write_text(format_tree(b.module([use, scenario])), encoding="utf-8")
+        path.write_text(format_tree(b.module([*uses, scenario])), encoding="utf-8")
         options.setdefault("output", tmp_path / f"panoptic-flow-{n}")
         return panoptic.run([str(path)], panoptic.Options(**options))
 

@@ -40,7 +40,7 @@ def convert_command(config: str, output: str | None, *, force: bool = False, str
         err.write("not converted: fix the errors above first\n")
         return 1
     # The findings of the check of the converted program, at YAML places (conversion findings included).
-    result, _ = compile_inputs([config])
+    result, _ = compile_inputs([config], converted=[converted])
     diags = result.diagnostics
     if diags:
         print_diagnostics(diags, result.sources, files=1, stream=err)

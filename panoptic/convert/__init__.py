@@ -22,6 +22,7 @@ from panoptic.source import Source
 
 if TYPE_CHECKING:
     from panoptic.compiler import CompileResult
+    from panoptic.compiler.loader import ParseCache
     from panoptic.convert.remap import SpanMap
     from panoptic.syntax import ast
 
@@ -49,6 +50,7 @@ class Converted:
     module: ast.Module | None = None
     output: str | None = None
     spans: SpanMap | None = field(default=None, repr=False)
+    parsed: ast.Module | None = field(default=None, repr=False)  # `text` parsed again (the compiler reuses it)
 
     @property
     def has_errors(self) -> bool:
@@ -138,25 +140,30 @@ def convert_source(
         return Converted(source.path, source, None, _sorted(diags))
     spans = SpanMap(source.path, Source(source.path, text), source)
     pair(module, parsed, conversion.origins, spans)
-    return Converted(source.path, source, text, _sorted(diags), module=module, output=conversion.output, spans=spans)
+    return Converted(
+        source.path, source, text, _sorted(diags), module=module, output=conversion.output, spans=spans, parsed=parsed
+    )
 
 
-def compile_inputs(paths: Iterable[str]) -> tuple[CompileResult, list[Converted]]:
+def compile_inputs(
+    paths: Iterable[str], *, converted: Iterable[Converted] = ()
+) -> tuple[CompileResult, list[Converted]]:
     """Compile `.pan` files, folders and YAML configs together; YAML findings and spans point at the YAML.
 
     A config with errors is not compiled (its findings are in the result). The result's sources hold the
-    YAML texts, so carets and reports show the config's own lines.
+    YAML texts, so carets and reports show the config's own lines. `converted` passes configs converted
+    already (by display path), which are then neither converted nor parsed again.
     """
     from panoptic.compiler import compile_files
-    from panoptic.compiler.files import collect_files
-    from panoptic.compiler.loader import default_cache
+    from panoptic.compiler.files import collect_files, display_path
     from panoptic.diagnostics import diagnostic
 
+    done = {c.path: c for c in converted}
     pan_paths: list[str] = []
     configs: list[Converted] = []
     for raw in paths:
         if is_config(raw) and not Path(raw).is_dir():
-            configs.append(convert_file(raw))
+            configs.append(done.get(display_path(Path(raw))) or convert_file(raw))
         else:
             pan_paths.append(raw)
     files, diags = collect_files(pan_paths) if pan_paths else ([], [])
@@ -167,13 +174,34 @@ def compile_inputs(paths: Iterable[str]) -> tuple[CompileResult, list[Converted]
             files.append(Path(conv.path))
     if not files and not diags and not configs:
         diags.append(diagnostic("PAN002", "no .pan files found", None, help="pass .pan files or folders holding them"))
-    result = compile_files(files, cache=default_cache(), overlays=overlays, initial=diags)
+    result = compile_files(files, cache=_converted_cache(configs), overlays=overlays, initial=diags)
     if configs:
         _to_yaml(result, [c for c in configs if c.spans is not None and str(Path(c.path).resolve()) in overlays])
         result.diagnostics = _sorted([*result.diagnostics, *(d for c in configs for d in c.diagnostics)])
         if any(c.has_errors for c in configs):
             result.program = None
     return result, configs
+
+
+def _converted_cache(configs: list[Converted]) -> ParseCache:
+    """The parse cache, answering the converted texts with the trees parsed during the conversion."""
+    from panoptic.compiler.loader import ParseCache, default_cache
+
+    class ConvertedCache(ParseCache):
+        def __init__(self) -> None:
+            fallback = default_cache()
+            super().__init__(fallback.directory)
+            self.known = {(c.path, c.text): c.parsed for c in configs if c.parsed is not None}
+
+        def get(self, source: Source) -> tuple[ast.Module, list[Diagnostic]] | None:
+            parsed = self.known.get((source.path, source.text))
+            return (parsed, []) if parsed is not None else super().get(source)
+
+        def put(self, source: Source, result: tuple[ast.Module, list[Diagnostic]]) -> None:
+            if (source.path, source.text) not in self.known:
+                super().put(source, result)
+
+    return ConvertedCache()
 
 
 def _to_yaml(result: CompileResult, configs: list[Converted]) -> None:

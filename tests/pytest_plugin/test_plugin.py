@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import gzip
-import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+import panoptic
 
 SUITE = """app site: web {
     serve: "site"
@@ -85,6 +85,40 @@ def test_run_failures_with_carets_and_one_merged_results_folder(project: Path, w
     assert "^^^^" in done.stdout
     out = project / "out"
     assert (out / "report.html").is_file() and (out / "junit.xml").is_file()
-    with gzip.open(out / "results.jsonl.gz", "rt", encoding="utf-8") as fh:
-        finished = [json.loads(line) for line in fh if '"scenario_finished"' in line]
-    assert sorted(e["status"] for e in finished) == ["failed", "passed"]
+    finished = [e for e in panoptic.events(out) if e.kind == "scenario_finished"]
+    assert sorted(e.status for e in finished) == ["failed", "passed"]
+
+
+@pytest.mark.browser
+def test_fixtures_run_suites_and_single_flows_from_python_tests(project: Path) -> None:
+    (project / "flows.pan").write_text(
+        'use "./suite.pan"\n\nflow greeted(text) {\n    open "/"\n    expect "#h" has text text\n}\n',
+        encoding="utf-8",
+    )
+    (project / "test_flows.py").write_text(
+        """
+import panoptic
+import pytest
+
+
+def test_flow_passes(panoptic_flow):
+    assert panoptic_flow("flows.pan", "greeted", "Hello").ok
+
+
+def test_flow_fails(panoptic_flow):
+    assert panoptic_flow("flows.pan", "greeted", "Bye", timeout=0.3).exit_code == 1
+
+
+def test_unknown_flow(panoptic_flow):
+    with pytest.raises(panoptic.PanopticError):
+        panoptic_flow("flows.pan", "nothing")
+
+
+def test_suite(panoptic_run):
+    assert panoptic_run("suite.pan", tags=["smoke"]).counts["passed"] == 1
+""",
+        encoding="utf-8",
+    )
+    done = pytest_in(project, "-q", "test_flows.py")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "4 passed" in done.stdout
