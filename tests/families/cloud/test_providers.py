@@ -189,3 +189,31 @@ def test_cleanup_aborts_multipart_uploads_left_unfinished(moto, monkeypatch) -> 
     assert done.aborted_uploads == 1
     left = client.list_multipart_uploads(Bucket=bucket).get("Uploads", [])
     assert [u["Key"] for u in left] == ["elsewhere/video.webm"]
+
+
+def test_a_large_s3_upload_cut_off_resumes_from_the_parts_already_stored(moto, monkeypatch, tmp_path: Path) -> None:
+    from tests.families.cloud.conftest import Provider, provider_env
+
+    provider = Provider("s3", moto)
+    provider_env(monkeypatch, "s3")
+    bucket = provider.new_bucket()
+    run = write_run(tmp_path / "run-big", "run-big", T0, [Sc("video")])
+    video = run / "artifacts" / "001-1" / "video.webm"
+    video.parent.mkdir(parents=True, exist_ok=True)
+    video.write_bytes(b"".join(bytes([n]) * (1 << 20) for n in range(18)))  # 18 MB: three parts
+    proxy = Proxy(moto.port)
+    proxy.start()
+    try:
+        proxy.cut_after = PART_SIZE + PART_SIZE // 2  # in the middle of the second part
+        with pytest.raises(StorageUnreachable):
+            sync_results(run, provider.url(bucket, port=proxy.port), attempts=2, backoff=0.05)
+        assert "runs/run-big/artifacts/001-1/video.webm" not in provider.objects(bucket)
+        proxy.start()
+        sent_before = proxy.bytes_up
+        sync_results(run, provider.url(bucket, port=proxy.port), attempts=2, backoff=0.05)
+        resent = proxy.bytes_up - sent_before
+    finally:
+        proxy.stop()
+    assert provider.read(bucket, "runs/run-big/artifacts/001-1/video.webm") == video.read_bytes()
+    assert resent < video.stat().st_size - PART_SIZE // 2  # the first part was not sent again
+    assert provider._s3().list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []

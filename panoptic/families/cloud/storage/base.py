@@ -109,6 +109,14 @@ class LocalFile:
     def md5_base64(self) -> str:
         return base64.b64encode(self.md5).decode("ascii")
 
+    @property
+    def part_digests(self) -> list[bytes]:
+        """The MD5 digest of each `PART_SIZE` part, in order (one part for a small file)."""
+        if self._parts is None:
+            self._digest()
+        assert self._parts is not None
+        return self._parts
+
     def multipart_etag(self) -> str:
         """The ETag S3 gives this file when it is uploaded in `PART_SIZE` parts."""
         if self._parts is None:

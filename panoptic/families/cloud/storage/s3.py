@@ -5,13 +5,15 @@ variables such as AWS_ENDPOINT_URL, AWS_DEFAULT_REGION, AWS_ACCESS_KEY_ID,
 AWS_PROFILE; shared files; instance roles); the URL's options override the
 endpoint, region and profile. Small files go up in one `PutObject` with a
 Content-MD5 the server verifies; files of `PART_SIZE` and more go up in parts
-(S3's multipart upload). `?sse=AES256` or `?sse=aws:kms[&kms_key=ID]` asks for
+(S3's multipart upload), each with its own Content-MD5, continuing an
+unfinished upload of the same file when there is one. `?sse=AES256` or `?sse=aws:kms[&kms_key=ID]` asks for
 server-side encryption. botocore's own retries are off: the family retries
 transient failures itself, with back-off, and says how many attempts it made.
 """
 
 from __future__ import annotations
 
+import base64
 import os
 from collections.abc import Iterator
 from typing import Any
@@ -226,12 +228,7 @@ class S3Store(Store):
                     Bucket=self.bucket, Key=self._key(key), Body=body, ContentMD5=local.md5_base64, **extra
                 )
             else:
-                from boto3.s3.transfer import TransferConfig
-
-                config = TransferConfig(
-                    multipart_threshold=PART_SIZE, multipart_chunksize=PART_SIZE, max_concurrency=4, use_threads=True
-                )
-                self.client.upload_file(str(local.path), self.bucket, self._key(key), ExtraArgs=extra, Config=config)
+                self._upload_parts(local, key, extra)
                 self._verify(local, key)
         except OSError as exc:
             if type(exc).__module__.startswith(("botocore", "urllib3")):
@@ -241,6 +238,58 @@ class S3Store(Store):
             raise
         except Exception as exc:
             raise self.error(exc, what) from None
+
+    def _upload_parts(self, local: LocalFile, key: str, extra: dict[str, Any]) -> None:
+        """A multipart upload that continues an unfinished one of the same file, part by part.
+
+        Parts the server already holds with the local part's MD5 are not sent again, so a large
+        video whose upload was cut off resumes where it stopped. (With SSE-KMS the part ETags are
+        not MD5s: such uploads always start afresh.)
+        """
+        full = self._key(key)
+        digests = local.part_digests
+        upload_id, stored = self._unfinished(full, digests)
+        if upload_id is None:
+            upload_id = self.client.create_multipart_upload(Bucket=self.bucket, Key=full, **extra)["UploadId"]
+        parts = []
+        with local.path.open("rb") as fh:
+            for number, digest in enumerate(digests, start=1):
+                etag = digest.hex()
+                if stored.get(number) != etag:
+                    fh.seek((number - 1) * PART_SIZE)
+                    body = fh.read(PART_SIZE)
+                    answer = self.client.upload_part(
+                        Bucket=self.bucket, Key=full, UploadId=upload_id, PartNumber=number, Body=body,
+                        ContentMD5=base64.b64encode(digest).decode("ascii"),
+                    )  # fmt: skip
+                    etag = str(answer.get("ETag", "")).strip('"')
+                parts.append({"PartNumber": number, "ETag": f'"{etag}"'})
+        self.client.complete_multipart_upload(
+            Bucket=self.bucket, Key=full, UploadId=upload_id, MultipartUpload={"Parts": parts}
+        )
+
+    def _unfinished(self, full: str, digests: list[bytes]) -> tuple[str | None, dict[int, str]]:
+        """An unfinished upload of this key whose parts so far match the file, and those parts' ETags."""
+        if self.extra.get("ServerSideEncryption") == "aws:kms":
+            return None, {}
+        best: tuple[str | None, dict[int, str]] = (None, {})
+        answer = self.client.list_multipart_uploads(Bucket=self.bucket, Prefix=full)
+        for upload in answer.get("Uploads", ()):
+            if upload.get("Key") != full:
+                continue
+            found: dict[int, str] = {}
+            pages = self.client.get_paginator("list_parts").paginate(
+                Bucket=self.bucket, Key=full, UploadId=upload["UploadId"]
+            )
+            for page in pages:
+                for part in page.get("Parts", ()):
+                    found[int(part["PartNumber"])] = str(part.get("ETag", "")).strip('"')
+            if all(n <= len(digests) and etag == digests[n - 1].hex() for n, etag in found.items()):
+                if len(found) >= len(best[1]):
+                    best = (upload["UploadId"], found)
+            else:  # an upload of an earlier version of the file: it can never be completed
+                self.client.abort_multipart_upload(Bucket=self.bucket, Key=full, UploadId=upload["UploadId"])
+        return best
 
     def _verify(self, local: LocalFile, key: str) -> None:
         head = self.client.head_object(Bucket=self.bucket, Key=self._key(key))
