@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 
-COMMANDS = ("check", "fmt", "compile", "run", "report", "merge", "doctor", "lsp", "docs", "convert", "init")
+COMMANDS = ("check", "fmt", "compile", "run", "report", "merge", "doctor", "lsp", "docs", "convert", "init", "show")
 
 
 def build_app():

@@ -21,7 +21,7 @@ from urllib.parse import quote
 
 from panoptic import __version__
 from panoptic.report import redact
-from panoptic.report.model import RunResult, ScenarioResult, StepResult
+from panoptic.report.model import Attempt, RunResult, ScenarioResult, StepResult
 from panoptic.runtime.events import Artifact, Failure
 from panoptic.source import Source, Span
 
@@ -73,6 +73,8 @@ class _Encoder:
         self.sources = sources
         self.files: dict[str, int] = {}
         self.tags: dict[str, int] = {}
+        self._failed: StepResult | None = None  # the innermost failed step of the attempt being encoded
+        self._before: list[str] | None = None  # [link, name] of that attempt's screenshot before the failure
 
     def file(self, name: str) -> int:
         return self.files.setdefault(name, len(self.files))
@@ -118,11 +120,47 @@ class _Encoder:
             extra["ch"] = [fr.flow for fr in s.chain]
         if s.message:
             extra["g"] = s.message
+        if s.values:
+            extra["v"] = s.values
+        if self._before is not None and s is self._failed:
+            extra["b"] = self._before
         if s.children or extra:
             row.append([self.step(c, file, line) for c in s.children] if s.children else 0)
         if extra:
             row.append(extra)
         return row
+
+    def steps(self, attempt: Attempt, file: str, line: int) -> list[Any]:
+        """The step rows of one attempt; its innermost failed step carries the screenshot taken before it."""
+        self._failed = _innermost_failed(attempt.steps) if attempt.status in ("failed", "error") else None
+        before = next((a for a in attempt.artifacts if a.kind == "screenshot" and a.name == "before failure"), None)
+        self._before = [self.link(before), before.name] if before is not None and self._failed is not None else None
+        try:
+            return [self.step(s, file, line) for s in attempt.steps]
+        finally:
+            self._failed = self._before = None
+
+    def attempt(self, sc: ScenarioResult, attempt: Attempt, final: bool) -> list[Any]:
+        """[number, status, ms, message, steps (0 for the final attempt: the scenario's own), failure, artifacts]."""
+        arts: list[Artifact] = []
+        _collect(attempt.steps, arts)
+        arts.extend(attempt.artifacts)
+        seen: set[str] = set()
+        unique = []
+        for art in arts:
+            if art.path not in seen:
+                seen.add(art.path)
+                unique.append(art)
+        status = attempt.status if not (final and sc.status == "flaky") else "passed"
+        return [
+            attempt.number,
+            status,
+            round(attempt.duration * 1000),
+            attempt.failure.message if attempt.failure else "",
+            0 if final else self.steps(attempt, sc.file, sc.span.line),
+            self.failure(attempt.failure) if attempt.failure is not None else 0,
+            self.artifacts(tuple(unique)),
+        ]
 
     def scenario(self, sc: ScenarioResult, run_index: int) -> list[Any]:
         tags = [self.tags.setdefault(t, len(self.tags)) for t in sc.tags]
@@ -134,7 +172,7 @@ class _Encoder:
             sc.status,
             round(sc.duration * 1000),
             tags,
-            [self.step(s, sc.file, sc.span.line) for s in sc.steps],
+            self.steps(sc.final, sc.file, sc.span.line),
         ]
         extra: dict[str, Any] = {}
         if failure is not None:
@@ -143,10 +181,8 @@ class _Encoder:
         if arts:
             extra["r"] = self.artifacts(arts)
         if len(sc.attempts) > 1:
-            extra["t"] = [
-                [a.number, a.status, round(a.duration * 1000), a.failure.message if a.failure else ""]
-                for a in sc.attempts
-            ]
+            last = len(sc.attempts) - 1
+            extra["t"] = [self.attempt(sc, a, i == last) for i, a in enumerate(sc.attempts)]
         if run_index:
             extra["u"] = run_index
         if sc.app:
@@ -154,6 +190,20 @@ class _Encoder:
         if extra:
             row.append(extra)
         return row
+
+
+def _innermost_failed(steps: tuple[StepResult, ...]) -> StepResult | None:
+    for step in steps:
+        if step.status in ("failed", "error", "unfinished"):
+            inner = _innermost_failed(step.children)
+            return inner if inner is not None else step
+    return None
+
+
+def _collect(steps: tuple[StepResult, ...], out: list[Artifact]) -> None:
+    for step in steps:
+        out.extend(step.artifacts)
+        _collect(step.children, out)
 
 
 def payload(model: RunResult, base_dir: Path, output_dir: Path, sources: SourceCache | None = None) -> dict[str, Any]:
@@ -194,9 +244,23 @@ def _fmt_time(ts: float) -> str:
     return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(ts)) if ts else "—"
 
 
-def render_html(model: RunResult, base_dir: Path, output_dir: Path, *, title: str = "Panoptic report") -> str:
+def results_file(base_dir: Path) -> Path:
+    """The results file the report is rendered from: the one in `base_dir` (by default `results.jsonl.gz`)."""
+    from panoptic.report.jsonl import RESULTS_FILE
+
+    for name in (RESULTS_FILE, "results.jsonl"):
+        if (base_dir / name).is_file():
+            return base_dir / name
+    return base_dir / RESULTS_FILE
+
+
+def render_html(
+    model: RunResult, base_dir: Path, output_dir: Path, *, title: str = "Panoptic report", results: Path | None = None
+) -> str:
     """The text of `report.html` for a model whose artifact paths are relative to `base_dir`."""
     data = encode_payload(payload(model, base_dir, output_dir))
+    results = results if results is not None else results_file(base_dir)
+    results_link = quote(Path(os.path.relpath(results, output_dir)).as_posix())
     runs = [
         {
             "id": r.run_id,
@@ -222,6 +286,8 @@ def render_html(model: RunResult, base_dir: Path, output_dir: Path, *, title: st
         tags=model.tags,
         data=data,
         version=__version__,
+        results=str(results),
+        results_link=results_link,
     )
 
 

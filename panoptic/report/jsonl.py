@@ -14,7 +14,7 @@ Lines:
 - steps, the bulk of a run, are arrays that refer to that number:
   `["s", n, path, action, text, [start, end, line, col, end_line, end_col(, file)], phase, at(, chain)]`
   for `step_started` (the span's file is written only when it is not the
-  scenario's) and `["f", n, path, status, duration(, {failure, artifacts, message})]`
+  scenario's) and `["f", n, path, status, duration(, {failure, artifacts, message, values})]`
   for `step_finished`.
 Clock times are kept to the millisecond, durations to a tenth of one.
 

@@ -65,6 +65,7 @@ class StepResult(NamedTuple):
     artifacts: tuple[Artifact, ...] = ()
     children: tuple[StepResult, ...] = ()
     message: str | None = None  # what the step reported (a `log` line, "passed on attempt 2 of 3")
+    values: str | None = None  # the values of its variables and interpolations (`target testid "add-mug"`)
 
 
 @dataclass(frozen=True)
@@ -245,6 +246,7 @@ class _Step:
         "span",
         "status",
         "text",
+        "values",
     )
 
     def __init__(self, path: str, action: str, text: str, span: Any, phase: str, at: float, chain: Any, file: str):
@@ -261,6 +263,7 @@ class _Step:
         self.failure: Any = None
         self.artifacts: Any = ()
         self.message: str | None = None
+        self.values: str | None = None
         self.children: list[_Step] = []
 
     def freeze(self) -> StepResult:
@@ -283,6 +286,7 @@ class _Step:
             _artifacts(self.artifacts) if self.artifacts else (),
             tuple([c.freeze() for c in self.children]) if self.children else (),
             self.message,
+            self.values,
         )
 
 
@@ -314,6 +318,7 @@ class _Attempt:
                     node.failure = extra.get("failure")
                     node.artifacts = extra.get("artifacts")
                     node.message = extra.get("message")
+                    node.values = extra.get("values")
                 del stack[i:]
                 return
 

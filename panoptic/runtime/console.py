@@ -192,6 +192,7 @@ class ConsoleReporter:
         self._print(f"{glyph} {title}{attempt}  {event.duration:.2f}s", style=style)
         if event.failure is not None and event.status in (FAILED, ERROR):
             self._failure(event.failure)
+            self._artifact_paths(event)
 
     def _failure(self, failure: Failure) -> None:
         rendered = render_text(failure_diagnostic(failure), self.lookup, colour=self.colour)
@@ -202,6 +203,21 @@ class ConsoleReporter:
             self.console.print(Text.from_ansi(block), soft_wrap=True)
         else:
             self._print(block)
+
+    def _artifact_paths(self, event: ScenarioFinished) -> None:
+        """Where the failure screenshot, the trace and the video of a failed attempt are, one per line."""
+        lines = []
+        for art in event.artifacts:
+            if art.kind == "screenshot" and art.name == "failure":
+                label = "screenshot"
+            elif art.kind in ("trace", "video"):
+                label = art.kind
+            else:
+                continue
+            path = (self.output_dir / art.path) if self.output_dir is not None else Path(art.path)
+            lines.append(f"      {label + ':':<11} {path}")
+        for line in lines:
+            self._print(line, style="dim")
 
     def _summary(self, event: RunFinished) -> None:
         parts = [f"{event.counts.get(s, 0)} {s}" for s in (PASSED, FAILED)]

@@ -100,6 +100,7 @@ class StepFinished(Event):
     failure: Failure | None = None
     artifacts: tuple[Artifact, ...] = ()
     message: str | None = None  # what the step reports: a `log` line, "passed on attempt 2 of 3" (secrets masked)
+    values: str | None = None  # the values its variables and interpolations had: `target testid "add-mug"` (masked)
 
 
 @dataclass(frozen=True)

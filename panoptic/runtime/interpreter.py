@@ -20,6 +20,7 @@ backend (PAN904, PAN906) and internal errors (PAN900).
 from __future__ import annotations
 
 import contextlib
+import json
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -50,7 +51,7 @@ from panoptic.runtime.events import (
     StepFinished,
     StepStarted,
 )
-from panoptic.runtime.masking import Masker
+from panoptic.runtime.masking import MASK, Masker
 from panoptic.runtime.output import is_inside, scenario_folder
 from panoptic.runtime.platforms import BackendPool
 from panoptic.runtime.values import Evaluator, Scope, format_value
@@ -167,6 +168,8 @@ class AttemptRunner:
         self._quiet = 0
         self._claimed = 0
         self._begun: dict[str, FamilyRuntime] = {}  # family runtimes that began this attempt
+        self._groups: list[bool] = []  # per open step: whether the backend opened a trace group for it
+        self._values: dict[str, str] = {}  # per step path: the values its arguments had (secrets masked)
         setting = self.app.settings.get("timeout")
         self.default_timeout = float(
             settings.timeout if settings.timeout is not None else setting if setting is not None else DEFAULT_TIMEOUT
@@ -348,6 +351,7 @@ class AttemptRunner:
                 at=time.time(),
             )
         )
+        self._group_begin(step)
         started = time.perf_counter()
         try:
             message, returned = self._dispatch(step, scope, path, chain, phase)
@@ -390,6 +394,7 @@ class AttemptRunner:
         returned: tuple[Artifact, ...] = (),
         message: str | None = None,
     ) -> None:
+        self._group_end()
         artifacts: list[Artifact] = []
         if self.ctx is not None:
             artifacts.extend(self.ctx.written[self._claimed :])
@@ -404,8 +409,26 @@ class AttemptRunner:
                 failure=failure,
                 artifacts=tuple(artifacts),
                 message=message,
+                values=self._values.pop(path, None),
             )
         )
+
+    def _group_begin(self, step: ir.AnyStep) -> None:
+        """Ask the backend to group what it does for this step (a Playwright trace group); optional, never fails."""
+        hook = getattr(self.backend, "step_begin", None)
+        opened = False
+        if callable(hook):
+            try:
+                hook(self.masker.text(step.text), step.span)
+                opened = True
+            except Exception:
+                pass
+        self._groups.append(opened)
+
+    def _group_end(self) -> None:
+        if self._groups and self._groups.pop():
+            with contextlib.suppress(Exception):
+                self.backend.step_end()
 
     def _capture(self) -> None:
         if self._captured or self._quiet or self.backend is None or self.ctx is None:
@@ -434,6 +457,9 @@ class AttemptRunner:
             runtime.begin(self.ctx)
             self._begun[family] = runtime
         args, timeout, secret_args = self._args(step, scope)
+        values = describe_values(step.args, args, secret_args)
+        if values:
+            self._values[path] = self.masker.text(values)
         context = StepContext(
             scenario=self.ctx,
             app=self.app,
@@ -508,9 +534,13 @@ class AttemptRunner:
                 f"flow calls nest more than {MAX_FLOW_DEPTH} deep", help="a flow probably calls itself without end"
             )
         inner = self.globals.child()  # flows see the globals and their parameters, not the caller's locals
+        shown = []
         for param, expr in zip(flow.params, step.args, strict=True):
             value, secret = self.evaluator.evaluate(expr, scope)
             inner.define(param, value, secret=secret)
+            shown.append(f"{param} = {MASK if secret else _show(value)}")
+        if shown:
+            self._values[path] = self.masker.text(", ".join(shown))
         self._run_steps(flow.body, inner, path, (*chain, Frame(flow.name, step.span)), phase)
 
     # -- arguments ------------------------------------------------------------
@@ -559,3 +589,42 @@ class AttemptRunner:
             self.evaluator.register_secret(value)
         scope.define(name, value, secret=secret)
         return None, ()
+
+
+def _show(value: Any) -> str:
+    """A value as a step row shows it: strings in double quotes, the rest as the language prints it."""
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    return format_value(value)
+
+
+def _show_target(target: ResolvedTarget) -> str:
+    if target.kind == "point" and target.point is not None:
+        return f"at {target.point[0]:g}, {target.point[1]:g}"
+    value = "" if target.value is None else " " + _show(target.value)
+    if target.kind == "role":
+        return f"role {target.role}{value}"
+    return f"{target.kind}{value}" if target.kind != "css" else value.strip()
+
+
+def describe_values(raw: Mapping[str, Any], args: Mapping[str, Any], secret: frozenset[str]) -> str | None:
+    """The values a step used, for its row in the report: `target testid "add-mug", text = "1"`.
+
+    Only arguments written with a variable, an interpolation or a call are shown (a literal is in the
+    source text already); a secret argument is shown as the mask.
+    """
+    parts = []
+    for key, expr in raw.items():
+        if key == "within" or key not in args:
+            continue
+        if isinstance(expr, ir.Target):
+            if isinstance(expr.value, ir.Const) or (expr.value is None and expr.point is None):
+                if expr.point is None or all(isinstance(p, ir.Const) for p in expr.point):
+                    continue
+            target = args[key]
+            if isinstance(target, ResolvedTarget):
+                shown = MASK if key in secret else _show_target(target)
+                parts.append(f"{key} {shown}")
+        elif isinstance(expr, _EXPRS) and not isinstance(expr, ir.Const):
+            parts.append(f"{key} = {MASK if key in secret else _show(args[key])}")
+    return ", ".join(parts) or None

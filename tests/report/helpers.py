@@ -100,7 +100,7 @@ def synthetic_events(
     ev.append(StepStarted(sid, "0", "flow.call", 'login("alice")', call, (), "body", t))
     frame = (Frame("login", call),)
     ev.append(StepStarted(sid, "0.0", "web.fill", 'fill "#username" with name', span_of(src, 'fill "#username" with name'), frame, "body", t + 0.01))  # fmt: skip
-    ev.append(StepFinished(sid, "0.0", "passed", 0.02))
+    ev.append(StepFinished(sid, "0.0", "passed", 0.02, values='text = "alice"'))
     ev.append(StepStarted(sid, "0.1", "web.click", 'click role button "Sign in"', span_of(src, 'click role button "Sign in"'), frame, "body", t + 0.03))  # fmt: skip
     ev.append(StepFinished(sid, "0.1", "passed", 0.03))
     ev.append(StepFinished(sid, "0", "passed", 0.06))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 from pathlib import Path
@@ -9,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from panoptic.report import write_reports
+from panoptic.runtime.events import Artifact, ScenarioFinished
 
-from .helpers import write_results
+from .helpers import write_png, write_results
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -43,9 +45,21 @@ def browser():
         b.close()
 
 
+def with_before_screenshot(events: list) -> list:
+    """The events with the web backend's screenshot before the failure (taken from the trace) on the failed attempt."""
+    out = []
+    for event in events:
+        if isinstance(event, ScenarioFinished) and event.status == "failed":
+            before = Artifact("screenshot", "artifacts/checkout/before-failure.png", "before failure")
+            event = dataclasses.replace(event, artifacts=(*event.artifacts, before))
+        out.append(event)
+    return out
+
+
 @pytest.fixture
 def page(browser, run):
-    results = write_results(run.events, run.folder / "out" / "results.jsonl")
+    write_png(run.folder / "out" / "artifacts" / "checkout" / "before-failure.png", (48, 30))
+    results = write_results(with_before_screenshot(run.events), run.folder / "out" / "results.jsonl")
     html = write_reports(results, results.parent)["html"]
     context = browser.new_context(offline=True)
     pg = context.new_page()
@@ -79,12 +93,17 @@ def test_failing_scenario_message_and_screenshot_are_visible(page):
     assert "did you mean: #cart-counter, #cart" in body.inner_text()
     snippet = body.locator("pre.snippet").first.inner_text()
     assert 'expect "#cart-count" has text "1" within 5s' in snippet and "^^^" in snippet
-    img = body.locator("img.shot").first
-    img.scroll_into_view_if_needed()
-    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=img.element_handle(), timeout=5_000)
-    assert img.evaluate("img => img.naturalWidth") == 64
-    assert img.is_visible()
-    assert "playwright show-trace artifacts/checkout/trace.zip" in body.inner_text()
+    # beside the failed step: the screenshot before it (from the trace) and the one taken at the failure
+    strip = body.locator("ul.steps .shots.step")
+    assert strip.locator("figcaption").all_inner_texts() == ["before", "after (failure)"]
+    for img, width in zip(strip.locator("img.shot").all(), (48, 64), strict=True):
+        img.scroll_into_view_if_needed()
+        page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=img.element_handle(), timeout=5_000)
+        assert img.evaluate("img => img.naturalWidth") == width
+        assert img.is_visible()
+    # ... and not a second time at the top
+    assert body.locator(":scope > .shots img").count() == 0
+    assert "panoptic show-trace artifacts/checkout/trace.zip" in body.inner_text()
 
 
 def test_status_filter_hides_passed_scenarios(page):
@@ -128,3 +147,55 @@ def test_environment_is_shown(page):
     text = page.inner_text("body")
     assert "chromium 131.0" in text
     assert "abc123" not in text
+
+
+def test_did_you_mean_is_printed_once(page):
+    text = page.locator(".scenario.failed .failure").inner_text()
+    assert text.count("did you mean") == 1
+
+
+def test_step_rows_show_the_values_beside_the_source_text(page):
+    row = page.locator(".scenario.failed ul.steps .row", has=page.get_by_text('fill "#username" with name', exact=True))
+    assert row.locator(".t").inner_text() == 'fill "#username" with name'
+    assert row.locator(".vals").inner_text() == 'text = "alice"'
+
+
+def test_step_links_are_separate_elements(page):
+    links = page.locator(".scenario.failed ul.steps .links a")
+    assert links.count() == 0 or all(a.strip() for a in links.all_inner_texts())
+    top = page.locator(".scenario.failed .body > .shots > div > a")
+    assert top.all_inner_texts() == ["trace: trace"]
+
+
+def test_retry_attempts_are_tabs(page):
+    row = page.locator(".scenario.flaky")
+    row.locator(".head").click()
+    tabs = row.locator(".tabs button[role=tab]")
+    assert [t.split(" · ")[:2] for t in tabs.all_inner_texts()] == [["attempt 1", "failed"], ["attempt 2", "passed"]]
+    assert tabs.nth(1).get_attribute("aria-selected") == "true"  # the final attempt first
+    assert "PAN902" not in row.locator(".pane").inner_text()
+    tabs.nth(0).click()
+    assert tabs.nth(0).get_attribute("aria-selected") == "true"
+    pane = row.locator(".pane").inner_text()
+    assert 'PAN902: no element matches "#slow" within 5s' in pane and 'click "#slow"' in pane
+    assert row.locator(".body").count() == 1  # clicking a tab does not close the scenario
+
+
+def test_search_placeholder_fits_the_box(page):
+    fits = page.evaluate(
+        """() => {
+        const input = document.getElementById("search"), style = getComputedStyle(input);
+        const ctx = document.createElement("canvas").getContext("2d");
+        ctx.font = style.font;
+        const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+        return [ctx.measureText(input.placeholder).width, room];
+    }"""
+    )
+    assert fits[0] <= fits[1], fits
+
+
+def test_footer_names_the_results_file(page, run):
+    footer = page.locator("#footer")
+    results = str(run.folder / "out" / "results.jsonl")
+    assert f"panoptic report {results}" in footer.inner_text()
+    assert footer.locator("a").get_attribute("href") == "results.jsonl"

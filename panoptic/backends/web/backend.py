@@ -51,6 +51,7 @@ from panoptic.backends.web.secrets import contains_secret, safe_filename, scrub_
 from panoptic.backends.web.services import PageServices, watch
 from panoptic.backends.web.spec import WEB
 from panoptic.backends.web.suggest import COLLECT_JS, DESCRIBE_JS, describe_elements, parse_candidates, rank
+from panoptic.backends.web.traces import frame_before_group
 from panoptic.contract import PlatformSpec, ResolvedTarget, ScenarioContext
 from panoptic.contract.app import AppDef
 from panoptic.contract.artifacts import Artifact
@@ -219,6 +220,9 @@ class WebBackend:
         self._pages: list[Any] = []
         self._ctx: ScenarioContext | None = None
         self._tracing = False
+        self._groups: list[int] = []  # per open step: the number of its trace group (0: none was opened)
+        self._group_count = 0  # trace groups opened in this scenario attempt
+        self._failed_group = 0  # the number of the group open when the failure was captured (0: none)
         self._video_problem: str | None = None
         self._crash: str | None = None
 
@@ -248,6 +252,7 @@ class WebBackend:
         self._crash = None
         self._video_problem = None
         self._tracing = False
+        self._groups, self._group_count, self._failed_group = [], 0, 0
         self._pages = []
         if self._driver is None or self._browser is None or not self._browser_alive():
             self._relaunch()
@@ -459,8 +464,31 @@ class WebBackend:
         self._track_page(page)
         self._context, self._page = context, page
         if self.settings.get("trace", "on-failure") != "off":
-            context.tracing.start(title=self._scrub(ctx.title), screenshots=False, snapshots=True, sources=False)
+            context.tracing.start(title=self._scrub(ctx.title), screenshots=True, snapshots=True, sources=True)
             self._tracing = True
+
+    def step_begin(self, text: str, span: Any) -> None:
+        """Group what the step does in the trace under its source text, located at its `.pan` line."""
+        context = self._context
+        if not self._tracing or context is None:
+            self._groups.append(0)
+            return
+        location = None
+        with contextlib.suppress(Exception):
+            location = {"file": str(Path(span.file).resolve()), "line": int(span.line), "column": int(span.col)}
+        try:
+            context.tracing.group(self._scrub(text)[:300], location=location)
+        except Exception:
+            self._groups.append(0)
+            return
+        self._group_count += 1
+        self._groups.append(self._group_count)
+
+    def step_end(self) -> None:
+        """Close the step's trace group; never raises."""
+        if self._groups and self._groups.pop() and self._tracing and self._context is not None:
+            with contextlib.suppress(Exception):
+                self._context.tracing.group_end()
 
     def _track_page(self, page: Any) -> None:
         if page in self._pages:
@@ -488,6 +516,8 @@ class WebBackend:
             if raw.is_file():
                 path, _art = ctx.artifact("trace", "trace.zip", "trace")
                 scrub_trace(raw, path, ctx.secrets)
+                if self._failed_group:
+                    self._store_before(ctx, path, self._failed_group)
         except Exception:
             # Drop the registration if the file could not be written.
             ctx.written[:] = [a for a in ctx.written if not (a.kind == "trace" and a.path.endswith("/trace.zip"))]
@@ -509,8 +539,19 @@ class WebBackend:
         except OSError:
             pass
 
+    def _store_before(self, ctx: ScenarioContext, trace: Path, group: int) -> None:
+        """Save the trace's last screencast frame before the failed step began as `before-failure.jpeg`."""
+        with contextlib.suppress(Exception):
+            frame = frame_before_group(trace, group)
+            if frame is not None:
+                path = unique_path(ctx.artifacts_dir, "before-failure", ".jpeg")
+                path.write_bytes(frame)
+                ctx.artifact("screenshot", path.name, "before failure")
+
     def capture_failure(self, ctx: ScenarioContext) -> None:
         """A masked screenshot and the page's HTML (secrets scrubbed); never raises."""
+        if not self._failed_group:
+            self._failed_group = next((g for g in reversed(self._groups) if g), 0)
         page = self._page
         if page is None or self._crash:
             return
