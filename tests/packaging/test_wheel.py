@@ -1,10 +1,11 @@
-"""The wheel installs into a clean virtual environment and works there: command, import, grammar, stdlib, plugin."""
+"""The sdist carries the data files, the wheel built from it installs into a clean virtual environment and works."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 import sysconfig
+import tarfile
 import venv
 import zipfile
 from pathlib import Path
@@ -18,9 +19,16 @@ ROOT = Path(__file__).parents[2]
 
 def test_wheel_builds_and_installs_into_a_clean_venv(tmp_path: Path) -> None:
     dist = tmp_path / "dist"
+    # The sdist first (setuptools' own PEP 517 hook), then the wheel built from it, as an index user's pip would.
+    build_sdist = f"import setuptools.build_meta as b; print(b.build_sdist({str(dist)!r}))"
+    made = subprocess.run([sys.executable, "-c", build_sdist], check=True, capture_output=True, text=True, cwd=ROOT)
+    sdist = dist / made.stdout.strip().splitlines()[-1]
+    with tarfile.open(sdist) as tf:
+        members = {m.name.split("/", 1)[1] for m in tf.getmembers() if "/" in m.name}
+    assert {"grammar/panoptic.lark", "stdlib/web.pan", "docs/rules.md", "setup.py", "pyproject.toml"} <= members
     # The build backend (setuptools, Lark) comes through pip's build isolation; the dependencies are not downloaded.
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(ROOT)],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(sdist)],
         check=True,
         capture_output=True,
         cwd=tmp_path,
