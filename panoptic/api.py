@@ -19,13 +19,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from panoptic.diagnostics import Diagnostic, Severity
 
 if TYPE_CHECKING:
     from panoptic.compiler import CompileResult
-    from panoptic.runtime.events import Event
+    from panoptic.runtime.events import Event, Listener
 
 __all__ = ["CheckResult", "Options", "PanopticError", "Results", "check", "compile", "events", "run"]
 
@@ -151,9 +151,9 @@ def run(paths: PathsLike, options: Options | None = None) -> Results:
         raise PanopticError(exc.message) from None
     except ReportError as exc:
         raise PanopticError(exc.diagnostic.message, [exc.diagnostic]) from None
-    listeners: list[Callable[[Event], None]] = [writer]
+    listeners: list[Listener] = [writer]
     if opts.on_event is not None:
-        listeners.append(opts.on_event)
+        listeners.append(cast("Listener", opts.on_event))
     run_options = RunOptions(
         output_dir=out_dir,
         run_id=run_id,

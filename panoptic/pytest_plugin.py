@@ -23,14 +23,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 
 if TYPE_CHECKING:
     from panoptic.api import Results
     from panoptic.compiler.ir import Program
-    from panoptic.runtime.events import Event, Failure
+    from panoptic.runtime.events import Event, Failure, Listener
 
 DEFAULT_OUTPUT = "panoptic-results/pytest"
 _OUTPUT_KEY = "panoptic_output"
@@ -179,7 +179,7 @@ def _run_one(item: PanItem, shard: Path, on_event: Callable[[Event], None]) -> i
         command=f"pytest {item.nodeid}",
     )
     try:
-        outcome = execute(item.program, [item.index], options, [writer, on_event])
+        outcome = execute(item.program, [item.index], options, [writer, cast("Listener", on_event)])
     finally:
         writer.close()
     return outcome.exit_code

@@ -287,8 +287,8 @@ class _Converter:
         width, height = s.get("window_width"), s.get("window_height")
         if width is not None or height is not None:
             at = (width or height).span  # type: ignore[union-attr]
-            w = int(_scalar(width)) if width is not None else 1280  # type: ignore[arg-type]
-            h = int(_scalar(height)) if height is not None else 720  # type: ignore[arg-type]
+            w = int(str(_scalar(width))) if width is not None else 1280
+            h = int(str(_scalar(height))) if height is not None else 720
             if app.type == "web":
                 add("viewport", b.size(w, h, at), at)
             elif app.type == "desktop":
@@ -851,7 +851,7 @@ class _Converter:
 
     def do_audit_report(self, ctx: _Ctx) -> list[ast.Stmt]:
         b = self.b
-        parts: list[str | ast.Expr] = ["audit report"]
+        parts: list[str | ast.Expr | ast.Word] = ["audit report"]
         user = self.text_param(ctx, "user_id", "username", "user")
         if user is not None:
             parts += ["user", user]

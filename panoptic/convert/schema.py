@@ -374,7 +374,7 @@ class _Checker:
         for key in ("headless", "enable_metrics"):
             self.typed(node.get(key), key, lambda v: isinstance(v, bool), "true or false")
         for key in ("window_width", "window_height"):
-            self.typed(node.get(key), key, lambda v: _is_int(v) and v > 0, "a whole number of pixels above 0")
+            self.typed(node.get(key), key, _positive_int, "a whole number of pixels above 0")
         self.text(node.get("mobile_device"), "mobile_device")
         ai = node.get("ai_testing")
         if ai is not None:
@@ -382,17 +382,17 @@ class _Checker:
                 self.known_keys(ai, AI_TESTING_KEYS, "`ai_testing`")
                 for key, _, value in ai.entries:
                     if key == "confidence_threshold":
-                        self.typed(value, key, lambda v: _is_number(v) and 0 <= v <= 1, "a number from 0 to 1")
+                        self.typed(value, key, _fraction, "a number from 0 to 1")
                     elif key == "max_generated_tests":
-                        self.typed(value, key, lambda v: _is_int(v) and v >= 0, "a whole number")
+                        self.typed(value, key, _count, "a whole number")
                     elif key in AI_TESTING_KEYS:
                         self.typed(value, key, lambda v: isinstance(v, bool), "true or false")
             else:
                 self.error("PAN012", f"`ai_testing` must be a map, not {kind_name(ai)}", ai.span)
         for key in ("cloud", "enterprise"):
-            value = node.get(key)
-            if value is not None and not isinstance(value, YMap):
-                self.error("PAN012", f"`{key}` must be a map, not {kind_name(value)}", value.span)
+            block = node.get(key)
+            if block is not None and not isinstance(block, YMap):
+                self.error("PAN012", f"`{key}` must be a map, not {kind_name(block)}", block.span)
 
 
 def _is_number(value: object) -> bool:
@@ -401,6 +401,18 @@ def _is_number(value: object) -> bool:
 
 def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _positive_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
+def _count(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _fraction(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= 1
 
 
 def _positive_number(value: object) -> bool:
