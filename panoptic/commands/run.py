@@ -37,6 +37,29 @@ def _error(code: str, message: str, help: str | None = None) -> None:
     sys.stderr.write(render_text(diag, lambda _p: None, colour=sys.stderr.isatty()) + "\n")
 
 
+def list_json(program, selected) -> str:  # type: ignore[no-untyped-def]
+    """`--list --format json`: the selected scenarios (indexes into the program) with where they are, for editors."""
+    import json
+
+    platforms = {a.name: a.platform for a in program.apps}
+    scenarios = [
+        {
+            "id": sc.id,
+            "title": sc.title,
+            "file": sc.file,
+            "path": str(Path(sc.file).resolve()),
+            "line": sc.span.line,
+            "col": sc.span.col,
+            "end_line": sc.span.end_line,
+            "app": sc.app,
+            "platform": platforms.get(sc.app, ""),
+            "tags": list(sc.tags),
+        }
+        for sc in (program.scenarios[i] for i in selected)
+    ]
+    return json.dumps({"version": 1, "scenarios": scenarios, "total": len(program.scenarios)}, ensure_ascii=False)
+
+
 def register(app: typer.Typer) -> None:
     @app.command(epilog=EPILOG)
     def run(
@@ -51,6 +74,9 @@ def register(app: typer.Typer) -> None:
             [], "-t", "--tag", help="tag expression, e.g. smoke, 'not slow', 'smoke and not slow'"
         ),
         list_only: bool = typer.Option(False, "--list", help="print the scenarios that would run, and stop"),
+        list_format: str = typer.Option(
+            "text", "--format", help="with --list: text, or json (id, title, file, line, app, platform, tags)"
+        ),
         fail_fast: bool = typer.Option(False, "--fail-fast", "-x", help="stop after the first failing scenario"),
         retries: int = typer.Option(0, "--retries", help="run a failing scenario again up to N times (flaky)"),
         timeout: str | None = typer.Option(
@@ -87,6 +113,7 @@ def register(app: typer.Typer) -> None:
             cluster=cluster,
             verbose=verbose,
             reporters=reporter,
+            list_format=list_format,
         )
         raise typer.Exit(code)
 
@@ -108,8 +135,12 @@ def run_command(
     backend_overrides: tuple[tuple[str, str], ...] = (),
     console=None,
     reporters: list[str] = (),  # type: ignore[assignment]
+    list_format: str = "text",
 ) -> int:
     """The whole `panoptic run`; returns the exit code (see EPILOG)."""
+    if list_format not in ("text", "json"):
+        _error("PAN004", f"--format must be text or json, not {list_format!r}")
+        return 2
     from panoptic.report import ReportError
     from panoptic.report.reporters import resolve
     from panoptic.runtime.runner import EXIT_USAGE
@@ -158,6 +189,9 @@ def run_command(
         _error("PAN004", str(exc), help="tag expressions use tag names, `not`, `and`, `or` and parentheses")
         return EXIT_USAGE
 
+    if list_only and list_format == "json":
+        print(list_json(program, selected))
+        return 0
     if list_only:
         for line in describe(program, selected):
             print(line)
