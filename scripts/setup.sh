@@ -118,6 +118,10 @@ want="$(sha256sum <pyproject.toml | cut -d" " -f1)"
 if [[ "$(cat "$stamp" 2>/dev/null)" != "$want" ]] || ! "$VENV/bin/python" -c 'import panoptic, pytest' >/dev/null 2>&1; then
     note "pip install -e .[dev]"
     quiet "$VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip
+    # The distribution was called `panoptic` before it became `panoptic-lang`: drop the old editable install.
+    if "$VENV/bin/python" -m pip show -q panoptic >/dev/null 2>&1; then
+        quiet "$VENV/bin/python" -m pip uninstall -y -q panoptic
+    fi
     quiet "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e ".[dev]"
     printf '%s\n' "$want" >"$stamp"
 else
