@@ -122,6 +122,12 @@ def _main(argv: list[str] | None) -> None:
         if code is not None:
             sys.stdout.flush()
             raise SystemExit(code)
+    if args[:1] == ["convert"]:  # fast path: the converter needs no Typer and no family commands
+        from panoptic.commands.convert import fast_main as convert_main
+
+        code = convert_main(args[1:])
+        if code is not None:
+            raise SystemExit(code)
     app = build_app()
     try:
         app(args=args, prog_name="panoptic", standalone_mode=True)

@@ -40,7 +40,7 @@ def convert_command(config: str, output: str | None, *, force: bool = False, str
         err.write("not converted: fix the errors above first\n")
         return 1
     # The findings of the check of the converted program, at YAML places (conversion findings included).
-    result, _ = compile_inputs([config], converted=[converted])
+    result, _ = compile_inputs([config], converted=[converted], program=False)
     diags = result.diagnostics
     if diags:
         print_diagnostics(diags, result.sources, files=1, stream=err)
@@ -55,6 +55,25 @@ def convert_command(config: str, output: str | None, *, force: bool = False, str
             return 2
         err.write(f"wrote {target}\n")
     return 1 if any(d.severity is Severity.ERROR for d in diags) else 0
+
+
+def fast_main(args: list[str]) -> int | None:
+    """`panoptic convert` without Typer; None when the arguments need it (help, or anything unknown)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(add_help=False, exit_on_error=False)
+    parser.add_argument("config")
+    parser.add_argument("--output", "-o")
+    parser.add_argument("--force", action="store_true")
+    if any(a in ("-h", "--help") for a in args):
+        return None
+    try:
+        ns, extra = parser.parse_known_args(args)
+    except (argparse.ArgumentError, SystemExit):
+        return None
+    if extra:
+        return None
+    return convert_command(ns.config, ns.output, force=ns.force)
 
 
 def compile_for_run(paths: list[str]) -> tuple[CompileResult, Path | None]:

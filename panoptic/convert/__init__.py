@@ -146,13 +146,14 @@ def convert_source(
 
 
 def compile_inputs(
-    paths: Iterable[str], *, converted: Iterable[Converted] = ()
+    paths: Iterable[str], *, converted: Iterable[Converted] = (), program: bool = True
 ) -> tuple[CompileResult, list[Converted]]:
     """Compile `.pan` files, folders and YAML configs together; YAML findings and spans point at the YAML.
 
     A config with errors is not compiled (its findings are in the result). The result's sources hold the
     YAML texts, so carets and reports show the config's own lines. `converted` passes configs converted
-    already (by display path), which are then neither converted nor parsed again.
+    already (by display path), which are then neither converted nor parsed again. With `program=False`
+    only the diagnostics are wanted: the program is dropped rather than mapped to the YAML.
     """
     from panoptic.compiler import compile_files
     from panoptic.compiler.files import collect_files, display_path
@@ -176,6 +177,8 @@ def compile_inputs(
         diags.append(diagnostic("PAN002", "no .pan files found", None, help="pass .pan files or folders holding them"))
     result = compile_files(files, cache=_converted_cache(configs), overlays=overlays, initial=diags)
     if configs:
+        if not program:
+            result.program = None
         _to_yaml(result, [c for c in configs if c.spans is not None and str(Path(c.path).resolve()) in overlays])
         result.diagnostics = _sorted([*result.diagnostics, *(d for c in configs for d in c.diagnostics)])
         if any(c.has_errors for c in configs):
