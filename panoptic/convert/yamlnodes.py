@@ -102,6 +102,7 @@ def read_yaml(source: Source) -> tuple[YNode | None, list[Diagnostic]]:
     from yaml.constructor import ConstructorError, SafeConstructor
 
     constructor = SafeConstructor()
+    budget = [MAX_VALUES]  # aliases can make a short file expand exponentially ("billion laughs")
 
     def scalar(node: Any) -> YNode:
         span = _node_span(source, node)
@@ -116,6 +117,18 @@ def read_yaml(source: Source) -> tuple[YNode | None, list[Diagnostic]]:
         return YScalar(value, span)
 
     def convert(node: Any, depth: int) -> YNode:
+        budget[0] -= 1
+        if budget[0] == 0:
+            diags.append(
+                diagnostic(
+                    "PAN012",
+                    f"the config expands to more than {MAX_VALUES:,} values (through aliases); it is not read further",
+                    _node_span(source, node),
+                    help="write the repeated parts out, or use fewer nested aliases",
+                )
+            )
+        if budget[0] <= 0:
+            return YScalar(None, _node_span(source, node))
         if depth > 100:
             diags.append(diagnostic("PAN012", "the config nests deeper than 100 levels", _node_span(source, node)))
             return YScalar(None, _node_span(source, node))
@@ -153,6 +166,7 @@ def read_yaml(source: Source) -> tuple[YNode | None, list[Diagnostic]]:
 
 
 _TEXT_TAGS = frozenset(("tag:yaml.org,2002:str",))
+MAX_VALUES = 200_000
 _YAML_HELP = "a config is a YAML map with `name`, `apps`, `actions` and `settings`"
 
 

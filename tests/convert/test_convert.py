@@ -300,6 +300,27 @@ def test_random_documents_never_raise(tmp_path: Path) -> None:
     check()
 
 
+def test_random_text_and_alias_bombs_are_findings(tmp_path: Path) -> None:
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.text(alphabet=st.sampled_from(list("ab:-[]{}&*!|>'\"#\n\t %@`,?")), max_size=40))
+    def check(text: str) -> None:
+        conv = convert_source(Source("config.yaml", text), yaml_dir=tmp_path)
+        assert conv.text is not None or conv.has_errors
+
+    check()
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, "
+        f"*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n"
+        for i in range(8)
+    )
+    conv = convert_source(Source("config.yaml", bomb), yaml_dir=tmp_path)
+    assert conv.text is None
+    assert any(d.code == "PAN012" and "expands to more than" in d.message for d in conv.diagnostics)
+
+
 def test_the_cli_writes_the_file_and_check_and_convert_exit_codes(tmp_path: Path) -> None:
     out = tmp_path / "out.pan"
     done = subprocess.run(
