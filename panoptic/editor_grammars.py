@@ -112,7 +112,8 @@ def _literal_words(parts: Iterable) -> set[str]:
     out: set[str] = set()
     for part in parts:
         if isinstance(part, Lit):
-            out.add(part.word)
+            if part.word != ",":  # punctuation (`for each i, item in …`), not a keyword
+                out.add(part.word)
         elif isinstance(part, Opt):
             out |= _literal_words(part.parts)
     return out
@@ -574,7 +575,7 @@ def sample_instance(entry: StatementDef) -> tuple[str, list[tuple[int, str]]]:
     def walk(parts) -> None:
         for part in parts:
             if isinstance(part, Lit):
-                add(part.word, True)
+                add(part.word, part.word != ",")
             elif isinstance(part, Opt):
                 walk(part.parts)
             elif isinstance(part, Par):
@@ -583,6 +584,8 @@ def sample_instance(entry: StatementDef) -> tuple[str, list[tuple[int, str]]]:
                 else:
                     add(_SAMPLE_VALUES.get(part.type, '"x"'), False)
 
+    if entry.produces:  # a value form is written after `let NAME =`
+        pieces.extend(["let", "v", "="])
     walk(entry.parts)
     return " ".join(pieces), words
 

@@ -328,6 +328,14 @@ class _Writer:
             self.sequence(expr, "[", "]", [(item.span.start, None, item) for item in expr.items])
         elif kind is ast.MapLit:
             self.sequence(expr, "{", "}", self._map_entries(expr))
+        elif kind is ast.Phrase:
+            for i, item in enumerate(expr.items):
+                if i:
+                    self.write(" ")
+                if type(item) is ast.Word:
+                    self.write(item.text, item.span.end)
+                else:
+                    self.expr(item)
         else:
             raise FormatError([])
 

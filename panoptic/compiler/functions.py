@@ -63,3 +63,65 @@ FUNCTIONS: dict[str, Function] = {
         Function("upper", 1, 1, "upper(text)", "the text in upper case", lambda s: str(s).upper()),
     )
 }
+
+
+# ---- arithmetic in `let` values (`let total = n * 2 + 1`) -------------------------------------------------------
+
+
+def as_number(value: Any) -> int | float:
+    """A number from a number or from text that is one (`"3"`, `" 2.5 "`); ValueError otherwise."""
+    if isinstance(value, bool):
+        raise ValueError(f"{str(value).lower()} is not a number")
+    if isinstance(value, (int, float)):
+        return value
+    text = str(value).strip().replace(",", "") if isinstance(value, str) else None
+    if text:
+        try:
+            return int(text)
+        except ValueError:
+            try:
+                return float(text)
+            except ValueError:
+                pass
+    shown = repr(value) if isinstance(value, str) else type(value).__name__
+    raise ValueError(f"{shown} is not a number")
+
+
+def _tidy(value: float | int) -> int | float:
+    return int(value) if isinstance(value, float) and value.is_integer() and abs(value) < 2**53 else value
+
+
+def _plus(a: Any, b: Any) -> Any:
+    try:
+        return _tidy(as_number(a) + as_number(b))
+    except ValueError:
+        if isinstance(a, str) and isinstance(b, str):
+            return a + b  # two texts that are not numbers: joined
+        raise
+
+
+def _divide(a: Any, b: Any) -> int | float:
+    divisor = as_number(b)
+    if divisor == 0:
+        raise ValueError("division by zero")
+    return _tidy(as_number(a) / divisor)
+
+
+def _modulo(a: Any, b: Any) -> int | float:
+    divisor = as_number(b)
+    if divisor == 0:
+        raise ValueError("division by zero")
+    return _tidy(as_number(a) % divisor)
+
+
+# Operators are functions whose names no source text can call; the interpreter looks here after FUNCTIONS.
+OPERATORS: dict[str, Function] = {
+    f.name: f
+    for f in (
+        Function("+", 2, 2, "a + b", "sum of two numbers (two texts that are not numbers are joined)", _plus, "any"),
+        Function("-", 2, 2, "a - b", "difference", lambda a, b: _tidy(as_number(a) - as_number(b)), "number"),
+        Function("*", 2, 2, "a * b", "product", lambda a, b: _tidy(as_number(a) * as_number(b)), "number"),
+        Function("/", 2, 2, "a / b", "quotient", _divide, "number"),
+        Function("%", 2, 2, "a % b", "remainder", _modulo, "number"),
+    )
+}

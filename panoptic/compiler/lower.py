@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from panoptic.compiler import ir
+from panoptic.compiler import ir, phrases
 from panoptic.compiler.files import resolved
 from panoptic.compiler.functions import FUNCTIONS
 from panoptic.compiler.loader import LoadedModule
@@ -631,7 +631,7 @@ class Lowerer:
         self._report_unused_locals(scope)
         return tuple(steps)
 
-    def _local_let(self, stmt: ast.Let, ctx: _Context, scope: Scope) -> ir.Step:
+    def _local_let(self, stmt: ast.Let, ctx: _Context, scope: Scope) -> ir.Step | None:
         if stmt.name in scope.names:
             self.error(
                 "PAN208",
@@ -639,6 +639,10 @@ class Lowerer:
                 stmt.name_span,
                 labels=(Label(scope.names[stmt.name].span, "first defined here"),),
             )
+        if isinstance(stmt.value, ast.Phrase) and not phrases.is_arithmetic(stmt.value):
+            read, typ = phrases.lower_read(self, stmt, stmt.value, ctx, scope)  # `let n = text of "#x"`
+            scope.names[stmt.name] = Var(stmt.name, typ, stmt.secret, stmt.name_span, "")
+            return read
         value, typ = self.expr(stmt.value, ctx, scope)
         scope.names[stmt.name] = Var(stmt.name, typ, stmt.secret, stmt.name_span, "")
         return ir.Step(
@@ -656,7 +660,8 @@ class Lowerer:
     def _text(self, ctx: _Context, span: Span) -> str:
         return ctx.module.source.text[span.start : span.end]
 
-    def statement(self, stmt: ast.Statement, ctx: _Context, scope: Scope) -> ir.AnyStep | None:
+    def statement(self, stmt: ast.Statement, ctx: _Context, scope: Scope, *, values: bool = False) -> ir.AnyStep | None:
+        """Lower a statement; `values`: match the value forms (`text of <target>`) instead of the statements."""
         items = stmt.items
         first = items[0]
         if len(items) == 1 and isinstance(first, ast.Call) and stmt.block is None:
@@ -669,7 +674,10 @@ class Lowerer:
                 help='for example `click "#id"`; flows are called as `name(args)`',
             )
             return None
-        candidates = REGISTRY.candidates(first.text) or self._plugin_candidates(first.text)
+        if values:
+            candidates = REGISTRY.value_candidates(first.text)
+        else:
+            candidates = REGISTRY.candidates(first.text) or self._plugin_candidates(first.text)
         if not candidates:
             self._unknown_statement(stmt, ctx)
             return None
@@ -1172,6 +1180,16 @@ class Lowerer:
 
     def expr(self, e: Any, ctx: _Context, scope: Scope) -> tuple[ir.Expr, str]:
         """Lower an expression and infer its type."""
+        if isinstance(e, ast.Phrase):
+            if phrases.is_arithmetic(e):
+                return phrases.lower_arithmetic(self, e, ctx, scope)
+            self.error(
+                "PAN215",
+                "a value read from the page belongs in a scenario, a flow or a setup/teardown block",
+                e.span,
+                help="move this `let` into the scenario or flow that reads it",
+            )
+            return ir.Const(None, "none"), "any"
         if isinstance(e, ast.Str):
             if e.is_plain:
                 return ir.Const(e.text, "string"), "string"
@@ -1181,7 +1199,9 @@ class Lowerer:
                     parts.append(part)
                 else:
                     parts.append(self._var(part.path, part.span, ctx, scope)[0])
-            return ir.Template(tuple(parts)), "string"
+            # `"${route.shown}"` alone is whatever the field holds (a count, a number): it passes where numbers go
+            only_value = len(parts) == 1 and not isinstance(parts[0], str)
+            return ir.Template(tuple(parts)), "any" if only_value else "string"
         if isinstance(e, ast.Num):
             return ir.Const(e.value, "number"), "number"
         if isinstance(e, ast.Duration):

@@ -156,7 +156,9 @@ def _match(
         item = items[i] if i < len(items) else None
         kind = type(part)
         if kind is Lit:
-            if type(item) is not ast.Word or item.text != part.word:
+            if (type(item) is not ast.Word or item.text != part.word) and not (
+                part.word == "," and type(item) is ast.Comma
+            ):
                 miss.note(i, f"`{part.word}`")
                 return None
             p, i = p + 1, i + 1
@@ -252,7 +254,7 @@ def _plan(
     best: tuple[list[StatementDef], int, tuple[_Binding, ...], int] | None = None
     plausible = range(len(candidates))
     if len(candidates) > 1:
-        words = {item.text for item in items if type(item) is ast.Word}
+        words = {item.text if type(item) is ast.Word else "," for item in items if type(item) in (ast.Word, ast.Comma)}
         plausible = [k for k, e in enumerate(candidates) if e.required_words <= words] or plausible  # type: ignore[assignment]
     for k in plausible:
         found = _match(candidates[k].parts, 0, None, items, 0, (), 0, miss)

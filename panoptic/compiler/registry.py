@@ -43,6 +43,7 @@ class Registry:
     def __init__(self, families: tuple[Family, ...] = ()) -> None:
         self._entries: list[StatementDef] = []
         self._by_first: dict[str, list[StatementDef]] = {}
+        self._values_by_first: dict[str, list[StatementDef]] = {}  # value forms: `let n = text of …`
         self._signatures: set[str] = set()
         self.families: dict[str, Family] = {}
         for family in families:
@@ -65,11 +66,18 @@ class Registry:
         self._entries.append(entry)
         first = entry.parts[0]
         assert isinstance(first, Lit)
-        self._by_first.setdefault(first.word, []).append(entry)
+        (self._values_by_first if entry.produces else self._by_first).setdefault(first.word, []).append(entry)
         return entry
 
     def candidates(self, first_word: str) -> list[StatementDef]:
         return self._by_first.get(first_word, [])
+
+    def value_candidates(self, first_word: str) -> list[StatementDef]:
+        """The value forms (`text of <target>`, read after `let NAME =`) that start with a word."""
+        return self._values_by_first.get(first_word, [])
+
+    def value_heads(self) -> list[str]:
+        return sorted({" ".join(e.head) for entries in self._values_by_first.values() for e in entries})
 
     @property
     def entries(self) -> tuple[StatementDef, ...]:
@@ -80,7 +88,7 @@ class Registry:
         return tuple(self._by_first)
 
     def heads(self) -> list[str]:
-        return sorted({" ".join(e.head) for e in self._entries})
+        return sorted({" ".join(e.head) for e in self._entries if not e.produces})
 
     def family_of(self, action: str) -> Family | None:
         """The family that owns an IR action (`enterprise.user_create` -> the enterprise family)."""

@@ -110,6 +110,7 @@ class StepResult:
 
     message: str | None = None
     artifacts: tuple[Artifact, ...] = ()
+    value: Any = None
 
 
 class BlockFailed(Exception):

@@ -76,6 +76,9 @@ class StatementDef:
     prints: tuple[str, ...] = ()  # arguments written into logs or artifact names (a secret there is PAN310)
     terminates: bool = False  # the statements after it in the same block never run (PAN216)
     top_level_only: bool = False  # only directly in a scenario body (PAN215 elsewhere)
+    # A value form, written after `let NAME =` (`text of <target>`): the type of the value it gives
+    # (string, number, …); empty for a statement.
+    produces: str = ""
     parts: tuple[Part, ...] = field(default=(), compare=False)
     # Derived from `parts` once, because the compiler reads them for every statement it matches:
     head: tuple[str, ...] = field(init=False, repr=False, compare=False)  # literal words before the first parameter
@@ -100,7 +103,8 @@ class StatementDef:
             name, _, typ = m.group(1).partition(":")
             return typ if "|" in typ else f"<{name}>"
 
-        return re.sub(r"<([^>]+)>", show, self.signature)
+        shown = re.sub(r"<([^>]+)>", show, self.signature).replace(" , ", ", ")
+        return f"let <name> = {shown}" if self.produces else shown
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -110,7 +114,8 @@ class StatementDef:
         def walk(parts):
             for p in parts:
                 if isinstance(p, Lit):
-                    out.append(p.word)
+                    if p.word != ",":  # punctuation, not a keyword
+                        out.append(p.word)
                 elif isinstance(p, Opt):
                     walk(p.parts)
                 elif p.choices:
@@ -134,7 +139,7 @@ class StatementDef:
                     out.append('"${%d:%s}"' % (counter, part.name))
                 else:
                     out.append("${%d:%s}" % (counter, part.name))
-        text = " ".join(out)
+        text = " ".join(out).replace(" , ", ", ")
         if self.block == "required":
             text += " {\n\t$0\n}"
         return text

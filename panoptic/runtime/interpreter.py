@@ -475,6 +475,13 @@ class AttemptRunner:
             secret_args=secret_args,
         )
         result = runtime.perform(step.action, args, context)
+        into = step.args.get("into")
+        if isinstance(into, str):  # a value form: `let n = text of "#x"` puts the step's value into `n`
+            value = result.value if isinstance(result, StepResult) else None
+            secret = bool(step.args.get("into_secret")) or bool(secret_args)
+            if secret:
+                self.evaluator.register_secret(value)
+            scope.define(into, value, secret=secret)
         if isinstance(result, StepResult):
             message, artifacts = result.message, result.artifacts
         elif isinstance(result, Artifact):

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from panoptic.compiler import ir
+from panoptic.compiler.functions import OPERATORS
 from panoptic.contract.errors import ActionFailed, StepError
 
 
@@ -176,7 +177,7 @@ class Evaluator:
         raise ActionFailed(f"cannot evaluate {type(expr).__name__}")
 
     def _call(self, expr: ir.CallExpr, scope: Scope) -> tuple[Any, bool]:
-        function = self.functions.get(expr.function)
+        function = self.functions.get(expr.function) or OPERATORS.get(expr.function)
         if function is None:
             raise ActionFailed(f"unknown function `{expr.function}`")
         evaluated = [self._eval(arg, scope) for arg in expr.args]
@@ -186,6 +187,12 @@ class Evaluator:
         except StepError:
             raise
         except Exception as exc:  # a function's own failure, e.g. a bad argument
+            if expr.function in OPERATORS:
+                left, right = (repr(v) if isinstance(v, str) else format_value(v) for v, _ in evaluated)
+                shown = f"{left} {expr.function} {right}"
+                raise ActionFailed(
+                    f"cannot compute {shown}: {exc}", help="read numbers with `number of <target>` or `count of …`"
+                ) from None
             raise ActionFailed(f"{expr.function}() failed: {exc}") from None
         return result, secret
 

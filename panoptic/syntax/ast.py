@@ -94,6 +94,17 @@ class MapLit:
     span: Span
 
 
+@frozen
+class Phrase:
+    """The value of a `let` written as words and operators: `text of "#count"`, `n + 1`.
+
+    Items are words (`Word`, operators too: `Word("+")`), fields (`Var`) and values; the compiler reads them.
+    """
+
+    items: tuple[Item, ...]
+    span: Span
+
+
 Expr = Union[Str, Num, Duration, Size, Var, Call, ListLit, MapLit]
 
 
@@ -113,7 +124,7 @@ class Comma:
     span: Span
 
 
-Item = Union[Word, Comma, Str, Num, Duration, Size, Call, ListLit]
+Item = Union[Word, Comma, Str, Num, Duration, Size, Call, ListLit, Var]
 
 
 @frozen
@@ -142,7 +153,7 @@ class Let:
 
     name: str
     name_span: Span
-    value: Expr
+    value: Expr | Phrase
     secret: bool
     span: Span
 

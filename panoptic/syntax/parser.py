@@ -254,6 +254,8 @@ class _Builder(Transformer):
                 kind = c.type
                 if kind == "NAME":
                     items.append(ast.Word(c.value, self._tok_span(c)))
+                elif kind == "FIELD":
+                    items.append(ast.Var(tuple(c.value.split(".")), self._tok_span(c)))
                 elif kind == "COMMA":
                     items.append(ast.Comma(self._tok_span(c)))
                 else:
@@ -267,6 +269,19 @@ class _Builder(Transformer):
         first, last = items[0].span, (orelse or block or items[-1]).span  # the grammar gives at least one item
         span = Span(first.file, first.start, last.end, first.line, first.col, last.end_line, last.end_col)
         return ast.Statement(tuple(items), block, orelse, span)
+
+    def phrase(self, children):
+        items: list = []
+        for c in children:
+            if isinstance(c, Token) and c.type in ("NAME", "OP"):
+                items.append(ast.Word(c.value, self._tok_span(c)))
+            elif isinstance(c, Token) and c.type == "FIELD":
+                items.append(ast.Var(tuple(c.value.split(".")), self._tok_span(c)))
+            elif isinstance(c, ast.Var) and len(c.path) == 1:
+                items.append(ast.Word(c.path[0], c.span))
+            else:
+                items.append(self._expr(c))
+        return ast.Phrase(tuple(items), self._span(children))
 
     def else_clause(self, children):
         return ("else", children[-1])

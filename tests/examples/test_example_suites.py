@@ -68,7 +68,7 @@ def every_output_text(output: Path) -> str:
     return "\n".join(texts)
 
 
-@pytest.mark.parametrize("folder", ["shop", "failing", "desktop", "mobile"])
+@pytest.mark.parametrize("folder", ["shop", "failing", "desktop", "mobile", "todos"])
 def test_example_suite_compiles_clean(folder):
     from panoptic.compiler import compile_paths
 
@@ -97,6 +97,18 @@ def test_shop_suite_passes_records_video_and_hides_the_password(tmp_path):
 
     assert SHOP_PASSWORD not in done.stdout + done.stderr
     assert SHOP_PASSWORD not in every_output_text(output)
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_todos_suite_reads_the_page_and_reuses_a_saved_storage_state(tmp_path):
+    output = tmp_path / "results"
+    done = panoptic_run(EXAMPLES / "todos", output)
+    assert done.returncode == 0, done.stdout + done.stderr
+    results = outcomes(output)
+    assert len(results) == 7
+    assert {outcome for outcome, _ in results.values()} == {"passed"}, results
+    assert (output / "state" / "alice.json").is_file()  # saved by one scenario, restored by the next
 
 
 @pytest.mark.browser

@@ -42,6 +42,8 @@ class El:
     role: str | None = None
     label: str | None = None
     on_click: list[tuple] = field(default_factory=list)
+    classes: tuple[str, ...] = ()
+    attributes: dict[str, str] = field(default_factory=dict)
 
 
 def _shop() -> dict[str, Any]:
@@ -65,6 +67,8 @@ def _shop() -> dict[str, Any]:
             "#slow": El("Slow", on_click=[("sleep", 0.3)]),
             "#die": El("Die", on_click=[("die",)]),
             "#disabled": El("Off", enabled=False),
+            "#left": El("3 items left", classes=("count", "big"), attributes={"data-n": "3"}),
+            "#spaced": El("  buy    some   milk  "),
             ".item": El("Item"),
         },
     }
@@ -146,6 +150,12 @@ class FakeBackend:
             return art
         if capability == "record_video":
             return None
+        if capability == "storage.set":
+            self.page.setdefault("storage", {})[(args["area"], args["key"])] = str(args["value"])
+            return None
+        if capability == "cookie.set":
+            self.page.setdefault("cookies", {})[args["name"]] = str(args["value"])
+            return None
         key, el = self._need(args["target"])
         if capability == "click":
             for effect in el.on_click:
@@ -193,12 +203,22 @@ class FakeBackend:
             return self.page["url"]
         if capability == "query.title":
             return self.page["title"]
+        if capability == "query.storage":
+            return self.page.get("storage", {}).get((args["area"], args["key"]))
+        if capability == "query.cookie":
+            return self.page.get("cookies", {}).get(args["name"])
         found = self._find(args["target"])
         if capability == "query.count":
             return 0 if found is None else sum(1 for k in self.page["elements"] if k == found[0])
         if found is None:
             return False if capability == "query.visible" else None
         el = found[1]
+        if capability == "query.text" and not args.get("raw"):
+            return " ".join(el.text.split())  # like innerText: rendered whitespace collapses
+        if capability == "query.attribute":
+            return el.attributes.get(str(args["attribute"]), False)
+        if capability == "query.classes":
+            return list(el.classes)
         return {
             "query.visible": el.visible,
             "query.text": el.text,

@@ -18,13 +18,14 @@ syntax keyword panControl denied each else enterprise for if lock repeat retry t
 syntax keyword panStatement action add ai analytics api as attribute audit authenticate back backup blur by check
 syntax match panStatement /\<contains\>/
 syntax keyword panStatement checked class cleanup clear click cloud compliance cookie cookies count create critical
-syntax keyword panStatement csv data disabled double down drag dry email enabled errors except expect expires
-syntax keyword panStatement fail fill focus format forward from go has hidden hide home hover in info into is
-syntax keyword panStatement json key keyboard lead left license local log long matches missing move new no not
-syntax keyword panStatement older on open out password press project record reload remove report restore revoke
-syntax keyword panStatement right run save scopes screen screenshot scroll select session set severity sign sign-in
-syntax keyword panStatement since status storage submit swipe sync tap team than title to type uncheck until up
-syntax keyword panStatement url user value verify video visible vision wait warning with within
+syntax keyword panStatement csv data disabled does double down drag dry email enabled equal equals errors except
+syntax keyword panStatement expect expires fail fill focus format forward from go greater has hidden hide home
+syntax keyword panStatement hover in info into is json key keyboard lead least left less license local log long
+syntax keyword panStatement matches missing most move new no not number of older on open out page password press
+syntax keyword panStatement project record reload remove report restore revoke right run save scopes screen screenshot
+syntax keyword panStatement scroll select session set severity sign since state status storage submit swipe sync
+syntax keyword panStatement tap team than title to type uncheck until up url user value verify video visible vision
+syntax keyword panStatement wait warning with within
 syntax keyword panTarget at css exact focused id image label placeholder role testid text xpath
 syntax keyword panBoolean false true
 

@@ -10,6 +10,11 @@ scenario "every statement" on shop {
 #       ^^^^ keyword.control.panoptic
 #                 ^^ support.function.statement.panoptic
     }
+    for each item , item in ["a", "b"] {
+#   ^^^ keyword.control.panoptic
+#       ^^^^ keyword.control.panoptic
+#                        ^^ support.function.statement.panoptic
+    }
     if visible "#id" {
 #   ^^ keyword.control.panoptic
 #      ^^^^^^^ support.function.statement.panoptic
@@ -31,6 +36,34 @@ scenario "every statement" on shop {
 #   ^^^^ support.function.statement.panoptic
     log "hello ${user}"
 #   ^^^ support.function.statement.panoptic
+    expect "x" equals "x"
+#   ^^^^^^ support.function.statement.panoptic
+#              ^^^^^^ support.function.statement.panoptic
+    expect "x" does not equal "x"
+#   ^^^^^^ support.function.statement.panoptic
+#              ^^^^ support.function.statement.panoptic
+#                   ^^^ support.function.statement.panoptic
+#                       ^^^^^ support.function.statement.panoptic
+    expect "x" is greater than "x"
+#   ^^^^^^ support.function.statement.panoptic
+#              ^^ support.function.statement.panoptic
+#                 ^^^^^^^ support.function.statement.panoptic
+#                         ^^^^ support.function.statement.panoptic
+    expect "x" is less than "x"
+#   ^^^^^^ support.function.statement.panoptic
+#              ^^ support.function.statement.panoptic
+#                 ^^^^ support.function.statement.panoptic
+#                      ^^^^ support.function.statement.panoptic
+    expect "x" is at least "x"
+#   ^^^^^^ support.function.statement.panoptic
+#              ^^ support.function.statement.panoptic
+#                 ^^ support.type.target.panoptic
+#                    ^^^^^ support.function.statement.panoptic
+    expect "x" is at most "x"
+#   ^^^^^^ support.function.statement.panoptic
+#              ^^ support.function.statement.panoptic
+#                 ^^ support.type.target.panoptic
+#                    ^^^^ support.function.statement.panoptic
     wait 5s
 #   ^^^^ support.function.statement.panoptic
     wait until "#id" visible within 5s
@@ -136,12 +169,14 @@ scenario "every statement" on shop {
     clear cookies
 #   ^^^^^ support.function.statement.panoptic
 #         ^^^^^^^ support.function.statement.panoptic
-    save sign-in "hello ${user}"
+    save storage state "hello ${user}"
 #   ^^^^ support.function.statement.panoptic
 #        ^^^^^^^ support.function.statement.panoptic
-    restore sign-in "hello ${user}"
+#                ^^^^^ support.function.statement.panoptic
+    restore storage state "hello ${user}"
 #   ^^^^^^^ support.function.statement.panoptic
 #           ^^^^^^^ support.function.statement.panoptic
+#                   ^^^^^ support.function.statement.panoptic
     screenshot "hello ${user}"
 #   ^^^^^^^^^^ support.function.statement.panoptic
     record video
@@ -296,6 +331,54 @@ scenario "every statement" on shop {
 #          ^^^^^ support.function.statement.panoptic
 #                ^^^^^^^^ support.function.statement.panoptic
 #                                         ^^^^^^ support.function.statement.panoptic
+    let v = text of "#id" within 5s
+#           ^^^^ support.type.target.panoptic
+#                ^^ support.function.statement.panoptic
+#                         ^^^^^^ support.function.statement.panoptic
+    let v = exact text of "#id" within 5s
+#           ^^^^^ support.type.target.panoptic
+#                 ^^^^ support.type.target.panoptic
+#                      ^^ support.function.statement.panoptic
+#                               ^^^^^^ support.function.statement.panoptic
+    let v = value of "#id" within 5s
+#           ^^^^^ support.function.statement.panoptic
+#                 ^^ support.function.statement.panoptic
+#                          ^^^^^^ support.function.statement.panoptic
+    let v = number of "#id" within 5s
+#           ^^^^^^ support.function.statement.panoptic
+#                  ^^ support.function.statement.panoptic
+#                           ^^^^^^ support.function.statement.panoptic
+    let v = count of "#id" within 5s
+#           ^^^^^ support.function.statement.panoptic
+#                 ^^ support.function.statement.panoptic
+#                          ^^^^^^ support.function.statement.panoptic
+    let v = attribute "hello ${user}" of "#id" within 5s
+#           ^^^^^^^^^ support.function.statement.panoptic
+#                                     ^^ support.function.statement.panoptic
+#                                              ^^^^^^ support.function.statement.panoptic
+    let v = css "hello ${user}" of "#id" within 5s
+#           ^^^ support.type.target.panoptic
+#                               ^^ support.function.statement.panoptic
+#                                        ^^^^^^ support.function.statement.panoptic
+    let v = page url within 5s
+#           ^^^^ support.function.statement.panoptic
+#                ^^^ support.function.statement.panoptic
+#                    ^^^^^^ support.function.statement.panoptic
+    let v = page title within 5s
+#           ^^^^ support.function.statement.panoptic
+#                ^^^^^ support.function.statement.panoptic
+#                      ^^^^^^ support.function.statement.panoptic
+    let v = local storage "hello ${user}" within 5s
+#           ^^^^^ support.function.statement.panoptic
+#                 ^^^^^^^ support.function.statement.panoptic
+#                                         ^^^^^^ support.function.statement.panoptic
+    let v = session storage "hello ${user}" within 5s
+#           ^^^^^^^ support.function.statement.panoptic
+#                   ^^^^^^^ support.function.statement.panoptic
+#                                           ^^^^^^ support.function.statement.panoptic
+    let v = cookie "hello ${user}" within 5s
+#           ^^^^^^ support.function.statement.panoptic
+#                                  ^^^^^^ support.function.statement.panoptic
     vision report "hello ${user}"
 #   ^^^^^^ support.function.statement.panoptic
 #          ^^^^^^ support.function.statement.panoptic

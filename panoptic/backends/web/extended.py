@@ -6,9 +6,9 @@ step's arguments and its timeout, and reports problems as StepErrors.
 
 Storage and cookies belong to the scenario's browser context, which is new
 for every scenario attempt: each scenario starts with empty local storage,
-session storage and cookies. `save sign-in "NAME"` writes the context's
+session storage and cookies. `save storage state "NAME"` writes the context's
 cookies and local storage (Playwright's storage state) to
-`<output>/state/NAME.json`; `restore sign-in "NAME"` adds them to the current
+`<output>/state/NAME.json`; `restore storage state "NAME"` adds them to the current
 context, so a later scenario of the same run starts signed in.
 """
 
@@ -17,14 +17,13 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from panoptic.backends.web.locate import POSITION_KINDS, build_locator
 from panoptic.contract import ResolvedTarget
 from panoptic.contract.errors import ActionFailed
 
-if TYPE_CHECKING:  # pragma: no cover
-    from panoptic.backends.web.backend import WebBackend
+WebBackend = Any  # the live `backend.WebBackend` (not imported: it imports this module)
 
 _CLASSES_JS = "e => Array.from(e.classList)"
 _ATTRIBUTE_JS = "(e, name) => e.hasAttribute(name) ? e.getAttribute(name) : false"
@@ -134,7 +133,7 @@ def save_state(web: WebBackend, args: dict[str, Any], timeout: float) -> str:
     name = str(args["name"])
     path = _state_file(web, name)
     context = web._context
-    state = web._run("save the sign-in state", None, timeout, context.storage_state)
+    state = web._run("save the storage state", None, timeout, context.storage_state)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(state), encoding="utf-8")
@@ -150,11 +149,11 @@ def restore_state(web: WebBackend, args: dict[str, Any], timeout: float) -> str:
         state = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ActionFailed(
-            f"no sign-in state named {web._scrub(name)!r} was saved in this run",
-            help=f'a scenario that runs earlier must `save sign-in "{web._scrub(name)}"` (run it first, or in setup)',
+            f"no storage state named {web._scrub(name)!r} was saved in this run",
+            help=f'a scenario that runs earlier must `save storage state "{web._scrub(name)}"` (run it first, or in setup)',
         ) from None
     except (OSError, ValueError) as exc:
-        raise ActionFailed(f"the saved sign-in state {web._scrub(name)!r} cannot be read: {exc}") from None
+        raise ActionFailed(f"the saved storage state {web._scrub(name)!r} cannot be read: {exc}") from None
     context = web._context
     cookies = [c for c in state.get("cookies", ()) if isinstance(c, dict)]
     origins = [o for o in state.get("origins", ()) if isinstance(o, dict)]

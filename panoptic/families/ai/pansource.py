@@ -48,6 +48,8 @@ def _item(item: object) -> str:
         return ".".join(item.path)
     if isinstance(item, ast.Call):
         return item.name + "(" + ", ".join(_item(a) for a in item.args) + ")"
+    if isinstance(item, ast.Phrase):
+        return " ".join(_item(i) for i in item.items)
     raise TypeError(f"cannot print {type(item).__name__}")
 
 

@@ -32,6 +32,13 @@ _s(
     example='for each size in ["S", "M"] {\n    select size in "#size"\n}',
 )
 _s(
+    "for each <index:name> , <name:name> in <items:list>",
+    "control.for_each",
+    "run the block once for each item of a list, with its position counted from 1",
+    block="required",
+    example='for each i, todo in ["milk", "bread"] {\n    expect "li:nth-child(${i})" has text todo\n}',
+)
+_s(
     "if visible <target>",
     "control.if",
     "run the block when the target is visible now (no waiting)",
@@ -81,6 +88,21 @@ _s(
     prints=("text",),
     example='log "signed in as ${user}"',
 )
+for _sig, _op, _summary in (
+    ("expect <value:any> equals <expected:any>", "equals", "a value equals another (numbers as numbers)"),
+    ("expect <value:any> does not equal <expected:any>", "differs", "a value differs from another"),
+    ("expect <value:any> is greater than <limit:any>", "greater", "a number is greater than another"),
+    ("expect <value:any> is less than <limit:any>", "less", "a number is less than another"),
+    ("expect <value:any> is at least <limit:any>", "at_least", "a number is at least another"),
+    ("expect <value:any> is at most <limit:any>", "at_most", "a number is at most another"),
+):
+    _s(
+        _sig,
+        "control.compare",
+        f"expect that {_summary}; checked once, on values already read",
+        fixed=(("op", _op),),
+        example="expect left equals 2" if _op == "equals" else "",
+    )
 _s(
     "wait <duration>",
     "control.wait",

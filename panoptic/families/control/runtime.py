@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from panoptic.contract.backend import ResolvedTarget
-from panoptic.contract.errors import ActionFailed, ExplicitFail, StepTimeout, TargetNotFound
+from panoptic.contract.errors import ActionFailed, AssertionFailed, ExplicitFail, StepTimeout, TargetNotFound
 from panoptic.contract.family import BaseRuntime, BlockFailed, StepContext
 from panoptic.families.expect.checks import poll, suggestions
 from panoptic.runtime.values import format_duration, format_value
@@ -42,10 +42,27 @@ class ControlRuntime(BaseRuntime):
         elif not isinstance(items, (list, tuple)):
             raise ActionFailed(f"`for each` needs a list, got {format_value(items)!r}")
         secret = "items" in step.secret_args
+        index = args.get("index")
         assert step.run_block is not None
         for k, item in enumerate(items):
-            step.run_block(bind={var: (item, secret)}, iteration=k)
+            bind = {var: (item, secret)}
+            if index is not None:
+                bind[str(index)] = (k + 1, False)  # counted from 1, like CSS :nth-child
+            step.run_block(bind=bind, iteration=k)
         return f"{len(items)} item(s)"
+
+    def _compare(self, args: Mapping[str, Any], step: StepContext) -> str:
+        op = str(args["op"])
+        value = args["value"]
+        other = args["expected"] if "expected" in args else args["limit"]
+        holds, shown_value, shown_other = _compare(op, value, other)
+        if holds:
+            return f"{shown_value} {_OP_WORDS[op]} {shown_other}"
+        raise AssertionFailed(
+            f"expected {shown_value} {_OP_WORDS[op]} {shown_other}",
+            expected=f"{_OP_WORDS[op]} {shown_other}",
+            actual=shown_value,
+        )
 
     def _if(self, args: Mapping[str, Any], step: StepContext) -> str:
         target: ResolvedTarget = args["target"]
@@ -115,6 +132,45 @@ class ControlRuntime(BaseRuntime):
             candidates=candidates,
             help=("did you mean " + " or ".join(candidates[:3]) + "?") if candidates else None,
         )
+
+
+_OP_WORDS = {
+    "equals": "to equal",
+    "differs": "not to equal",
+    "greater": "to be greater than",
+    "less": "to be less than",
+    "at_least": "to be at least",
+    "at_most": "to be at most",
+}
+
+
+def _as_number(value: Any) -> int | float | None:
+    from panoptic.compiler.functions import as_number
+
+    try:
+        return as_number(value)
+    except ValueError:
+        return None
+
+
+def _compare(op: str, value: Any, other: Any) -> tuple[bool, str, str]:
+    """(holds, the value shown, the other shown): numbers compare as numbers, anything else as text."""
+    a, b = _as_number(value), _as_number(other)
+    numeric = a is not None and b is not None
+    shown_a = format_value(a) if numeric else '"' + format_value(value) + '"'
+    shown_b = format_value(b) if numeric else '"' + format_value(other) + '"'
+    if op in ("equals", "differs"):
+        same = a == b if numeric else format_value(value) == format_value(other)
+        return (same if op == "equals" else not same), shown_a, shown_b
+    if not numeric:
+        bad = value if a is None else other
+        raise ActionFailed(
+            f"{format_value(bad)!r} is not a number, so it cannot be compared by size",
+            help="read numbers with `number of <target>` or `count of <target>`",
+        )
+    assert a is not None and b is not None
+    holds = {"greater": a > b, "less": a < b, "at_least": a >= b, "at_most": a <= b}[op]
+    return holds, shown_a, shown_b
 
 
 def _query_visible(step: StepContext, target: ResolvedTarget) -> Any:

@@ -131,6 +131,34 @@ def check(request: CheckRequest) -> Iterator[Diagnostic]:
         )
 
 
+# Value forms, written after `let NAME =`: read from the page once the target is there (within the timeout).
+_VALUES = [
+    ("text of <target>", "query.text", "string", (), "the target's text, whitespace-normalised"),
+    ("exact text of <target>", "query.text", "string", (("reading", "exact"),), "the target's text as it is stored"),
+    ("value of <target>", "query.value", "string", (), "an input's value"),
+    (
+        "number of <target>",
+        "query.text",
+        "number",
+        (("reading", "number"),),
+        'the first number in the target\'s text ("3 items left" gives 3)',
+    ),
+    ("count of <target>", "query.count", "number", (), "how many elements match the target now (no waiting)"),
+    ("attribute <attribute:text> of <target>", "query.attribute", "string", (), "the value of an attribute"),
+    ("css <property:text> of <target>", "query.css", "string", (), "the computed value of a CSS property"),
+    ("page url", "query.url", "string", (), "the page's URL"),
+    ("page title", "query.title", "string", (), "the page's title"),
+    ("local storage <key:text>", "query.storage", "string", (("area", "local"),), "an item of local storage"),
+    ("session storage <key:text>", "query.storage", "string", (("area", "session"),), "an item of session storage"),
+    ("cookie <name:text>", "query.cookie", "string", (), "a cookie's value"),
+]
+_VALUE_EXAMPLES = {
+    "text of <target>": 'let left = text of "#todo-count"',
+    "number of <target>": 'let left = number of "#todo-count"',
+    "count of <target>": 'let items = count of "#list li"',
+    "attribute <attribute:text> of <target>": 'let link = attribute "href" of "#all"',
+}
+
 FAMILY = Family(
     name="expect",
     title="Expectations",
@@ -144,7 +172,21 @@ FAMILY = Family(
             family="expect",
         )
         for sig, action, capability, summary in _EXPECT
+    )
+    + tuple(
+        statement_def(
+            f"{sig} {WITHIN}",
+            "expect.read",
+            f"read {summary}",
+            capability=capability,
+            family="expect",
+            produces=produces,
+            fixed=(("query", capability), *fixed),
+            example=_VALUE_EXAMPLES.get(sig, ""),
+        )
+        for sig, capability, produces, fixed, summary in _VALUES
     ),
     check=check,
+    checked=frozenset({"expect.url_matches"}),
     runtime="panoptic.families.expect.runtime:ExpectRuntime",
 )

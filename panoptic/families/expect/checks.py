@@ -474,3 +474,103 @@ def suggestions(backend: Any, target: ResolvedTarget) -> tuple[str, ...]:
     except Exception:
         return ()
     return tuple(str(c) for c in (found or ()))[:5]
+
+
+# ---- value forms: `let n = text of "#count"` ------------------------------------------------------------
+
+_NUMBER = re.compile(r"-?\d+(?:[.,]\d+)*")
+_READ_WHAT = {
+    "query.text": "text",
+    "query.value": "value",
+    "query.count": "count",
+    "query.attribute": "attribute",
+    "query.css": "CSS value",
+    "query.url": "URL",
+    "query.title": "title",
+    "query.storage": "storage item",
+    "query.cookie": "cookie",
+}
+
+
+def first_number(text: Any) -> int | float | None:
+    """The first number in a text (`"3 items left"` → 3, `"1,234.5 €"` → 1234.5), or None."""
+    found = _NUMBER.search(str(text))
+    if found is None:
+        return None
+    raw = found.group(0)
+    if "," in raw and "." not in raw and raw.count(",") == 1 and len(raw.rsplit(",", 1)[1]) != 3:
+        raw = raw.replace(",", ".")  # a decimal comma: "2,5"
+    else:
+        raw = raw.replace(",", "")
+    return float(raw) if "." in raw else int(raw)
+
+
+def _read_value(query: str, reading: str, raw: Any) -> Any:
+    """The value a read gives from the backend's answer, or None while it is not there yet."""
+    if raw is None or raw is False:
+        return None
+    if query == "query.count":
+        return int(raw)
+    if reading == "number":
+        return first_number(raw)
+    if query == "query.text" and reading != "exact":
+        return normalise(raw)
+    return str(raw)
+
+
+def read(
+    backend: Any,
+    args: dict[str, Any],
+    timeout: float,
+    *,
+    interval: float = POLL_INTERVAL,
+    should_stop: Callable[[], bool] | None = None,
+) -> tuple[Any, int]:
+    """Read a value form's value, polling until it is there: `(value, polls)`; AssertionFailed at the timeout."""
+    query = str(args["query"])
+    reading = str(args.get("reading") or "")
+    query_args = {k: v for k, v in args.items() if k not in ("query", "reading", "into", "into_secret")}
+    if query in ("query.text", "query.value") and reading != "number":
+        query_args["raw"] = reading == "exact"
+    last_raw: list[Any] = [None]
+
+    def probe() -> Any:
+        last_raw[0] = backend.query(query, query_args)
+        return _read_value(query, reading, last_raw[0])
+
+    held, value, polls = poll(
+        probe,
+        lambda v: v is not None or query == "query.count",
+        0.0 if query == "query.count" else timeout,
+        interval=interval,
+        should_stop=should_stop,
+    )
+    if held:
+        return (0 if value is None else value), polls
+    what = _READ_WHAT.get(query, query)
+    target = args.get("target")
+    if isinstance(target, ResolvedTarget):
+        about = target.describe()
+    elif query == "query.storage":
+        about = f"{args.get('area', 'local')} storage item {_quote(args.get('key', ''))}"
+    elif query == "query.cookie":
+        about = f"cookie {_quote(args.get('name', ''))}"
+    else:
+        about = "the page"
+    raw = last_raw[0]
+    if reading == "number" and raw is not None:
+        message, actual = f"{about} has no number in its text", _quote(normalise(raw))
+    elif raw is False:
+        message, actual = f"{about} has no attribute {_quote(args.get('attribute', ''))}", "no such attribute"
+    elif isinstance(target, ResolvedTarget):
+        message, actual = f"could not read the {what} of {about}: it was not found", "not found"
+    else:
+        message, actual = f"{about} is not there", "missing"
+    candidates = suggestions(backend, target) if isinstance(target, ResolvedTarget) and raw is None else ()
+    raise AssertionFailed(
+        f"{message} (waited {format_duration(timeout)})",
+        expected="a number" if reading == "number" else f"a {what}",
+        actual=actual,
+        candidates=candidates,
+        help=("did you mean " + " or ".join(candidates[:3]) + "?") if candidates else None,
+    )

@@ -87,16 +87,16 @@ ui(
 )
 ui("clear cookies", "cookie.clear", "remove every cookie of the scenario's browser")
 ui(
-    "save sign-in <name:text>",
+    "save storage state <name:text>",
     "state.save",
     "save the cookies and local storage under a name, for later scenarios of the run",
-    example='save sign-in "alice"',
+    example='save storage state "alice"',
 )
 ui(
-    "restore sign-in <name:text>",
+    "restore storage state <name:text>",
     "state.restore",
-    "start from cookies and local storage saved by `save sign-in` earlier in the run",
-    example='restore sign-in "alice"',
+    "start from the cookies and local storage saved by `save storage state` earlier in the run",
+    example='restore storage state "alice"',
 )
 ui(
     "screenshot <name:text>",
@@ -134,5 +134,6 @@ FAMILY = Family(
     summary="actions on the app: open, click, fill, type, press, select, scroll, swipe, screenshots, video",
     statements=tuple(_STATEMENTS),
     check=check,
+    checked=frozenset({"ui.scroll"}),
     runtime="panoptic.families.ui.runtime:UiRuntime",
 )

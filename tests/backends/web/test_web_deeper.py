@@ -169,7 +169,7 @@ def test_saved_sign_in_state_is_restored_in_a_later_scenario(web, make_ctx):
         web.perform("navigate", {"url": "/index.html"}, T)
         assert web.query("query.cookie", {"name": "sid"}) == "s-1"
         expect(web, "has_text", target=css("#stored"), text="saved")  # in local storage before the page's script
-        with pytest.raises(ActionFailed, match="no sign-in state named 'bob'"):
+        with pytest.raises(ActionFailed, match="no storage state named 'bob'"):
             web.perform("state.restore", {"name": "bob"}, T)
     finally:
         web.end(second, False)
