@@ -15,7 +15,11 @@ results file, analysing and writing analytics.json and analytics.html
 (median of rounds). With `--bucket`, the same runs are synced to moto and
 read back from the bucket too.
 
-    .venv/bin/python benchmarks/cloud_sync.py [--rounds 5] [--files 1000] [--bucket] [--json out.json]
+    .venv/bin/python benchmarks/cloud_sync.py [--rounds 5] [--files 1000] [--latency-ms 20] [--bucket] [--json out.json]
+
+With `--latency-ms`, both sides talk to moto through one local TCP proxy that
+delays every answer by that much, as a network between the machine and its
+store would.
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ from panoptic.families.cloud.analytics import analyse, load_runs, write_analytic
 from panoptic.families.cloud.storage.base import LocalFile  # noqa: E402
 from panoptic.families.cloud.sync import sync_results  # noqa: E402
 from tests.families.cloud.runs import Sc, write_run  # noqa: E402
-from tests.families.cloud.servers import start_moto  # noqa: E402
+from tests.families.cloud.servers import Proxy, start_moto  # noqa: E402
 
 
 def make_artifacts(folder: Path, count: int) -> Path:
@@ -71,22 +75,26 @@ def _cpu_of(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def bench_sync(tmp: Path, rounds: int, files: int, workers: int) -> dict:
+def bench_sync(tmp: Path, rounds: int, files: int, workers: int, latency: float = 0.0) -> dict:
     import boto3
 
-    os.environ.update(
-        {"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_DEFAULT_REGION": "us-east-1"}
-    )
     server = start_moto(tmp)
+    proxy = None
+    port = server.port
+    if latency:  # both sides through the same proxy that delays every answer by `latency` seconds
+        proxy = Proxy(server.port, delay=latency)
+        proxy.start()
+        port = proxy.port
+    endpoint = f"http://127.0.0.1:{port}"
     try:
-        client = boto3.client("s3", endpoint_url=server.endpoint, region_name="us-east-1")
+        client = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1")
         client.create_bucket(Bucket="bench")
         folder = make_artifacts(tmp / "run", files)
         total = sum(1 for p in folder.rglob("*") if p.is_file())
         ours, plain, ratios, again = [], [], [], []
         cpu: dict[str, list[float]] = {"ours": [], "plain": [], "ours_server": [], "plain_server": []}
         for r in range(rounds):
-            url = f"s3://bench/ours-{r}?endpoint={server.endpoint}&region=us-east-1"
+            url = f"s3://bench/ours-{r}?endpoint={endpoint}&region=us-east-1"
             order = ("ours", "plain") if r % 2 == 0 else ("plain", "ours")
             times = {}
             for which in order:
@@ -119,10 +127,13 @@ def bench_sync(tmp: Path, rounds: int, files: int, workers: int) -> dict:
             "ratio_min": min(ratios),
             "unchanged_resync_median_s": statistics.median(again),
             "workers": workers,
+            "added_latency_ms": latency * 1000,
             "cpu_median_s": {k: statistics.median(v) for k, v in cpu.items()},
             "load": os.getloadavg()[0],
         }
     finally:
+        if proxy is not None:
+            proxy.stop()
         server.stop()
 
 
@@ -187,6 +198,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=16, help="uploads at the same time (the sync's default)")
     parser.add_argument("--skip-analytics", action="store_true")
     parser.add_argument("--skip-sync", action="store_true")
+    parser.add_argument(
+        "--latency-ms", type=float, default=0.0, help="delay every answer of the server by this much (a network)"
+    )
     parser.add_argument("--bucket", action="store_true", help="also time analytics read from a moto bucket")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
@@ -196,7 +210,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="panoptic-cloud-bench-") as tmp:
         report: dict = {"load_before": os.getloadavg()[0]}
         if not args.skip_sync:
-            report["sync"] = bench_sync(Path(tmp), args.rounds, args.files, args.workers)
+            report["sync"] = bench_sync(Path(tmp), args.rounds, args.files, args.workers, args.latency_ms / 1000)
         if not args.skip_analytics:
             report["analytics"] = bench_analytics(Path(tmp), max(1, args.rounds // 2 + 1), args.bucket)
     print(json.dumps(report, indent=2))

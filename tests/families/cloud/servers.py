@@ -136,10 +136,15 @@ def start_azurite(tmp: Path) -> Server:
 
 
 class Proxy:
-    """A TCP forwarder on 127.0.0.1 that can cut every connection and refuse new ones, then come back."""
+    """A TCP forwarder on 127.0.0.1 that can cut every connection and refuse new ones, then come back.
 
-    def __init__(self, target_port: int) -> None:
+    With `delay`, the first bytes of the answer to each request wait that long: one network round trip
+    per request and answer, for benchmarks.
+    """
+
+    def __init__(self, target_port: int, *, delay: float = 0.0) -> None:
         self.target_port = target_port
+        self.delay = delay  # seconds added once per request and answer (a network's round trip)
         self.port = free_port()
         self._listener: socket.socket | None = None
         self._conns: list[socket.socket] = []
@@ -174,12 +179,18 @@ class Proxy:
                 for sock in (client, upstream):
                     sock.close()
                 return
-            threading.Thread(target=self._pipe, args=(client, upstream, True), daemon=True).start()
-            threading.Thread(target=self._pipe, args=(upstream, client, False), daemon=True).start()
+            asked = threading.Event()  # set when a request went up and its answer has not started yet
+            threading.Thread(target=self._pipe, args=(client, upstream, True, asked), daemon=True).start()
+            threading.Thread(target=self._pipe, args=(upstream, client, False, asked), daemon=True).start()
 
-    def _pipe(self, src: socket.socket, dst: socket.socket, up: bool) -> None:
+    def _pipe(self, src: socket.socket, dst: socket.socket, up: bool, asked: threading.Event) -> None:
         try:
             while data := src.recv(65536):
+                if up:
+                    asked.set()
+                elif self.delay and asked.is_set():
+                    asked.clear()
+                    time.sleep(self.delay)
                 dst.sendall(data)
                 if up:
                     with self._lock:
