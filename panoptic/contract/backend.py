@@ -73,6 +73,12 @@ class Backend(Protocol):
     Optional: `health()`, called before every step whatever its family, raises
     BackendCrashed when the app under test has died (a desktop app's process
     that exited), so that no later step can pass on a dead app.
+
+    Optional: `step_begin(text, span)` before each step (flow calls and blocks
+    included, so calls nest) and `step_end()` after it, for a backend that
+    groups what it records by step (the web backend's Playwright trace groups);
+    `text` is the step's source text with secrets masked. When `step_begin`
+    raises, no `step_end` follows.
     """
 
     spec: ClassVar[PlatformSpec]
