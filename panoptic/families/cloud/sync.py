@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from panoptic.families.cloud.errors import CloudError, NoResults, StorageUnreachable, TransferFailed
+from panoptic.families.cloud.errors import BadArgument, CloudError, NoResults, StorageUnreachable, TransferFailed
 from panoptic.families.cloud.storage import open_store
 from panoptic.families.cloud.storage.base import LocalFile, RemoteObject, RetryPolicy, Store, guess_type, with_retries
 from panoptic.families.cloud.urls import StorageURL
@@ -117,6 +117,20 @@ def _files(run: Path) -> list[tuple[str, Path]]:
     return out
 
 
+def _refuse_own_folder(store: Store, runs: list[tuple[str, Path]]) -> None:
+    """A local destination inside a run, or one that is the run itself, would copy the run into itself."""
+    if store.url.scheme != "file":
+        return
+    dest = Path(store.url.path).resolve()
+    for name, folder in runs:
+        source = folder.resolve()
+        if dest == source or source in dest.parents or (dest / name) == source:
+            raise BadArgument(
+                f"{dest} is inside or is the results folder {source}",
+                help="sync to a folder outside the run's output folder",
+            )
+
+
 def _stored_under(store: Store, name: str) -> dict[str, RemoteObject]:
     return {o.key: o for o in store.objects(name)}
 
@@ -164,6 +178,7 @@ def sync_results(
     if store is None:
         store = open_store(url, base_dir=base_dir, workers=workers)
     try:
+        _refuse_own_folder(store, runs)
         retry = RetryPolicy(attempts, backoff, should_stop)
         with_retries(lambda: store.probe(create=True), retry)
         plans: list[tuple[str, list[tuple[str, Path]], dict[str, RemoteObject]]] = []

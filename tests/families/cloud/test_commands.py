@@ -142,3 +142,10 @@ def test_a_sync_told_to_stop_says_how_far_it_got_and_the_next_one_finishes(runs:
     files, _ = _size(runs)
     rest = sync_results(runs, tmp_path / "store")
     assert (rest.skipped, rest.uploaded) == (5, files - 5)
+
+
+def test_a_sync_into_the_results_folder_itself_is_refused(app, runs: Path) -> None:
+    for dest in (runs / "r1" / "copy", runs / "r1", runs):
+        result = invoke(app, "sync", str(runs / "r1"), str(dest), "-q")
+        assert result.exit_code == 2 and "error[PAN938]" in result.output, (dest, result.output)
+    assert not (runs / "r1" / "copy").exists()
