@@ -7,7 +7,7 @@ points there. Either way it writes:
     <name>.pan                      the app and one smoke scenario (built as a tree, printed by the formatter)
     site/index.html                 (without a URL) the page under test
     .gitignore                      results folders
-    .vscode/settings.json           .pan files as Panoptic, the language server
+    .vscode/settings.json           .pan files as Panoptic, the `panoptic` that runs the language server
     .vscode/extensions.json
     .github/workflows/panoptic.yml  a CI example: install, doctor --fix, check, run, keep the report
 """
@@ -70,7 +70,7 @@ def scaffold(folder: Path, url: str | None = None, *, name: str | None = None, f
     files: dict[Path, str] = {
         folder / ".gitignore": GITIGNORE,
         folder / ".vscode" / "settings.json": json.dumps(
-            {"files.associations": {"*.pan": "panoptic"}, "panoptic.server.command": ["panoptic", "lsp"]}, indent=2
+            {"files.associations": {"*.pan": "panoptic"}, "panoptic.executablePath": "panoptic"}, indent=2
         )
         + "\n",
         folder / ".vscode" / "extensions.json": json.dumps({"recommendations": ["panoptic.panoptic"]}, indent=2) + "\n",
