@@ -29,9 +29,12 @@ def test_files_and_a_formatted_suite(tmp_path: Path) -> None:
     suite = (tmp_path / "site.pan").read_text(encoding="utf-8")
     assert format_text(suite) == suite
     assert "tags smoke" in suite
-    assert json.loads((tmp_path / ".vscode" / "settings.json").read_text())["files.associations"] == {
-        "*.pan": "panoptic"
-    }
+    settings = json.loads((tmp_path / ".vscode" / "settings.json").read_text())
+    assert settings["files.associations"] == {"*.pan": "panoptic"}
+    package = json.loads((ROOT / "editors" / "vscode" / "package.json").read_text())
+    assert set(settings) - {"files.associations"} <= set(package["contributes"]["configuration"]["properties"])
+    extension = f"{package['publisher']}.{package['name']}"
+    assert json.loads((tmp_path / ".vscode" / "extensions.json").read_text())["recommendations"] == [extension]
     assert "panoptic-results/" in (tmp_path / ".gitignore").read_text()
     assert "pip install panoptic-lang" in (tmp_path / ".github" / "workflows" / "panoptic.yml").read_text()
     with pytest.raises(FileExistsError):
