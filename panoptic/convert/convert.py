@@ -373,11 +373,17 @@ class _Converter:
         kind = action.type
         out: list[ast.Stmt] = []
         if kind in NO_STATEMENT:
+            workers = ctx.param("workers", "nodes", "parallel")
+            hint = NO_STATEMENT[kind]
+            if kind == "distributed_test" and isinstance(_scalar(workers), int):
+                hint = (
+                    f"`panoptic run --workers {_scalar(workers)}` runs scenarios in {_scalar(workers)} worker processes"
+                )
             self.warn(
                 "PAN015",
                 f"the action type `{kind}` has no statement in Panoptic; `{action.name}` is left out",
                 action.type_span,
-                help=NO_STATEMENT[kind],
+                help=hint,
             )
             self.b.comment(f"{action.name} ({kind}): left out, see {NO_STATEMENT[kind]}")
             return []
