@@ -183,6 +183,7 @@ def compile_inputs(
         result.diagnostics = _sorted([*result.diagnostics, *(d for c in configs for d in c.diagnostics)])
         if any(c.has_errors for c in configs):
             result.program = None
+        result.files.extend(c.path for c in configs if c.path not in result.files)  # "checked N files" counts them
     return result, configs
 
 
