@@ -345,3 +345,11 @@ def test_the_cli_writes_the_file_and_check_and_convert_exit_codes(tmp_path: Path
     )
     assert done.returncode == 0, done.stdout
     assert "warning[PAN016]" in done.stdout
+
+
+def test_the_converted_text_matches_its_golden_file(update_golden: bool) -> None:
+    from tests.conftest import check_golden
+
+    conv = convert_file(ALL_TYPES, out=HERE / "golden" / "all_types.pan")
+    assert conv.text is not None
+    check_golden(HERE / "golden" / "all_types.pan", conv.text, update_golden)
