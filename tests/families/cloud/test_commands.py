@@ -149,3 +149,17 @@ def test_a_sync_into_the_results_folder_itself_is_refused(app, runs: Path) -> No
         result = invoke(app, "sync", str(runs / "r1"), str(dest), "-q")
         assert result.exit_code == 2 and "error[PAN938]" in result.output, (dest, result.output)
     assert not (runs / "r1" / "copy").exists()
+
+
+@pytest.mark.parametrize(
+    ("url", "library"), [("s3://bucket/x", "boto3"), ("gs://bucket/x", "google"), ("az://box/x", "azure")]
+)
+def test_a_missing_client_library_names_the_extra(app, runs: Path, monkeypatch, url: str, library: str) -> None:
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == library else real(name, *a))
+    result = invoke(app, "sync", str(runs), url, "-q")
+    assert result.exit_code == 1, result.output
+    assert f"error[PAN934]: the `{library}` library is not installed" in result.output
+    assert "[cloud]" in result.output
