@@ -15,21 +15,58 @@ This package is the bottom of the stack (it imports only `panoptic.source`,
 | `plugins` | entry point loading with failures reported |
 """
 
-from panoptic.contract.app import AppDef
-from panoptic.contract.artifacts import Artifact
-from panoptic.contract.backend import Backend, ResolvedTarget, ScenarioContext
-from panoptic.contract.errors import (
-    ActionFailed,
-    AssertionFailed,
-    BackendCrashed,
-    ExplicitFail,
-    InfrastructureError,
-    NavigationFailed,
-    StepError,
-    StepTimeout,
-    TargetNotFound,
-)
-from panoptic.contract.platform import PlatformSpec, SettingSpec, load_backend_class, platforms
+from typing import TYPE_CHECKING
+
+# Names re-exported lazily: `panoptic check` imports only the contract modules it uses.
+_WHERE = {
+    "AppDef": "app",
+    "Artifact": "artifacts",
+    "Backend": "backend",
+    "ResolvedTarget": "backend",
+    "ScenarioContext": "backend",
+    "ActionFailed": "errors",
+    "AssertionFailed": "errors",
+    "BackendCrashed": "errors",
+    "ExplicitFail": "errors",
+    "InfrastructureError": "errors",
+    "NavigationFailed": "errors",
+    "StepError": "errors",
+    "StepTimeout": "errors",
+    "TargetNotFound": "errors",
+    "PlatformSpec": "platform",
+    "SettingSpec": "platform",
+    "load_backend_class": "platform",
+    "platforms": "platform",
+}
+
+if TYPE_CHECKING:
+    from panoptic.contract.app import AppDef
+    from panoptic.contract.artifacts import Artifact
+    from panoptic.contract.backend import Backend, ResolvedTarget, ScenarioContext
+    from panoptic.contract.errors import (
+        ActionFailed,
+        AssertionFailed,
+        BackendCrashed,
+        ExplicitFail,
+        InfrastructureError,
+        NavigationFailed,
+        StepError,
+        StepTimeout,
+        TargetNotFound,
+    )
+    from panoptic.contract.platform import PlatformSpec, SettingSpec, load_backend_class, platforms
+
+
+def __getattr__(name: str) -> object:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'panoptic.contract' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f"panoptic.contract.{module}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "ActionFailed",

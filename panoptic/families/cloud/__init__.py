@@ -13,7 +13,6 @@ from panoptic.contract.family import Family
 from panoptic.contract.statements import StatementDef, statement_def
 from panoptic.diagnostics.model import Severity
 from panoptic.diagnostics.rules import Rule
-from panoptic.families.cloud.checks import check
 
 E, W = Severity.ERROR, Severity.WARNING
 
@@ -163,7 +162,7 @@ RULES: tuple[Rule, ...] = (
         "missing-cloud-library",
         E,
         "the client library of a storage provider is not installed",
-        'Install the cloud extra: `pip install "panoptic[cloud]"` (boto3, google-cloud-storage, azure-storage-blob).',
+        'Install the cloud extra: `pip install "panoptic-lang[cloud]"` (boto3, google-cloud-storage, azure-storage-blob).',
     ),
     _rule(
         "PAN935",
@@ -201,7 +200,7 @@ FAMILY = Family(
     summary="results stored in a folder, S3, Google Cloud Storage or Azure Blob Storage; retention; run analytics",
     statements=tuple(_STATEMENTS),
     rules=RULES,
-    check=check,
+    check="panoptic.families.cloud.checks:check",
     runtime="panoptic.families.cloud.runtime:CloudRuntime",
     commands="panoptic.families.cloud.cli:register",
     docs=(

@@ -16,7 +16,6 @@ from panoptic.contract.family import Family
 from panoptic.contract.statements import StatementDef, statement_def
 from panoptic.diagnostics.model import Severity
 from panoptic.diagnostics.rules import Rule
-from panoptic.families.enterprise.checks import check
 
 _STATEMENTS: list[StatementDef] = []
 
@@ -285,7 +284,7 @@ FAMILY = Family(
     summary="users, roles, projects, teams, API keys, audit, compliance, licence, backup and cleanup on a real database",
     statements=tuple(_STATEMENTS),
     rules=RULES,
-    check=check,
+    check="panoptic.families.enterprise.checks:check",
     runtime="panoptic.families.enterprise.runtime:EnterpriseRuntime",
     commands="panoptic.families.enterprise.cli:register",
     docs=(
