@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.editors.conftest import ROOT, VSCODE, require_tool
 
 NODE_BUILTINS = {"child_process", "crypto", "fs", "net", "os", "path", "util", "zlib", "events", "stream", "url"}
@@ -73,3 +75,81 @@ def test_list_format_json_is_what_the_test_explorer_reads(tmp_path):
     assert [s["title"] for s in json.loads(picked.stdout)["scenarios"]] == ['say "hi" [twice]*'], picked.stderr
     bad = _panoptic("run", str(tmp_path), "--list", "--format", "yaml", cwd=tmp_path)
     assert bad.returncode == 2 and "--format must be text or json" in bad.stderr
+
+
+SITE = """<!doctype html><html><head><title>Counter</title></head><body>
+<button id="b" onclick="document.getElementById('c').textContent='1'">Add</button><span id="c">0</span>
+</body></html>
+"""
+
+SUITE = """app site: web {
+    serve: "site"
+    timeout: 3s
+}
+
+scenario "adds one" on site tags smoke {
+    open "/"
+    click "#b"
+    expect "#c" has text "1"
+}
+
+scenario "expects [two]" on site {
+    open "/"
+    click "#b"
+    expect "#c" has text "2" within 1s
+}
+"""
+
+
+@pytest.mark.browser
+def test_the_bundled_extension_lists_runs_and_reports_scenarios(node_bin, tmp_path):
+    """dist/extension.js activated in a mock VS Code host (tests/host) with a real panoptic and Chromium."""
+    require_tool(VSCODE / "node_modules" / "esbuild", "esbuild", "cd editors/vscode && npm ci")
+    build = subprocess.run(["npm", "run", "build"], cwd=VSCODE, capture_output=True, text=True, timeout=120)
+    assert build.returncode == 0, build.stdout + build.stderr
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "index.html").write_text(SITE, encoding="utf-8")
+    suite = tmp_path / "suite.pan"
+    suite.write_text(SUITE, encoding="utf-8")
+    wrapper = tmp_path / "panoptic.sh"  # the language server is refused: the mock host has no editor for it
+    wrapper.write_text(
+        f'#!/bin/sh\nif [ "$1" = lsp ]; then exit 3; fi\nexec {sys.executable} -m panoptic "$@"\n', encoding="utf-8"
+    )
+    wrapper.chmod(0o755)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run(
+        [node(), "tests/host/explorer.js", str(wrapper), str(tmp_path), str(suite)],
+        cwd=VSCODE,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    out = json.loads(proc.stdout)
+    assert out["commands"] == ["panoptic.refreshTests", "panoptic.restartServer", "panoptic.runScenario"]
+    assert out["lensSelectors"] == [{"language": "panoptic"}]
+    assert out["profiles"] == [{"label": "Run", "kind": 1, "isDefault": True}]
+    assert any("could not start" in e for e in out["errors"])  # the refused server is reported, the rest works
+    # the Test Explorer tree: the file, its scenarios at their lines (0-based), with tags and app
+    [file] = out["tree"]
+    assert file["label"] == "suite.pan"
+    assert [(c["label"], c["line"], c["tags"], c["app"]) for c in file["children"]] == [
+        ("adds one", 5, ["smoke"], "site"),
+        ("expects [two]", 11, [], "site"),
+    ]
+    # a CodeLens above each scenario
+    assert [(lens["line"], lens["command"], lens["args"]) for lens in out["lenses"]] == [
+        (5, "panoptic.runScenario", [str(suite), "adds one"]),
+        (11, "panoptic.runScenario", [str(suite), "expects [two]"]),
+    ]
+    # the run profile ran the first scenario alone; the CodeLens command the second
+    first, second = out["runs"]
+    assert [e["what"] for e in first["events"]] == ["enqueued", "started", "passed"] and first["ended"]
+    assert "1 passed, 0 failed" in first["output"]
+    assert [e["what"] for e in second["events"]] == ["enqueued", "started", "failed"] and second["ended"]
+    failed = second["events"][-1]
+    assert failed["message"].startswith("PAN901: expected '#c' to have text \"2\"")
+    assert failed["expected"] == '"2"'
+    assert failed["location"] == {"file": str(suite), "line": 14}
+    assert "trace.zip" in second["output"] and "0 passed, 1 failed" in second["output"]

@@ -40,6 +40,7 @@ async function start() {
   try {
     await client.start();
   } catch (err) {
+    client = undefined; // a client whose start failed cannot be stopped
     vscode.window.showErrorMessage(
       `Panoptic: could not start \`${executable()} lsp\` (${err.message}). Set "panoptic.executablePath" to your panoptic executable.`
     );
@@ -50,7 +51,11 @@ async function stop() {
   if (client) {
     const running = client;
     client = undefined;
-    await running.stop();
+    try {
+      await running.stop();
+    } catch (_err) {
+      // already stopped, or it never started
+    }
   }
 }
 
@@ -268,7 +273,7 @@ async function activate(context) {
       }
     })
   );
-  await start();
+  start(); // not awaited: the scenarios and the CodeLens work even while (or when) the server cannot start
 }
 
 function deactivate() {
