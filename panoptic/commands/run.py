@@ -91,6 +91,9 @@ def register(app: typer.Typer) -> None:
             None, "--cluster", help="run scenarios on a Dask cluster: tcp://HOST:8786, or local:N worker processes"
         ),
         verbose: bool = typer.Option(False, "--verbose", "-v", help="print log lines and step notes"),
+        heal: bool = typer.Option(
+            False, "--heal", help="self-healing targets for every web app that does not say `heal: off`"
+        ),
         reporter: list[str] = typer.Option(
             [],
             "--reporter",
@@ -114,6 +117,7 @@ def register(app: typer.Typer) -> None:
             verbose=verbose,
             reporters=reporter,
             list_format=list_format,
+            heal=heal,
         )
         raise typer.Exit(code)
 
@@ -136,6 +140,7 @@ def run_command(
     console=None,
     reporters: list[str] = (),  # type: ignore[assignment]
     list_format: str = "text",
+    heal: bool = False,
 ) -> int:
     """The whole `panoptic run`; returns the exit code (see EPILOG)."""
     if list_format not in ("text", "json"):
@@ -220,6 +225,7 @@ def run_command(
         backend_overrides=backend_overrides,
         console=console,
         reporters=chosen,
+        heal=heal,
     )
 
 
@@ -240,6 +246,7 @@ def _execute(
     backend_overrides,
     console,
     reporters,
+    heal=False,
 ) -> int:
     import shlex
     import signal
@@ -285,6 +292,7 @@ def _execute(
         cluster=cluster,
         command=shlex.join(argv),
         backend_overrides=tuple(backend_overrides),
+        family_options=(("heal", True),) if heal else (),
     )
 
     def on_sigterm(_signum, _frame):  # a terminated run reports what finished, like Ctrl-C

@@ -122,6 +122,8 @@ class _Encoder:
             extra["g"] = s.message
         if s.values:
             extra["v"] = s.values
+        if s.healed:
+            extra["h"] = s.healed
         if self._before is not None and s is self._failed:
             extra["b"] = self._before
         if s.children or extra:

@@ -19,7 +19,7 @@ from collections import OrderedDict
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from panoptic.report.model import RunResult, ScenarioResult
+from panoptic.report.model import RunResult, ScenarioResult, StepResult
 from panoptic.runtime.events import ERROR, FAILED, FLAKY, SKIPPED, Failure
 
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -91,12 +91,40 @@ def _testcase(sc: ScenarioResult, artifact_prefix: str) -> ET.Element:
         if failed and failed[-1].failure is not None:
             note += "\n" + failure_text(failed[-1].failure)
         out.text = _clean(note)
+    _healed(case, sc)
     if sc.status in (FAILED, ERROR):
         attachments = [a for a in sc.artifacts if a.kind in ("screenshot", "video", "trace")]
         if attachments:
             out = ET.SubElement(case, "system-out")
             out.text = "\n".join(f"[[ATTACHMENT|{artifact_prefix}{a.path}]]" for a in attachments)
     return case
+
+
+def healed_steps(steps: tuple[StepResult, ...]) -> list[StepResult]:
+    """The steps (nested ones included) whose target was self-healed, in order."""
+    out: list[StepResult] = []
+    for s in steps:
+        if s.healed:
+            out.append(s)
+        out.extend(healed_steps(s.children))
+    return out
+
+
+def _healed(case: ET.Element, sc: ScenarioResult) -> None:
+    """A `healed` property per self-healed step of the final attempt, and the same lines in `system-out`."""
+    lines = [f"healed: {s.span}: {s.healed}" for s in healed_steps(sc.final.steps)]
+    if not lines:
+        return
+    props = case.find("properties")
+    if props is None:
+        props = ET.Element("properties")
+        case.insert(0, props)
+    for line in lines:
+        ET.SubElement(props, "property", {"name": "healed", "value": _clean(line[len("healed: ") :])})
+    out = case.find("system-out")
+    if out is None:
+        out = ET.SubElement(case, "system-out")
+    out.text = _clean("\n".join(([out.text] if out.text else []) + lines))
 
 
 def _interim(case: ET.Element, tag: str, failure: Failure | None, sc: ScenarioResult) -> None:

@@ -66,6 +66,7 @@ class StepResult(NamedTuple):
     children: tuple[StepResult, ...] = ()
     message: str | None = None  # what the step reported (a `log` line, "passed on attempt 2 of 3")
     values: str | None = None  # the values of its variables and interpolations (`target testid "add-mug"`)
+    healed: str | None = None  # a self-healed target: `"#old"` → `testid "new"` (score 0.91)
 
 
 @dataclass(frozen=True)
@@ -240,6 +241,7 @@ class _Step:
         "duration",
         "failure",
         "file",
+        "healed",
         "message",
         "path",
         "phase",
@@ -264,6 +266,7 @@ class _Step:
         self.artifacts: Any = ()
         self.message: str | None = None
         self.values: str | None = None
+        self.healed: str | None = None
         self.children: list[_Step] = []
 
     def freeze(self) -> StepResult:
@@ -287,6 +290,7 @@ class _Step:
             tuple([c.freeze() for c in self.children]) if self.children else (),
             self.message,
             self.values,
+            self.healed,
         )
 
 
@@ -319,6 +323,7 @@ class _Attempt:
                     node.artifacts = extra.get("artifacts")
                     node.message = extra.get("message")
                     node.values = extra.get("values")
+                    node.healed = extra.get("healed")
                 del stack[i:]
                 return
 

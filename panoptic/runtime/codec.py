@@ -10,7 +10,7 @@ Lines:
 - steps, the bulk of a run, are arrays that refer to that number:
   `["s", n, path, action, text, [start, end, line, col, end_line, end_col(, file)], phase, at(, chain)]`
   for `step_started` (the span's file is written only when it is not the scenario's) and
-  `["f", n, path, status, duration(, {failure, artifacts, message, values})]` for `step_finished`.
+  `["f", n, path, status, duration(, {failure, artifacts, message, values, healed})]` for `step_finished`.
 
 Decoding is lenient about the form of nested values: a span, frame, failure or artifact may be
 its JSON object or the object itself (records built from events in memory), so the same helpers
@@ -44,6 +44,7 @@ _OPTIONAL_EMPTY: dict[str, Any] = {
     "interrupted": False,
     "message": None,
     "values": None,
+    "healed": None,
 }
 _ROUND = {"at": 3, "started_at": 3, "finished_at": 3, "duration": 4}
 _FAILURE_EMPTY: dict[str, Any] = {"help": None, "expected": None, "actual": None, "candidates": [], "chain": []}
@@ -177,9 +178,9 @@ class Encoder:
                 row.append([[f.flow, f.span.to_json()] for f in event.chain])
             return row
         row = [STEP_LINE_FINISHED, n, event.path, event.status, round(event.duration, 4)]
-        if event.failure is not None or event.artifacts or event.message or event.values:
+        if event.failure is not None or event.artifacts or event.message or event.values or event.healed:
             data = json.loads(encode_record(event.to_json()))
-            row.append({k: data[k] for k in ("failure", "artifacts", "message", "values") if k in data})
+            row.append({k: data[k] for k in ("failure", "artifacts", "message", "values", "healed") if k in data})
         return row
 
 

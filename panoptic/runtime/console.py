@@ -94,6 +94,8 @@ class ConsoleReporter:
         self.use_live = console.is_terminal if live_display is None else live_display
         self._live: Any = None
         self.titles: dict[str, str] = {}
+        self.healed: dict[str, list[str]] = {}  # scenario id -> the healings of its current attempt
+        self.healed_total = 0
         self.total = 0
         self.finished: dict[str, str] = {}
         self.running: dict[str, str] = {}
@@ -162,6 +164,8 @@ class ConsoleReporter:
         elif isinstance(event, ScenarioStarted):
             self.titles[event.scenario] = event.title
         elif isinstance(event, StepFinished):
+            if event.healed:
+                self.healed.setdefault(event.scenario, []).append(event.healed)
             if self.verbose and event.message:
                 self._print(f"    · {event.message}", style="dim")
         elif isinstance(event, ScenarioFinished):
@@ -190,6 +194,9 @@ class ConsoleReporter:
             self._print(f"{glyph} {title}{reason}", style=style)
             return
         self._print(f"{glyph} {title}{attempt}  {event.duration:.2f}s", style=style)
+        for healed in self.healed.pop(event.scenario, ()):
+            self.healed_total += 1
+            self._print(f"    healed: {healed}", style="yellow")
         if event.failure is not None and event.status in (FAILED, ERROR):
             self._failure(event.failure)
             self._artifact_paths(event)
@@ -227,3 +234,10 @@ class ConsoleReporter:
             line += " (interrupted)"
         style = "bold green" if event.exit_code == 0 else "bold red"
         self._print(line, style=style)
+        if self.healed_total:
+            where = self.output_dir if self.output_dir is not None else "RESULTS-FOLDER"
+            self._print(
+                f"{self.healed_total} step(s) healed: `panoptic heal --apply {where}` writes the new targets "
+                "into the files",
+                style="yellow",
+            )

@@ -101,6 +101,7 @@ class StepFinished(Event):
     artifacts: tuple[Artifact, ...] = ()
     message: str | None = None  # what the step reports: a `log` line, "passed on attempt 2 of 3" (secrets masked)
     values: str | None = None  # the values its variables and interpolations had: `target testid "add-mug"` (masked)
+    healed: str | None = None  # a self-healed target: `"#old"` → `testid "new"` (score 0.91)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from typing import Any
 
 from panoptic.contract.errors import ActionFailed, InfrastructureError, StepError
 from panoptic.contract.family import Family, FamilyRuntime, RunContext
+from panoptic.contract.healing import TargetHealer
 from panoptic.contract.platform import load_object
 
 
@@ -23,6 +24,8 @@ class FamilyPool:
         self.run = run
         self._runtimes: dict[str, FamilyRuntime] = {}
         self._broken: dict[str, StepError] = {}
+        self._healer: TargetHealer | None = None
+        self._healer_found = False  # looked up already
 
     def runtime(self, name: str) -> FamilyRuntime:
         """The started runtime of a family; a missing or broken one is an error naming the package."""
@@ -53,6 +56,35 @@ class FamilyPool:
         self._runtimes[name] = runtime
         return runtime
 
+    def healer(self) -> TargetHealer | None:
+        """The started healer of the first family that offers one (`Family.healer`), or None.
+
+        A healer that cannot be loaded or started is None: healing is an aid, never a reason to fail a run.
+        """
+        if self._healer_found:
+            return self._healer
+        self._healer_found = True
+        for family in self._all():
+            if family.healer is None:
+                continue
+            try:
+                healer: Any = load_object(family.healer)()
+                healer.start(self.run)
+            except Exception:
+                continue
+            self._healer = healer
+            break
+        return self._healer
+
+    def _all(self) -> tuple[Family, ...]:
+        if self._families is not None:
+            return tuple(self._families.values())
+        from panoptic.contract.family import families
+
+        return families(plugins=False) + tuple(
+            f for f in families(plugins=True) if f.name not in {b.name for b in families(plugins=False)}
+        )
+
     def _find(self, name: str) -> Family | None:
         if self._families is not None:
             return self._families.get(name)
@@ -72,3 +104,9 @@ class FamilyPool:
             except Exception:
                 pass
         self._runtimes.clear()
+        if self._healer is not None:
+            try:
+                self._healer.stop()
+            except Exception:
+                pass
+        self._healer, self._healer_found = None, False

@@ -12,6 +12,11 @@ or inside an `if` block there, is `2.0` (an `else` block continues the
 numbering after the `then` block); loops (`repeat`, `for each`, `retry`) add
 the iteration: the first statement of the second iteration is `2.1.0`.
 
+Self-healing targets (`heal: on`, `--heal`; `panoptic.contract.healing`): the healer of a family
+remembers the element of each literal target; a step whose target names nothing (TargetNotFound, or an
+expectation whose target was not found) is retried once with the healer's replacement and its
+`StepFinished.healed` says so, or its failure says why there was none.
+
 Status of a failing step: `failed` for failed expectations, missing targets,
 actions that could not be done and `fail`; `error` for a crashed or missing
 backend (PAN904, PAN906) and internal errors (PAN900).
@@ -32,11 +37,14 @@ from panoptic.compiler import ir
 from panoptic.contract import ResolvedTarget, ScenarioContext
 from panoptic.contract.errors import (
     ActionFailed,
+    AssertionFailed,
     BackendCrashed,
     InfrastructureError,
     StepError,
+    TargetNotFound,
 )
 from panoptic.contract.family import POLL_INTERVAL, BlockFailed, FamilyRuntime, StepContext, StepResult
+from panoptic.contract.healing import TargetHealer, heal_enabled
 from panoptic.runtime.events import (
     ERROR,
     FAILED,
@@ -170,6 +178,9 @@ class AttemptRunner:
         self._begun: dict[str, FamilyRuntime] = {}  # family runtimes that began this attempt
         self._groups: list[bool] = []  # per open step: whether the backend opened a trace group for it
         self._values: dict[str, str] = {}  # per step path: the values its arguments had (secrets masked)
+        self._healed: dict[str, str] = {}  # per step path: the healing of its target (`"#a"` → `"#b"` (score 0.9))
+        self._healer: TargetHealer | None = None
+        self._healer_found = False  # looked up already
         setting = self.app.settings.get("timeout")
         self.default_timeout = float(
             settings.timeout if settings.timeout is not None else setting if setting is not None else DEFAULT_TIMEOUT
@@ -410,6 +421,7 @@ class AttemptRunner:
                 artifacts=tuple(artifacts),
                 message=message,
                 values=self._values.pop(path, None),
+                healed=self._healed.pop(path, None),
             )
         )
 
@@ -474,7 +486,7 @@ class AttemptRunner:
             has_else=bool(step.orelse),
             secret_args=secret_args,
         )
-        result = runtime.perform(step.action, args, context)
+        result = self._perform(runtime, step, args, context, path)
         into = step.args.get("into")
         if isinstance(into, str):  # a value form: `let n = text of "#x"` puts the step's value into `n`
             value = result.value if isinstance(result, StepResult) else None
@@ -492,6 +504,79 @@ class AttemptRunner:
             if not is_inside(self.settings.output_dir / art.path, self.settings.output_dir):
                 raise ActionFailed(f"the `{family}` statements wrote {art.path!r} outside the run's output folder")
         return message, artifacts
+
+    # -- self-healing targets (panoptic.contract.healing) --------------------------------------------
+
+    def _healing(self) -> TargetHealer | None:
+        """The healer when healing is on for the scenario's app (`heal: on`, or `--heal`), else None."""
+        if not self._healer_found:
+            self._healer_found = True
+            if heal_enabled(self.app.settings, self.pool.families.run.options):
+                self._healer = self.pool.families.healer()
+        return self._healer
+
+    def _perform(
+        self, runtime: FamilyRuntime, step: ir.Step, args: dict[str, Any], context: StepContext, path: str
+    ) -> Any:
+        """Perform a step; with healing on, remember its targets' elements and heal a target that names nothing.
+
+        Only targets written as literals are healed (a target built from variables cannot be rewritten). A
+        healed step is retried once with the replacement; its failure then says what was tried.
+        """
+        healer = self._healing()
+        keys = [] if healer is None else [k for k, raw in step.args.items() if _healable(raw, args.get(k))]
+        if healer is None or not keys:
+            return runtime.perform(step.action, args, context)
+        pending = [k for k in keys if not self._remember(healer, args[k], step.args[k].span)]
+        try:
+            result = runtime.perform(step.action, args, context)
+        except (TargetNotFound, AssertionFailed) as exc:
+            return self._heal(healer, runtime, step, args, context, path, keys, exc)
+        for key in pending:  # not found before the step acted (the page was still loading): try again
+            self._remember(healer, args[key], step.args[key].span)
+        return result
+
+    def _remember(self, healer: TargetHealer, target: ResolvedTarget, span: Any) -> bool:
+        try:
+            return bool(healer.remember(self.app, target, self.backend, span))
+        except Exception:
+            return False
+
+    def _heal(
+        self,
+        healer: TargetHealer,
+        runtime: FamilyRuntime,
+        step: ir.Step,
+        args: dict[str, Any],
+        context: StepContext,
+        path: str,
+        keys: list[str],
+        exc: StepError,
+    ) -> Any:
+        for key in keys:
+            span = step.args[key].span
+            try:
+                found = healer.heal(self.app, args[key], self.backend, span)
+            except BackendCrashed:
+                raise
+            except Exception:
+                found = None
+            if found is None:
+                continue  # this target names an element: the failure had another cause
+            if found.target is None:
+                exc.message = f"{exc.message}; not healed: {found.note}"
+                raise exc
+            try:
+                result = runtime.perform(step.action, {**args, key: found.target}, context)
+            except StepError as again:
+                again.message = f"{again.message} (after healing {found.describe()})"
+                raise again from None
+            with contextlib.suppress(Exception):
+                healer.record(self.app, found, span, self.scenario.id)
+            self._healed[path] = found.describe()
+            self._remember(healer, found.target, span)
+            return result
+        raise exc
 
     def _stopping(self) -> bool:
         return self.should_stop is not None and self.should_stop()
@@ -596,6 +681,17 @@ class AttemptRunner:
             self.evaluator.register_secret(value)
         scope.define(name, value, secret=secret)
         return None, ()
+
+
+def _healable(raw: Any, value: Any) -> bool:
+    """Whether a step argument is a target that healing may replace: an element target written as a literal."""
+    return (
+        isinstance(raw, ir.Target)
+        and isinstance(value, ResolvedTarget)
+        and raw.point is None
+        and raw.span is not None
+        and (raw.value is None or isinstance(raw.value, ir.Const))
+    )
 
 
 def _show(value: Any) -> str:

@@ -10,10 +10,15 @@ package): the AI family's `vision report`, `expect no errors` and
 * `PageServices.elements()` lists the visible elements of the page that a
   person would name: controls, links, headings, images, labelled regions,
   with their ARIA role, accessible name, label, test id and box in CSS pixels.
+* `PageServices.fingerprint(target)` / `fingerprints()` describe one targeted
+  element / every visible element for self-healing targets: attributes,
+  text, role and accessible name, classes, parent, neighbouring texts, tag
+  path and box.
 """
 
 from __future__ import annotations
 
+import json
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -177,6 +182,83 @@ ELEMENTS_JS = r"""
 """
 
 
+# Fingerprints for self-healing targets: `(el) => [fp]` for one element (a locator's evaluate), `() => [fp…]`
+# for every visible element of the page (at most 5000). Boxes are in CSS pixels of the document.
+FINGERPRINT_JS = r"""
+(one) => {
+  const clean = (s, n) => (s || '').slice(0, 400).replace(/\s+/g, ' ').trim().slice(0, n || 80);
+  const words = (e) => e.textContent || '';  // textContent needs no layout
+  const INPUT = {button: 'button', submit: 'button', reset: 'button', image: 'button', checkbox: 'checkbox',
+    radio: 'radio', range: 'slider', number: 'spinbutton', search: 'searchbox'};
+  const IMPLICIT = {A: 'link', BUTTON: 'button', SELECT: 'combobox', TEXTAREA: 'textbox', IMG: 'img',
+    H1: 'heading', H2: 'heading', H3: 'heading', H4: 'heading', H5: 'heading', H6: 'heading', LI: 'listitem',
+    SUMMARY: 'button', NAV: 'navigation', FORM: 'form', DIALOG: 'dialog', TABLE: 'table'};
+  const roleOf = (e) => {
+    const explicit = (e.getAttribute('role') || '').trim().split(/\s+/)[0];
+    if (explicit) return explicit;
+    if (e.tagName === 'INPUT') return INPUT[(e.type || 'text').toLowerCase()] || 'textbox';
+    if (e.tagName === 'A' && !e.hasAttribute('href')) return '';
+    return IMPLICIT[e.tagName] || '';
+  };
+  const labelOf = (e) => (e.labels && e.labels.length) ? clean(e.labels[0].textContent) : '';
+  const own = (e) => {
+    let t = '';
+    for (const c of e.childNodes) if (c.nodeType === 3) t += c.textContent;
+    return clean(t) || clean(words(e));
+  };
+  const nameOf = (e, role) => {
+    const aria = clean(e.getAttribute('aria-label'));
+    if (aria) return aria;
+    const label = labelOf(e);
+    if (label) return label;
+    if (e.tagName === 'IMG') return clean(e.getAttribute('alt'));
+    if (e.tagName === 'INPUT' && ['button', 'submit', 'reset'].includes(e.type)) return clean(e.value);
+    if (['button', 'link', 'heading', 'checkbox', 'radio', 'tab', 'menuitem', 'option', 'listitem'].includes(role))
+      return clean(words(e));
+    return clean(e.getAttribute('placeholder') || e.getAttribute('title'));
+  };
+  const sig = (e) => e ? e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
+    + (typeof e.className === 'string' && e.className.trim() ? '.' + e.className.trim().split(/\s+/).join('.') : '') : '';
+  const sibling = (e, dir) => {
+    let s = dir < 0 ? e.previousElementSibling : e.nextElementSibling;
+    while (s && !clean(words(s), 40)) s = dir < 0 ? s.previousElementSibling : s.nextElementSibling;
+    return s ? clean(words(s), 40) : '';
+  };
+  const path = (e) => {
+    const parts = [];
+    for (let n = e; n && n.nodeType === 1 && n !== document.body && parts.length < 8; n = n.parentElement)
+      parts.unshift(n.tagName.toLowerCase());
+    return parts.join('>');
+  };
+  const sx = window.scrollX, sy = window.scrollY;
+  const describe = (e, r) => {
+    const role = roleOf(e);
+    return {
+      tag: e.tagName.toLowerCase(), id: e.id || '', testid: e.getAttribute('data-testid') || '',
+      name: e.getAttribute('name') || '', type: (e.getAttribute('type') || '').toLowerCase(), role,
+      label: clean(nameOf(e, role)), text: own(e), placeholder: e.getAttribute('placeholder') || '',
+      href: e.tagName === 'A' ? (e.getAttribute('href') || '') : '',
+      classes: (typeof e.className === 'string') ? e.className.trim().split(/\s+/).filter(Boolean).slice(0, 12) : [],
+      parent: sig(e.parentElement), prev: sibling(e, -1), next: sibling(e, 1), path: path(e),
+      box: [r.left + sx, r.top + sy, r.width, r.height],
+    };
+  };
+  if (one) return [describe(one, one.getBoundingClientRect())];
+  const out = [];
+  for (const e of document.body ? document.body.querySelectorAll('*') : []) {
+    if (['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'OPTION', 'BR', 'HEAD'].includes(e.tagName)) continue;
+    const r = e.getBoundingClientRect();
+    if (r.width <= 0 || r.height <= 0) continue;
+    const s = getComputedStyle(e);
+    if (s.visibility === 'hidden' || s.display === 'none') continue;
+    out.push(describe(e, r));
+    if (out.length >= 5000) break;
+  }
+  return out;
+}
+"""
+
+
 @dataclass(frozen=True)
 class PageElement:
     """A visible element with its role, accessible name and box in CSS pixels of the viewport."""
@@ -263,6 +345,24 @@ class PageServices:
     def url(self) -> str:
         """The page's URL."""
         return str(self._page().url)
+
+    def fingerprint(self, target: Any) -> dict[str, Any] | None:
+        """The fingerprint of the one element `target` (a ResolvedTarget) names now, without waiting; None when
+        it names none or several (see FINGERPRINT_JS)."""
+        from panoptic.backends.web.locate import build_locator
+
+        locator = build_locator(self._page(), target)  # the locator the backend's actions use
+        if locator.count() != 1:
+            return None
+        found = locator.evaluate_all(f"(els) => ({FINGERPRINT_JS})(els[0])")
+        return found[0] if found else None
+
+    def fingerprints(self) -> list[dict[str, Any]]:
+        """Fingerprints of every visible element of the page (at most 5000), for self-healing targets."""
+        # One JSON string: Playwright's own serialisation of 2,000 objects takes seconds, a string milliseconds.
+        raw = self._page().evaluate(f"() => JSON.stringify(({FINGERPRINT_JS})(null))")
+        found = json.loads(raw) if isinstance(raw, str) else []
+        return found if isinstance(found, list) else []
 
     def errors(self) -> list[PageError]:
         """The errors seen in this scenario so far (every page of its browser context)."""

@@ -22,6 +22,14 @@ WEB = PlatformSpec(
         SettingSpec("locale", "string", 'browser locale, e.g. "en-GB"'),
         SettingSpec("confidence", "number", "image target match threshold between 0 and 1", default=0.8),
         SettingSpec(
+            "heal",
+            "choice",
+            "self-healing targets: a target that names nothing is replaced by the best-matching element seen in an "
+            "earlier passing run, and the step is marked healed (`panoptic run --heal` turns it on for every app "
+            "without `heal: off`)",
+            choices=("on", "off"),
+        ),
+        SettingSpec(
             "trace",
             "choice",
             "when to keep a Playwright trace",

@@ -3,13 +3,33 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from panoptic.contract.family import CheckRequest
 from panoptic.diagnostics.model import Diagnostic, Severity
 
+if TYPE_CHECKING:
+    from panoptic.contract.family import AppCheckRequest
+
 
 def _error(code: str, message: str, request: CheckRequest, arg: str, help: str | None = None) -> Diagnostic:
     return Diagnostic(code, Severity.ERROR, message, request.span_of(arg), help=help)
+
+
+def check_app(request: AppCheckRequest) -> Iterator[Diagnostic]:
+    """`heal: on` only where targets can be queried: the platform declares the setting (web)."""
+    written = request.written.get("heal")
+    if written is None or "heal" in request.platform_settings:
+        return
+    value, span = written
+    yield Diagnostic(
+        "PAN405",
+        Severity.ERROR,
+        f"`heal` cannot be used on a {request.platform} app: its targets cannot be queried for healing",
+        span,
+        help="remove `heal: …`; self-healing reads the elements of a web page"
+        + ("" if value in ("on", "off") else " (its values are on and off)"),
+    )
 
 
 def check(request: CheckRequest) -> Iterator[Diagnostic]:

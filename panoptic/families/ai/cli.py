@@ -1,4 +1,4 @@
-"""The AI family's commands: `panoptic generate URL` and `panoptic explain RESULTS`."""
+"""The AI family's commands: `panoptic generate URL`, `panoptic explain RESULTS` and `panoptic heal --apply RESULTS`."""
 
 from __future__ import annotations
 
@@ -88,8 +88,45 @@ def _print(item: dict[str, Any]) -> None:
     out.write("\n")
 
 
+def heal_command(results: Path, apply: bool, dry_run: bool) -> None:
+    """List the healings of a run; with `--apply`, write the new targets into the files (`--dry-run`: a diff)."""
+    from panoptic.families.ai.heal_apply import ApplyError, plan, read_healings, write
+
+    try:
+        healings = read_healings(results)
+    except ApplyError as exc:
+        _fail("PAN926", str(exc), "run with `heal: on` or `--heal`; a run whose targets all matched heals nothing")
+        return
+    if not apply and not dry_run:
+        for h in healings:
+            sys.stdout.write(f"{h.get('file')}:{h.get('line')}:{h.get('col')}: {h.get('old')} → {h.get('new')}")
+            sys.stdout.write(f" (score {float(h.get('score') or 0):.2f})\n")
+        sys.stdout.write(f"{len(healings)} healing(s); `panoptic heal --apply {results}` writes them into the files\n")
+        return
+    changes = plan(healings)
+    failed = False
+    for change in changes:
+        for note in change.skipped:
+            sys.stderr.write(f"warning: skipped {note}\n")
+        if change.error is not None:
+            failed = True
+            sys.stderr.write(f"error[PAN926]: {change.error}\n")
+            continue
+        if dry_run:
+            sys.stdout.write(change.diff())
+    if not dry_run:
+        write(changes)
+        for change in changes:
+            if change.error is None and change.applied:
+                sys.stdout.write(f"rewrote {change.path}: {len(change.applied)} target(s)\n")
+    if failed:
+        import typer
+
+        raise typer.Exit(1)
+
+
 def register(app: Any) -> None:
-    """Add `generate` and `explain` to the `panoptic` command line."""
+    """Add `generate`, `explain` and `heal` to the `panoptic` command line."""
     import typer
 
     @app.command("generate")
@@ -107,3 +144,12 @@ def register(app: Any) -> None:
     ) -> None:
         """Explain every failed scenario of a run: its class, why, and what to try."""
         explain_command(results, as_json)
+
+    @app.command("heal")
+    def heal(
+        results: Path = typer.Argument(..., help="the output folder of a `panoptic run` that healed steps"),
+        apply: bool = typer.Option(False, "--apply", help="write the new targets into the .pan files"),
+        dry_run: bool = typer.Option(False, "--dry-run", help="print the change as a diff, write nothing"),
+    ) -> None:
+        """List the targets a run healed; --apply rewrites them in the source files through the formatter."""
+        heal_command(results, apply, dry_run)
