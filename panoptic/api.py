@@ -105,7 +105,7 @@ def check(paths: PathsLike, *, cache: bool = True) -> CheckResult:
     """Check `.pan` files, folders and YAML configs as `panoptic check` does (style findings included)."""
     from panoptic.commands.check import check_inputs
 
-    diags, files = check_inputs(_paths(paths), use_cache=cache)
+    diags, files, _ = check_inputs(_paths(paths), use_cache=cache)
     return CheckResult(list(diags), files)
 
 

@@ -92,8 +92,11 @@ def run_check(paths: list[str], *, use_cache: bool = True):
     return diags, len(result.files)
 
 
-def check_inputs(paths: list[str], *, use_cache: bool = True) -> tuple[list, int]:
-    """`panoptic check` over `.pan` paths and YAML configs: (diagnostics, number of files checked)."""
+def check_inputs(paths: list[str], *, use_cache: bool = True) -> tuple[list, int, dict]:
+    """`panoptic check` over `.pan` paths and YAML configs: (diagnostics, files checked, sources to quote).
+
+    The sources hold the configs with their passwords masked; other files are read from disk when shown.
+    """
     from pathlib import Path
 
     from panoptic.convert import compile_inputs, is_config
@@ -102,6 +105,7 @@ def check_inputs(paths: list[str], *, use_cache: bool = True) -> tuple[list, int
     others = [p for p in paths if p not in configs]
     diags: list = []
     files = 0
+    sources: dict = {}
     if others:
         diags, files = run_check(others, use_cache=use_cache)
         diags = list(diags)
@@ -109,8 +113,9 @@ def check_inputs(paths: list[str], *, use_cache: bool = True) -> tuple[list, int
         result, converted = compile_inputs(configs)
         diags.extend(result.diagnostics)
         files += len(converted)
+        sources.update({c.path: c.shown for c in converted})
     diags.sort(key=lambda d: d.sort_key())
-    return diags, files
+    return diags, files, sources
 
 
 def _check_each(files, io_diags):
@@ -166,10 +171,11 @@ def fast_main(args: list[str]) -> int | None:
 
 def _check(paths: list[str], fmt: str, no_cache: bool, strict: bool) -> int:
     if any(p.lower().endswith((".yaml", ".yml")) for p in paths):  # YAML configs, checked through the conversion
-        diags, files = check_inputs(paths, use_cache=not no_cache)
+        diags, files, sources = check_inputs(paths, use_cache=not no_cache)
     else:
         diags, files = run_check(paths, use_cache=not no_cache)
-    print_diagnostics(diags, {}, fmt, files=files)
+        sources = {}
+    print_diagnostics(diags, sources, fmt, files=files)
     if files == 0:
         return 2
     if strict and diags:

@@ -36,7 +36,7 @@ def convert_command(config: str, output: str | None, *, force: bool = False, str
         return 2
     converted = convert_file(config, out=target)
     if converted.text is None:
-        print_diagnostics(converted.diagnostics, {converted.path: converted.source}, files=1, stream=err)
+        print_diagnostics(converted.diagnostics, {converted.path: converted.shown}, files=1, stream=err)
         err.write("not converted: fix the errors above first\n")
         return 1
     # The findings of the check of the converted program, at YAML places (conversion findings included).

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from panoptic.diagnostics import Diagnostic, Severity
-from panoptic.source import Source
+from panoptic.source import Source, Span
 
 if TYPE_CHECKING:
     from panoptic.compiler import CompileResult
@@ -51,6 +51,12 @@ class Converted:
     output: str | None = None
     spans: SpanMap | None = field(default=None, repr=False)
     parsed: ast.Module | None = field(default=None, repr=False)  # `text` parsed again (the compiler reuses it)
+    display: Source | None = field(default=None, repr=False)  # the YAML with passwords masked, for showing lines
+
+    @property
+    def shown(self) -> Source:
+        """The source to quote in findings and failures: passwords and credentials masked."""
+        return self.display or self.source
 
     @property
     def has_errors(self) -> bool:
@@ -119,8 +125,9 @@ def convert_source(
         yaml_dir=here,
     )
     diags.extend(conversion.diagnostics)
+    display = _masked(source, conversion.secrets) if conversion.secrets else None
     if conversion.has_errors:  # an action lacks what its statement needs
-        return Converted(source.path, source, None, _sorted(diags))
+        return Converted(source.path, source, None, _sorted(diags), display=display)
     module = conversion.module
     assert module is not None
     text = format_tree(module)
@@ -141,7 +148,15 @@ def convert_source(
     spans = SpanMap(source.path, Source(source.path, text), source)
     pair(module, parsed, conversion.origins, spans)
     return Converted(
-        source.path, source, text, _sorted(diags), module=module, output=conversion.output, spans=spans, parsed=parsed
+        source.path,
+        source,
+        text,
+        _sorted(diags),
+        module=module,
+        output=conversion.output,
+        spans=spans,
+        parsed=parsed,
+        display=display,
     )
 
 
@@ -184,6 +199,8 @@ def compile_inputs(
         if any(c.has_errors for c in configs):
             result.program = None
         result.files.extend(c.path for c in configs if c.path not in result.files)  # "checked N files" counts them
+        for conv in configs:
+            result.sources[conv.path] = conv.shown
     return result, configs
 
 
@@ -219,10 +236,20 @@ def _to_yaml(result: CompileResult, configs: list[Converted]) -> None:
         diags.append(spans.diagnostic(d) if spans is not None else d)
     result.diagnostics = _sorted(diags)
     for conv in configs:
-        result.sources[conv.path] = conv.source
+        result.sources[conv.path] = conv.shown
         spans = maps[conv.path]
         if result.program is not None:
             result.program = spans.value(result.program)
+
+
+def _masked(source: Source, spans: list[Span]) -> Source:
+    """The source with the text of each span replaced by as many `•` (lines and columns stay where they were)."""
+    chars = list(source.text)
+    for span in spans:
+        for i in range(span.start, min(span.end, len(chars))):
+            if chars[i] not in "\r\n":
+                chars[i] = "•"
+    return Source(source.path, "".join(chars))
 
 
 def _sorted(diags: list[Diagnostic]) -> list[Diagnostic]:

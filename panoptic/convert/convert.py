@@ -81,6 +81,7 @@ class Conversion:
     diagnostics: list[Diagnostic]
     origins: dict[int, Span] = field(default_factory=dict)
     output: str | None = None  # the config's `output` folder, for `panoptic run config.yaml`
+    secrets: list[Span] = field(default_factory=list)  # passwords and credentials in the YAML, masked when shown
 
     @property
     def has_errors(self) -> bool:
@@ -102,6 +103,7 @@ class _Converter:
         self.diags: list[Diagnostic] = []
         self.secrets: list[ast.Let] = []
         self.secret_names: dict[tuple[int, str], str] = {}  # (offset of the value in the YAML, key) -> name
+        self.secret_spans: list[Span] = []
         self.warned: set[tuple[str, int, int, str]] = set()
         self.settings = config.settings or YMap((), Span(config.file, 0, 0, 1, 1, 1, 1))
         self.app_names: dict[str, str] = {}
@@ -138,7 +140,7 @@ class _Converter:
         output = None
         if root is not None and isinstance(root.get("output"), YScalar):
             output = str(root.get("output").value)  # type: ignore[union-attr]
-        return Conversion(config.file, b.module(decls), self.diags, b.origins, output)
+        return Conversion(config.file, b.module(decls), self.diags, b.origins, output, self.secret_spans)
 
     def top_level(self) -> None:
         root = self.config.root
@@ -205,6 +207,7 @@ class _Converter:
         if key == "cloud":
             for sub, span, value in node.entries:
                 if sub == "credentials":
+                    self.secret_spans.append(value.span)
                     self.warn(
                         "PAN016",
                         "cloud credentials are written in plain text; they are not carried over",
@@ -495,6 +498,7 @@ class _Converter:
             value = b.call("env", [b.string(env, node.span), b.string(str(node.value), node.span)], node.span)
             self.secrets.append(b.let(name, value, secret=True, at=node.span))
         self.secret_names[(node.span.start, "")] = name
+        self.secret_spans.append(node.span)
         env = name.upper()
         self.warn(
             "PAN016",

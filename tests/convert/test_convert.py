@@ -353,3 +353,25 @@ def test_the_converted_text_matches_its_golden_file(update_golden: bool) -> None
     conv = convert_file(ALL_TYPES, out=HERE / "golden" / "all_types.pan")
     assert conv.text is not None
     check_golden(HERE / "golden" / "all_types.pan", conv.text, update_golden)
+
+
+def test_passwords_are_masked_wherever_the_yaml_is_quoted(tmp_path: Path) -> None:
+    path = tmp_path / "config.yaml"
+    path.write_text(
+        "apps: [{name: Notes, type: desktop, path: notes.py}]\n"
+        'actions:\n  - {name: password, type: fill, selector: "#password", value: hunter2-s3cret}\n'
+        "settings:\n  cloud: {provider: aws, bucket: b, credentials: {key: AKIA-SECRET-KEY}}\n",
+        encoding="utf-8",
+    )
+    result, (conv,) = compile_inputs([str(path)])
+    shown = result.sources[conv.path].text
+    assert "hunter2-s3cret" not in shown and "AKIA-SECRET-KEY" not in shown
+    assert shown.splitlines()[2].endswith("value: ••••••••••••••}")  # same length: carets stay in place
+    assert len(shown) == len(path.read_text(encoding="utf-8"))
+    for command in (["check", str(path)], ["convert", str(path)]):
+        done = subprocess.run([sys.executable, "-m", "panoptic", *command], capture_output=True, text=True, cwd=ROOT)
+        quoted = (
+            done.stdout.split("# Converted")[0] + done.stderr
+        )  # the converted .pan keeps the value as env() default
+        assert "PAN312" in quoted or "PAN016" in quoted
+        assert "hunter2-s3cret" not in quoted and "AKIA-SECRET-KEY" not in quoted

@@ -52,6 +52,7 @@ actions:
   - {{name: home, type: navigate, url: /}}
   - {{name: search, type: fill, selector: "#q", value: mug, screenshot: true}}
   - {{name: go, type: click, selector: "#go"}}
+  - {{name: password, type: fill, selector: "#q", value: pw-not-shown}}
   - {{name: missing, type: click, selector: "#nowhere", wait_time: 1}}
 """,
         encoding="utf-8",
@@ -65,7 +66,8 @@ actions:
     )
     assert done.returncode == 1, done.stdout + done.stderr
     assert "config.yaml:4:12" in done.stderr  # the warning for `quality`, before the run
-    assert "config.yaml:14:5" in done.stdout  # the failing click, at its action
+    assert "config.yaml:15:5" in done.stdout  # the failing click, at its action
+    assert "pw-not-shown" not in done.stdout + done.stderr
     assert "Traceback" not in done.stderr
     results = tmp_path / "results"
     assert (results / "report.html").is_file()
