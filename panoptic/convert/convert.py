@@ -235,6 +235,18 @@ class _Converter:
                         value.span,
                         help="the enterprise store is named by the environment variable PANOPTIC_DATABASE_URL",
                     )
+                elif sub == "policies" and isinstance(value, YMap) and "enterprise.set_setting" in self.available:
+                    uses = any(
+                        NEEDS.get(a.type, ("",))[0].startswith("enterprise.")
+                        for app in self.config.apps
+                        for a in (app.actions if app.actions is not None else self.config.actions)
+                    )
+                    if not uses:
+                        self.no_meaning(
+                            "`settings.enterprise.policies` in a config without enterprise actions",
+                            value.span,
+                            help="`enterprise set NAME to VALUE` changes a store setting in a scenario",
+                        )
                 else:
                     self.no_meaning(f"`settings.enterprise.{sub}`", value.span)
 
@@ -360,6 +372,7 @@ class _Converter:
         if any(a.type == "record" or _scalar(a.get("record")) is True for a in actions):
             first = next(a for a in actions if a.type == "record" or _scalar(a.get("record")) is True)
             body.append(b.statement(["record video"], first.span))
+        body.extend(self.policies(actions))
         for action in actions:
             body.extend(self.action(action, app))
         if count == 1:
@@ -367,6 +380,26 @@ class _Converter:
         else:
             title = f"{self.config.name}: {app.name}" if self.config.name else app.name
         return b.scenario(start, title, self.app_names[app.name], (), body)
+
+    def policies(self, actions: list[Action]) -> list[ast.Stmt]:
+        """`enterprise set "NAME" to VALUE` for each `settings.enterprise.policies` entry, in scenarios that use the
+        enterprise family (the store's settings apply to the statements after them)."""
+        enterprise = self.settings.get("enterprise")
+        policies = enterprise.get("policies") if isinstance(enterprise, YMap) else None
+        if not isinstance(policies, YMap) or "enterprise.set_setting" not in self.available:
+            return []
+        if not any(NEEDS.get(a.type, ("",))[0].startswith("enterprise.") for a in actions):
+            return []
+        b = self.b
+        out: list[ast.Stmt] = []
+        for key, key_span, value in policies.entries:
+            v = _scalar(value)
+            if not isinstance(value, YScalar) or v is None:
+                self.warn("PAN012", f"the policy `{key}` must be a number, text or true/false", value.span)
+                continue
+            literal = b.value(v, value.span)  # type: ignore[arg-type]
+            out.append(b.statement(["enterprise set", b.string(key, key_span), "to", literal], key_span))
+        return out
 
     def action(self, action: Action, app: App) -> list[ast.Stmt]:
         used: set[str] = set()

@@ -375,3 +375,22 @@ def test_passwords_are_masked_wherever_the_yaml_is_quoted(tmp_path: Path) -> Non
         )  # the converted .pan keeps the value as env() default
         assert "PAN312" in quoted or "PAN016" in quoted
         assert "hunter2-s3cret" not in quoted and "AKIA-SECRET-KEY" not in quoted
+
+
+def test_enterprise_policies_become_settings_checked_by_the_family(tmp_path: Path) -> None:
+    path = tmp_path / "config.yaml"
+    path.write_text(
+        "settings:\n  enterprise:\n    policies: {password_min_length: 14, lockout_treshold: 3}\n"
+        "apps: [{name: a, type: web, url: 'http://x'}]\nactions:\n  - {name: s, type: enterprise_status}\n",
+        encoding="utf-8",
+    )
+    conv = convert_file(path)
+    assert conv.text is not None
+    assert '    enterprise set "password_min_length" to 14\n    enterprise set "lockout_treshold" to 3\n' in conv.text
+    result, _ = compile_inputs([str(path)])
+    (error,) = [d for d in result.diagnostics if d.severity is Severity.ERROR]
+    assert (error.span.line, error.span.col) == (3, 41) and "lockout_threshold" in (error.help or "")
+    unused = convert(
+        "settings:\n  enterprise: {policies: {session_hours: 4}}\napps: [{name: a, type: web, url: u}]\n", tmp_path
+    )
+    assert any(d.code == "PAN015" and d.span.line == 2 for d in unused.diagnostics)
