@@ -213,7 +213,14 @@ def payload(model: RunResult, base_dir: Path, output_dir: Path, sources: SourceC
     enc = _Encoder(base_dir, output_dir, sources or SourceCache((base_dir, base_dir.parent)))
     run_index = {r.run_id: i for i, r in enumerate(model.runs)}
     scenarios = [enc.scenario(sc, run_index.get(sc.run_id, 0)) for sc in model.scenarios]
-    return {"v": 1, "files": list(enc.files), "tags": list(enc.tags), "sc": scenarios, "open": _AUTO_OPEN}
+    return {
+        "v": 1,
+        "files": list(enc.files),
+        "tags": list(enc.tags),
+        "sc": scenarios,
+        "open": _AUTO_OPEN,
+        "dir": str(output_dir),  # where the report is: the trace hints name absolute paths
+    }
 
 
 def encode_payload(data: dict[str, Any]) -> str:

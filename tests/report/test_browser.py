@@ -79,7 +79,7 @@ def visible_titles(page) -> list[str]:
     return page.eval_on_selector_all(".scenario:not([hidden]) .title", "els => els.map(e => e.textContent)")
 
 
-def test_failing_scenario_message_and_screenshot_are_visible(page):
+def test_failing_scenario_message_and_screenshot_are_visible(page, run):
     failed = page.locator(".scenario.failed")
     assert failed.count() == 1
     assert failed.locator(".title").inner_text() == "checkout <b>works</b>"  # shown as text, not markup
@@ -103,7 +103,8 @@ def test_failing_scenario_message_and_screenshot_are_visible(page):
         assert img.is_visible()
     # ... and not a second time at the top
     assert body.locator(":scope > .shots img").count() == 0
-    assert "panoptic show-trace artifacts/checkout/trace.zip" in body.inner_text()
+    trace = run.folder / "out" / "artifacts" / "checkout" / "trace.zip"
+    assert f"open with: panoptic show-trace {trace}" in body.inner_text()
 
 
 def test_status_filter_hides_passed_scenarios(page):
