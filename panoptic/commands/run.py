@@ -90,6 +90,14 @@ def register(app: typer.Typer) -> None:
         cluster: str | None = typer.Option(
             None, "--cluster", help="run scenarios on a Dask cluster: tcp://HOST:8786, or local:N worker processes"
         ),
+        shard: str | None = typer.Option(
+            None,
+            "--shard",
+            help="run shard K of N (e.g. 2/4), balanced by --shard-history; merge with `panoptic merge`",
+        ),
+        shard_history: list[str] = typer.Option(
+            [], "--shard-history", help="results folders or storage URLs whose durations balance the shards"
+        ),
         verbose: bool = typer.Option(False, "--verbose", "-v", help="print log lines and step notes"),
         heal: bool = typer.Option(
             False, "--heal", help="self-healing targets for every web app that does not say `heal: off`"
@@ -114,6 +122,8 @@ def register(app: typer.Typer) -> None:
             output=output,
             workers=workers,
             cluster=cluster,
+            shard=shard,
+            shard_history=shard_history,
             verbose=verbose,
             reporters=reporter,
             list_format=list_format,
@@ -135,6 +145,8 @@ def run_command(
     output: Path | None = None,
     workers: int = 1,
     cluster: str | None = None,
+    shard: str | None = None,
+    shard_history: list[str] = (),  # type: ignore[assignment]
     verbose: bool = False,
     backend_overrides: tuple[tuple[str, str], ...] = (),
     console=None,
@@ -193,6 +205,16 @@ def run_command(
     except SelectionError as exc:
         _error("PAN004", str(exc), help="tag expressions use tag names, `not`, `and`, `or` and parentheses")
         return EXIT_USAGE
+    if shard is not None:
+        from panoptic.contract.errors import StepError
+        from panoptic.families.cloud.shard import durations_from, parse_shard, select_shard
+
+        try:
+            history = durations_from(shard_history) if shard_history else None
+            selected = select_shard(program, selected, parse_shard(shard), history)
+        except StepError as exc:
+            _error(exc.code, exc.message, exc.help)
+            return EXIT_USAGE
 
     if list_only and list_format == "json":
         print(list_json(program, selected))
@@ -336,9 +358,27 @@ def _execute(
         reporter.console.print(
             f"results: {out_dir}" + (f"  ({shown})" if shown else ""), markup=False, highlight=False, soft_wrap=True
         )
+    for line in _finish_families(out_dir):
+        reporter.console.print(line, markup=False, highlight=False, soft_wrap=True)
     if output_failed and outcome.exit_code in (0, 1):
         return EXIT_USAGE  # 2, as for an unwritable output folder (PAN003)
     return outcome.exit_code
+
+
+def _finish_families(out_dir: Path) -> list[str]:
+    """Each statement family's `finish` hook, once the reports are written (e.g. the final `cloud sync`)."""
+    from panoptic.contract.family import families
+
+    lines: list[str] = []
+    for family in families():
+        hook = family.hook("finish")
+        if hook is None:
+            continue
+        try:
+            lines.extend(hook(out_dir, project_dir=Path.cwd()))
+        except Exception as exc:  # the run's result stands whatever a finishing hook does
+            lines.append(f"warning[PAN006]: the `{family.name}` family could not finish: {type(exc).__name__}: {exc}")
+    return lines
 
 
 def _main_thread() -> bool:

@@ -7,7 +7,10 @@ A family is one package that bundles, for a group of statements:
 * `check`: a static hook the compiler calls once per matched statement with the statement's arguments
   and their spans (`CheckRequest`); it returns diagnostics and must import nothing heavy;
 * `runtime`: "module:Class" of its run handler (a `FamilyRuntime`), imported only by `panoptic run`;
-* `commands`: optional "module:function" adding commands to the `panoptic` command line.
+* `commands`: optional "module:function" adding commands to the `panoptic` command line;
+* `healer`: optional "module:Class" of a `TargetHealer` (`panoptic.contract.healing`) for self-healing targets;
+* `app_settings` / `app_check`: app settings the family reads on any platform and the static hook that
+  judges them per app declaration.
 
 The built-in families are listed in `BUILTIN_FAMILIES`; third-party families register a `Family`
 object in the `panoptic.families` entry point group and are found by the compiler, the runtime, the
@@ -17,6 +20,7 @@ load is reported (PAN006), never skipped silently.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,6 +85,21 @@ CheckHook = Callable[[CheckRequest], Iterable["Diagnostic"]]
 
 
 @dataclass(frozen=True)
+class AppCheckRequest:
+    """What a family's `app_check` hook gets for one app declaration."""
+
+    app: str
+    platform: str
+    settings: Mapping[str, Any]  # the values of the settings the platform accepts (defaults included)
+    written: Mapping[str, tuple[Any, Span]]  # every setting written, with its value and the span of its key
+    span: Span  # the app's name
+    platform_settings: frozenset[str] = frozenset()  # the names of the settings the platform accepts
+
+
+AppCheckHook = Callable[[AppCheckRequest], Iterable["Diagnostic"]]
+
+
+@dataclass(frozen=True)
 class Family:
     """A statement family (see the module docstring)."""
 
@@ -88,11 +107,33 @@ class Family:
     summary: str
     statements: tuple[StatementDef, ...]
     rules: tuple[Rule, ...] = ()
-    check: CheckHook | None = None
+    check: CheckHook | str | None = None  # a function, or "module:function" imported when first needed
+    checked: frozenset[str] | None = None  # the IR actions `check` looks at (None: every statement of the family)
     runtime: str | None = None  # "module:Class" of a FamilyRuntime
     commands: str | None = None  # "module:function(typer_app)"
+    # "module:function(output_dir, *, project_dir) -> lines": once a run's reports are written (a final upload)
+    finish: str | None = None
+    healer: str | None = None  # "module:Class" of a TargetHealer (panoptic.contract.healing), for `heal: on`
+    # App settings this family judges on every platform (no PAN303 for them), and its hook that does:
+    # app_check(AppCheckRequest) -> diagnostics, e.g. `heal: on` on a platform that cannot query targets.
+    app_settings: tuple[str, ...] = ()
+    app_check: AppCheckHook | str | None = None
     title: str = ""  # the section title in the statement reference (default: the name)
     docs: str = ""  # a paragraph for the statement reference
+
+
+    def hook(self, name: str) -> Callable[..., Any] | None:
+        """The `check`, `app_check` or `finish` hook as a function: one named "module:function" is imported on first use,
+        so that `panoptic check` loads a family's checking code only when a file uses the family."""
+        value = getattr(self, name)
+        return _load_hook(value) if isinstance(value, str) else value
+
+
+@functools.cache
+def _load_hook(path: str) -> Callable[..., Any]:
+    from panoptic.contract.platform import load_object
+
+    return load_object(path)
 
 
 @dataclass(frozen=True)
@@ -106,7 +147,8 @@ class RunContext:
 
 @dataclass(frozen=True)
 class StepResult:
-    """What a step produced: a message for the report and the artifacts it wrote."""
+    """What a step produced: a message for the report, the artifacts it wrote, and for a value form
+    (`let n = text of "#count"`) the value the variable gets."""
 
     message: str | None = None
     artifacts: tuple[Artifact, ...] = ()

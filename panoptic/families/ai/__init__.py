@@ -15,7 +15,6 @@ from panoptic.contract.family import Family
 from panoptic.contract.statements import statement_def
 from panoptic.diagnostics.model import Severity
 from panoptic.diagnostics.rules import Rule
-from panoptic.families.ai.checks import check
 
 
 def _rule(code: str, name: str, severity: Severity, summary: str, explanation: str) -> Rule:
@@ -64,6 +63,15 @@ RULES = (
         the web backend can list.""",
     ),
     _rule(
+        "PAN405",
+        "heal-needs-element-targets",
+        Severity.ERROR,
+        "`heal: on` needs a platform whose targets can be queried",
+        """Self-healing compares the fingerprint of a target's element (attributes, text, role, position,
+        neighbours) with every element of the live page, which only the web platform can list. Remove `heal:`
+        from desktop and mobile apps; on those, use targets that do not change (accessibility ids, images).""",
+    ),
+    _rule(
         "PAN920",
         "page-errors",
         Severity.ERROR,
@@ -71,6 +79,16 @@ RULES = (
         """`expect no errors` found console errors, uncaught page errors, failed requests or HTTP responses of
         400 and above since the scenario started. The failure lists each one; fix the page, or allow a known
         one with `except ["part of its message or URL"]`.""",
+    ),
+    _rule(
+        "PAN926",
+        "heal-apply-failed",
+        Severity.ERROR,
+        "`panoptic heal --apply` could not rewrite the files",
+        """It reads heal.json in the output folder of a run with healed steps and replaces each old target with
+        the new one in the source file, then formats the file. The message says what failed: no heal.json (no
+        step was healed), a file that changed since the run at the target's place (run again), or a file that
+        would not parse after the change.""",
     ),
     _rule(
         "PAN921",
@@ -148,12 +166,16 @@ FAMILY = Family(
     summary="vision reports, error analysis, test generation and an optional language-model step",
     statements=_STATEMENTS,
     rules=RULES,
-    check=check,
+    check="panoptic.families.ai.checks:check",
     runtime="panoptic.families.ai.runtime:AiRuntime",
     commands="panoptic.families.ai.cli:register",
+    healer="panoptic.families.ai.heal:WebHealer",
+    app_settings=("heal",),
+    app_check="panoptic.families.ai.checks:check_app",
     docs=(
         "Deterministic and offline by default: `vision report` reads pixels (Tesseract, OpenCV) and the DOM, "
         "`expect no errors` reads what the browser logged, `panoptic generate URL` writes a `.pan` file from a "
-        "page and `panoptic explain RESULTS` classifies failures. See docs/ai.md."
+        "page and `panoptic explain RESULTS` classifies failures; `heal: on` (or `panoptic run --heal`) heals targets that "
+        "changed and `panoptic heal --apply RESULTS` writes the new ones into the files. See docs/ai.md."
     ),
 )

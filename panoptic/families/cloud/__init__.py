@@ -201,6 +201,7 @@ FAMILY = Family(
     statements=tuple(_STATEMENTS),
     rules=RULES,
     check="panoptic.families.cloud.checks:check",
+    finish="panoptic.families.cloud.runtime:finish_syncs",
     runtime="panoptic.families.cloud.runtime:CloudRuntime",
     commands="panoptic.families.cloud.cli:register",
     docs=(
