@@ -166,11 +166,11 @@ def semantic_tokens(index: ModuleIndex) -> lsp.SemanticTokens:
         readonly = 2 if d.kind == "secret" else 0
         add(d.name_span, _KIND_TYPE.get(d.kind, "variable"), 1 | readonly)
     for ref in index.references:
-        d = ref.definition
+        target = ref.definition
         if ref.kind == "function":
             add(ref.span, "function", 4)
-        elif d is not None:
-            add(ref.span, _KIND_TYPE.get(d.kind, "variable"), 2 if d.kind == "secret" else 0)
+        elif target is not None:
+            add(ref.span, _KIND_TYPE.get(target.kind, "variable"), 2 if target.kind == "secret" else 0)
     for info in index.statements:
         for word in info.literal_words:
             add(word.span, "keyword")

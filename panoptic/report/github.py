@@ -21,7 +21,7 @@ SUMMARY = "summary.md"
 _ICON = {PASSED: "✅", FLAKY: "⚠️", FAILED: "❌", ERROR: "💥", SKIPPED: "⏭️"}
 
 
-def annotations(model: RunResult) -> list[str]:
+def annotation_lines(model: RunResult) -> list[str]:
     """One workflow command per scenario that failed, errored or was flaky."""
     lines = []
     for sc in model.scenarios:
@@ -76,7 +76,7 @@ def _cell(text: str) -> str:
 
 def write_github(model: RunResult, base_dir: Path, output_dir: Path) -> Path:
     """Print the annotations, write `summary.md` and append it to `$GITHUB_STEP_SUMMARY` when that is set."""
-    for line in annotations(model):
+    for line in annotation_lines(model):
         sys.stdout.write(line + "\n")
     sys.stdout.flush()
     text = summary(model)

@@ -291,7 +291,12 @@ class MobileBackend:
         text = str(args["text"])
         target = args.get("target")
         if target is not None:
-            self._with_element(target, timeout, lambda el: (self._note_secret_field(el, text), el.send_keys(text)))
+
+            def type_into(el: Any) -> None:
+                self._note_secret_field(el, text)
+                el.send_keys(text)
+
+            self._with_element(target, timeout, type_into)
             return
         from selenium.common.exceptions import WebDriverException
 
@@ -797,7 +802,7 @@ def _appium() -> tuple[Any, Any]:
     except ImportError as exc:
         raise InfrastructureError(
             "the mobile backend needs Appium-Python-Client, which is not installed",
-            help="install it with: pip install 'panoptic[mobile]' (or pip install Appium-Python-Client)",
+            help="install it with: pip install 'panoptic-lang[mobile]' (or pip install Appium-Python-Client)",
         ) from exc
     return webdriver, AppiumOptions
 
