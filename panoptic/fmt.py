@@ -232,6 +232,9 @@ class _Writer:
     def scenario(self, decl: ast.Scenario) -> None:
         self.begin(decl.span.start)
         self.write("scenario " + decl.title.raw)
+        if decl.data is not None:
+            self.write(" for each " + ", ".join(p.name for p in decl.data.names) + " in ")
+            self.expr(decl.data.items)
         if decl.app is not None:
             self.write(" on " + decl.app)
         if decl.tags:

@@ -31,6 +31,13 @@ scenario "every added todo is listed, in order" tags smoke {
     expect "#todo-count" has text "3 items left"
 }
 
+scenario "adding ${title} leaves one item" for each title in groceries tags data {
+    open "/"
+    add_todos([title])
+    expect "#todo-count" has text "1 item left"
+    expect "#todo-list li label" has exact text title
+}
+
 scenario "completing a todo leaves one less" {
     open "/"
     add_todos(groceries)
@@ -97,4 +104,29 @@ scenario "a later scenario starts signed in" tags auth {
     clear cookies
     reload
     expect "#user" has text "not signed in"
+}
+
+scenario "clearing completed todos asks first" {
+    open "/"
+    add_todos(groceries)
+    check "#todo-list li:nth-child(1) .toggle"
+    click "#clear-completed"
+    expect dialog "Remove 1 completed todo(s)?"
+    expect "#todo-list li" count 3  # dismissed: nothing removed
+    accept dialogs
+    click "#clear-completed"
+    expect "#todo-list li" count 2
+}
+
+scenario "the message of the day comes from the API" {
+    mock "/api/motd" with json "fixtures/motd.json"
+    open "/"
+    wait for response "/api/motd" status 200
+    expect "#motd" has text "Stay focused"
+}
+
+scenario "a failing API is shown" {
+    mock "/api/motd" with status 503
+    open "/"
+    expect "#motd" has text "no message (503)"
 }

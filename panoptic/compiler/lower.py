@@ -10,13 +10,14 @@ which case it becomes `<module>::<name>`.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from panoptic.compiler import ir, phrases
+from panoptic.compiler import datadriven, ir, phrases
 from panoptic.compiler.files import resolved
 from panoptic.compiler.functions import FUNCTIONS
 from panoptic.compiler.loader import LoadedModule
@@ -538,7 +539,11 @@ class Lowerer:
             app_id, spec, settings = self._scenario_app(decl, names)
             title = decl.title.text
             ctx = _Context(mod, names, spec, settings, top_level=True)
-            scope = Scope({}, self._globals_scope(names))
+            items = datadriven.rows(self, decl.data, mod, names) if decl.data is not None else None
+            row_names = (
+                {p.name: Var(p.name, "any", False, p.span, "", used=True) for p in decl.data.names} if decl.data else {}
+            )
+            scope = Scope(row_names, self._globals_scope(names))
             body = self.block(decl.body, ctx, scope)
             if not decl.body.statements:
                 self.error("PAN503", f'scenario "{title}" is empty', decl.title.span)
@@ -561,9 +566,22 @@ class Lowerer:
                 teardown=hook_steps.get("teardown", ()),
                 record_video=ctx.record_video,
             )
-            out.append(scenario)
-            if spec is not None:
-                self.scenario_flows.append((scenario, spec, decl.title.span))
+            expanded = [scenario]
+            if decl.data is not None:  # one scenario per item, its names bound first in its setup
+                expanded = []
+                for k, item in enumerate(items or (), 1):
+                    bound = datadriven.bindings(decl.data, item, k)
+                    row_title = datadriven.title_of(self, decl.title, bound, k)
+                    lets = datadriven.let_steps(decl.data, bound)
+                    expanded.append(
+                        dataclasses.replace(
+                            scenario, id=f"{mod.path}::{row_title}", title=row_title, setup=lets + scenario.setup
+                        )
+                    )
+            for scenario in expanded:
+                out.append(scenario)
+                if spec is not None:
+                    self.scenario_flows.append((scenario, spec, decl.title.span))
         return out
 
     def _scenario_app(self, decl: ast.Scenario, names: ModuleNames):

@@ -226,6 +226,16 @@ class Scenario:
     tags: tuple[Tag, ...]
     body: Block
     span: Span
+    data: ScenarioData | None = None  # `for each row in …`: one scenario per item
+
+
+@frozen
+class ScenarioData:
+    """`scenario "…" for each [index,] name in <items>`: the names bound per item and where the items come from."""
+
+    names: tuple[Param, ...]  # the item's name, or the index's and the item's
+    items: Expr
+    span: Span
 
 
 @frozen

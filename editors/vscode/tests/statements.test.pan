@@ -177,6 +177,44 @@ scenario "every statement" on shop {
 #   ^^^^^^^ support.function.statement.panoptic
 #           ^^^^^^^ support.function.statement.panoptic
 #                   ^^^^^ support.function.statement.panoptic
+    accept dialogs with "hello ${user}"
+#   ^^^^^^ support.function.statement.panoptic
+#          ^^^^^^^ support.function.statement.panoptic
+#                  ^^^^ support.function.statement.panoptic
+    dismiss dialogs
+#   ^^^^^^^ support.function.statement.panoptic
+#           ^^^^^^^ support.function.statement.panoptic
+    mock "hello ${user}" with json "hello ${user}" status 3 delay 5s
+#   ^^^^ support.function.statement.panoptic
+#                        ^^^^ support.function.statement.panoptic
+#                             ^^^^ support.function.statement.panoptic
+#                                                  ^^^^^^ support.function.statement.panoptic
+#                                                           ^^^^^ support.function.statement.panoptic
+    mock "hello ${user}" with status 3 delay 5s
+#   ^^^^ support.function.statement.panoptic
+#                        ^^^^ support.function.statement.panoptic
+#                             ^^^^^^ support.function.statement.panoptic
+#                                      ^^^^^ support.function.statement.panoptic
+    block "hello ${user}"
+#   ^^^^^ support.function.statement.panoptic
+    wait for response "hello ${user}" status 3 within 5s
+#   ^^^^ support.function.statement.panoptic
+#        ^^^ keyword.control.panoptic
+#            ^^^^^^^^ support.function.statement.panoptic
+#                                     ^^^^^^ support.function.statement.panoptic
+#                                              ^^^^^^ support.function.statement.panoptic
+    switch to tab 3
+#   ^^^^^^ support.function.statement.panoptic
+#          ^^ support.function.statement.panoptic
+#             ^^^ support.function.statement.panoptic
+    switch to new tab
+#   ^^^^^^ support.function.statement.panoptic
+#          ^^ support.function.statement.panoptic
+#             ^^^ support.function.statement.panoptic
+#                 ^^^ support.function.statement.panoptic
+    close tab
+#   ^^^^^ support.function.statement.panoptic
+#         ^^^ support.function.statement.panoptic
     screenshot "hello ${user}"
 #   ^^^^^^^^^^ support.function.statement.panoptic
     record video
@@ -306,6 +344,15 @@ scenario "every statement" on shop {
 #          ^^^^^^ support.function.statement.panoptic
 #                                 ^^^^^^^ support.function.statement.panoptic
 #                                         ^^^^^^ support.function.statement.panoptic
+    expect dialog "hello ${user}" within 5s
+#   ^^^^^^ support.function.statement.panoptic
+#          ^^^^^^ support.function.statement.panoptic
+#                                 ^^^^^^ support.function.statement.panoptic
+    expect tabs count 3 within 5s
+#   ^^^^^^ support.function.statement.panoptic
+#          ^^^^ support.function.statement.panoptic
+#               ^^^^^ support.function.statement.panoptic
+#                       ^^^^^^ support.function.statement.panoptic
     expect url is "hello ${user}" within 5s
 #   ^^^^^^ support.function.statement.panoptic
 #          ^^^ support.function.statement.panoptic

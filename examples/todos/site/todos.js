@@ -68,6 +68,17 @@ function showUser() {
   $('user').textContent = signedIn ? `signed in as ${localStorage.getItem('user')}` : 'not signed in';
 }
 
+$('clear-completed').addEventListener('click', () => {
+  if (!confirm(`Remove ${todos.filter((t) => t.done).length} completed todo(s)?`)) return;
+  todos = todos.filter((t) => !t.done);
+  save();
+  render();
+});
+
+fetch('/api/motd').then((r) => (r.ok ? r.json() : {text: `no message (${r.status})`}))
+  .then((m) => { $('motd').textContent = m.text; })
+  .catch(() => { $('motd').textContent = 'offline'; });
+
 addEventListener('hashchange', render);
 render();
 showUser();

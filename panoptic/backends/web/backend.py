@@ -497,6 +497,8 @@ class WebBackend:
         page.on("crash", lambda _p: self._note_crash("the page crashed"))
         with contextlib.suppress(Exception):
             watch(page)  # console errors, page errors, failed requests, HTTP >= 400
+        with contextlib.suppress(Exception):
+            extended.track_page(self, page)  # dialogs (answered by the scenario's policy) and responses
 
     def _note_crash(self, reason: str) -> None:
         if self._crash is None:

@@ -14,6 +14,7 @@ context, so a later scenario of the same run starts signed in.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -21,7 +22,7 @@ from typing import Any
 
 from panoptic.backends.web.locate import POSITION_KINDS, build_locator
 from panoptic.contract import ResolvedTarget
-from panoptic.contract.errors import ActionFailed
+from panoptic.contract.errors import ActionFailed, StepTimeout
 
 WebBackend = Any  # the live `backend.WebBackend` (not imported: it imports this module)
 
@@ -168,7 +169,211 @@ def restore_state(web: WebBackend, args: dict[str, Any], timeout: float) -> str:
     return f"restored {len(cookies)} cookie(s) and the local storage of {len(origins)} origin(s)"
 
 
+# ---- dialogs, responses and tabs (recorded per browser context by `track_page`) ---------------------------------
+
+
+class _Recorder:
+    """What the pages of one scenario's browser context showed: dialogs and responses, and the dialog policy."""
+
+    def __init__(self, context: Any) -> None:
+        self.context = context
+        self.dialogs: list[tuple[str, str]] = []  # (type, message)
+        self.accept = False
+        self.prompt_text: str | None = None
+        self.responses: list[tuple[str, int]] = []  # (url, status)
+        self.responses_seen = 0  # responses before this index were matched by an earlier `wait for response`
+        self.routes: list[str] = []
+
+
+def _recorder(web: WebBackend) -> _Recorder:
+    context = web._context
+    found = getattr(web, "_panoptic_recorder", None)
+    if found is None or found.context is not context:
+        found = _Recorder(context)
+        web._panoptic_recorder = found
+    return found
+
+
+def track_page(web: WebBackend, page: Any) -> None:
+    """Record the page's dialogs (answered by the scenario's policy, dismissed by default) and responses."""
+
+    def on_dialog(dialog: Any) -> None:
+        rec = _recorder(web)
+        rec.dialogs.append((str(dialog.type), str(dialog.message)))
+        try:
+            if rec.accept:
+                if rec.prompt_text is not None and dialog.type == "prompt":
+                    dialog.accept(rec.prompt_text)
+                else:
+                    dialog.accept()
+            else:
+                dialog.dismiss()
+        except Exception:
+            pass  # the page went away with its dialog
+
+    def on_response(response: Any) -> None:
+        try:
+            _recorder(web).responses.append((str(response.url), int(response.status)))
+        except Exception:
+            pass
+
+    page.on("dialog", on_dialog)
+    page.on("response", on_response)
+
+
+def dialogs(web: WebBackend, args: dict[str, Any], timeout: float) -> str:
+    rec = _recorder(web)
+    rec.accept = str(args.get("answer")) == "accept"
+    rec.prompt_text = str(args["text"]) if args.get("text") is not None else None
+    return f"dialogs from now on are {'accepted' if rec.accept else 'dismissed'}"
+
+
+def _glob(pattern: str) -> Any:
+    """Playwright's URL glob (`**/api/*`) as a regular expression; a pattern without `*` matches a URL containing it."""
+    import re
+
+    if "*" not in pattern and "?" not in pattern:
+        return re.compile(re.escape(pattern))
+    out, i = [], 0
+    while i < len(pattern):
+        if pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif pattern[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif pattern[i] == "?":
+            out.append(".")
+            i += 1
+        else:
+            out.append(re.escape(pattern[i]))
+            i += 1
+    return re.compile("^" + "".join(out) + "$")
+
+
+def _route_pattern(web: WebBackend, pattern: str) -> str:
+    if pattern.startswith("/") and web.base_url:  # a path of the app's site
+        from urllib.parse import urljoin
+
+        return urljoin(web.base_url, pattern)
+    return pattern
+
+
+def mock(web: WebBackend, args: dict[str, Any], timeout: float) -> str:
+    pattern = _route_pattern(web, str(args["url"]))
+    status = int(args.get("status") or 200)
+    body: str | None = None
+    content_type = "application/json"
+    if args.get("file") is not None:
+        path = Path(str(args["file"]))
+        try:
+            body = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ActionFailed(f"cannot read {path.name}: {exc.strerror or exc}") from None
+        if path.suffix.lower() != ".json":
+            content_type = "text/plain" if path.suffix.lower() not in (".html", ".htm") else "text/html"
+    elif args.get("json") is not None:
+        body = args["json"] if isinstance(args["json"], str) else json.dumps(args["json"])
+    delay = float(args.get("delay") or 0)
+
+    def handler(route: Any) -> None:
+        if delay:
+            import time
+
+            time.sleep(min(delay, 60.0))
+        if body is None:
+            route.fulfill(status=status, body="")
+        else:
+            route.fulfill(status=status, body=body, content_type=content_type)
+
+    context = web._context
+    web._run("mock requests", None, timeout, lambda: context.route(_glob(pattern), handler))
+    _recorder(web).routes.append(pattern)
+    return f"requests to {web._scrub(pattern)} answered with status {status}"
+
+
+def block(web: WebBackend, args: dict[str, Any], timeout: float) -> str:
+    pattern = _route_pattern(web, str(args["url"]))
+    context = web._context
+    web._run("block requests", None, timeout, lambda: context.route(_glob(pattern), lambda route: route.abort()))
+    return f"requests to {web._scrub(pattern)} are blocked"
+
+
+def wait_response(web: WebBackend, args: dict[str, Any], timeout: float) -> str:
+    """Wait for a response to a matching URL that no earlier `wait for response` took (it may have come already)."""
+    import time
+
+    pattern = _route_pattern(web, str(args["url"]))
+    regex = _glob(pattern)
+    wanted = args.get("status")
+    rec = _recorder(web)
+    page = web._require_page()
+    deadline = time.monotonic() + max(0.0, timeout)
+    while True:
+        for k in range(rec.responses_seen, len(rec.responses)):
+            url, status = rec.responses[k]
+            if regex.search(url) and (wanted is None or int(wanted) == status):
+                rec.responses_seen = k + 1
+                return f"{web._scrub(url)} answered {status}"
+        if time.monotonic() >= deadline:
+            seen = [f"{web._scrub(u)} ({s})" for u, s in rec.responses[rec.responses_seen :] if regex.search(u)]
+            raise StepTimeout(
+                f"no response from {web._scrub(pattern)}"
+                + (f" with status {int(wanted)}" if wanted is not None else "")
+                + f" within {timeout:g}s",
+                expected=f"a response from {web._scrub(pattern)}",
+                actual=", ".join(seen[-3:]) or "no matching response",
+                help="start the request first (click, open …); a response that came earlier counts too",
+            )
+        with contextlib.suppress(Exception):
+            page.wait_for_timeout(50)  # lets Playwright deliver events while waiting
+
+
+def switch_tab(web: WebBackend, args: dict[str, Any], timeout: float) -> str:
+    pages = [p for p in web._pages if not _closed(p)]
+    which = args.get("number")
+    if which is None:  # the newest tab
+        index = len(pages)
+    else:
+        index = int(which)
+    if not 1 <= index <= len(pages):
+        raise ActionFailed(
+            f"there is no tab {index}: {len(pages)} tab(s) are open",
+            help="tabs count from 1 in the order they opened; `switch to new tab` takes the newest",
+        )
+    page = pages[index - 1]
+    with contextlib.suppress(Exception):
+        page.wait_for_load_state("domcontentloaded", timeout=timeout * 1000)
+        page.bring_to_front()
+    web._page = page
+    return f"tab {index} of {len(pages)}: {web._scrub(str(page.url))}"
+
+
+def close_tab(web: WebBackend, args: dict[str, Any], timeout: float) -> str:
+    pages = [p for p in web._pages if not _closed(p)]
+    if len(pages) < 2:
+        raise ActionFailed("cannot close the only tab", help="`switch to tab N` first, or end the scenario")
+    current = web._require_page()
+    web._run("close the tab", None, timeout, current.close)
+    left = [p for p in pages if p is not current]
+    web._page = left[-1]
+    return f"{len(left)} tab(s) left"
+
+
+def _closed(page: Any) -> bool:
+    try:
+        return bool(page.is_closed())
+    except Exception:
+        return True
+
+
 ACTIONS: dict[str, Callable[[WebBackend, dict[str, Any], float], Any]] = {
+    "dialogs": dialogs,
+    "mock": mock,
+    "block": block,
+    "wait_response": wait_response,
+    "switch_tab": switch_tab,
+    "close_tab": close_tab,
     "focus": focus,
     "blur": blur,
     "storage.set": set_storage,
@@ -203,6 +408,11 @@ def page_query(web: WebBackend, capability: str, args: dict[str, Any]) -> tuple[
         if not str(page.url).startswith(("http:", "https:", "file:")):
             return True, None
         return True, web._run(f"read {area}", None, 0, lambda: page.evaluate(_STORAGE_GET_JS, [area, str(args["key"])]))
+    if capability == "query.dialog":
+        messages = [m for _kind, m in _recorder(web).dialogs]
+        return True, messages
+    if capability == "query.tabs":
+        return True, len([p for p in web._pages if not _closed(p)])
     if capability == "query.cookie":
         name = str(args["name"])
         cookies = web._run("read the cookies", None, 0, web._context.cookies)

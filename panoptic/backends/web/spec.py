@@ -81,6 +81,14 @@ WEB = PlatformSpec(
             "state.restore",
             "query.storage",
             "query.cookie",
+            "dialogs",
+            "mock",
+            "block",
+            "wait_response",
+            "switch_tab",
+            "close_tab",
+            "query.dialog",
+            "query.tabs",
         }
     ),
     target_kinds=frozenset(

@@ -101,6 +101,8 @@ _EXPECT = [
     ),
     ("expect cookie <name:text> is <text>", "expect.cookie_is", "query.cookie", "a cookie's value equals the text"),
     ("expect cookie <name:text> missing", "expect.cookie_missing", "query.cookie", "there is no cookie of that name"),
+    ("expect dialog <text>", "expect.dialog", "query.dialog", "a dialog (alert, confirm, prompt) showed the text"),
+    ("expect tabs count <count:int>", "expect.tabs", "query.tabs", "the number of open tabs and pop-ups"),
     ("expect url is <text>", "expect.url_is", "query.url", "the page URL equals the text"),
     ("expect url contains <text>", "expect.url_contains", "query.url", "the page URL contains the text"),
     ("expect url matches <text>", "expect.url_matches", "query.url", "the page URL matches a regular expression"),

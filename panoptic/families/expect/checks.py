@@ -333,6 +333,24 @@ EXPECTATIONS: dict[str, Expectation] = {
         lambda v: False,
         passes=("name",),
     ),
+    "dialog": Expectation(
+        "query.dialog",
+        False,
+        lambda v, a: bool(v) and any(normalise(a["text"]) in normalise(m) for m in v),
+        lambda a: f"to show {_quote(a['text'])}",
+        lambda a: f"a dialog showing {_quote(a['text'])}",
+        lambda v: "dialogs: " + ", ".join(_quote(m) for m in v[-3:]) if v else "no dialog",
+        lambda v: False,
+    ),
+    "tabs": Expectation(
+        "query.tabs",
+        False,
+        lambda v, a: v is not None and int(v) == int(a["count"]),
+        lambda a: f"to be {int(a['count'])}",
+        lambda a: f"{int(a['count'])} tab(s)",
+        lambda v: f"{v} tab(s)",
+        lambda v: False,
+    ),
     "url_is": Expectation(
         "query.url",
         False,
@@ -389,6 +407,10 @@ def subject(name: str, args: dict[str, Any]) -> str:
         return "the title"
     if name.startswith("storage_"):
         return f"{args.get('area', 'local')} storage item {_quote(args.get('key', ''))}"
+    if name == "dialog":
+        return "a dialog"
+    if name == "tabs":
+        return "the number of tabs"
     if name.startswith("cookie_"):
         return f"cookie {_quote(args.get('name', ''))}"
     target = args.get("target")

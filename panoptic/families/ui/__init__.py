@@ -99,6 +99,36 @@ ui(
     example='restore storage state "alice"',
 )
 ui(
+    "accept dialogs [with <text>]",
+    "dialogs",
+    "accept the page's dialogs from now on (a prompt gets the text)",
+    fixed=(("answer", "accept"),),
+    example="accept dialogs",
+)
+ui("dismiss dialogs", "dialogs", "dismiss the page's dialogs from now on (the default)", fixed=(("answer", "dismiss"),))
+ui(
+    "mock <url:text> with json <file:text> [status <status:int>] [delay <delay:duration>]",
+    "mock",
+    "answer requests to matching URLs with a file's content (a `**` glob or a path of the site)",
+    example='mock "**/api/products" with json "fixtures/products.json"',
+)
+ui(
+    "mock <url:text> with status <status:int> [delay <delay:duration>]",
+    "mock",
+    "answer requests to matching URLs with an empty body and a status",
+    example='mock "**/api/cart" with status 500',
+)
+ui("block <url:text>", "block", "make requests to matching URLs fail (images, trackers …)", example='block "**/*.png"')
+ui(
+    "wait for response <url:text> [status <status:int>] [within <within:duration>]",
+    "wait_response",
+    "wait for a response from a matching URL (one that came since the last such wait counts)",
+    example='wait for response "**/api/cart"',
+)
+ui("switch to tab <number:int>", "switch_tab", "act on another tab or pop-up (counted from 1 in opening order)")
+ui("switch to new tab", "switch_tab", "act on the tab or pop-up that opened last", example="switch to new tab")
+ui("close tab", "close_tab", "close the current tab and go back to the one before")
+ui(
     "screenshot <name:text>",
     "screenshot",
     "save a screenshot named for the report (secrets are masked)",
@@ -114,7 +144,10 @@ ui(
 
 
 def check(request: CheckRequest) -> Iterator[Diagnostic]:
-    """`scroll … by N` needs a number of pixels above zero (the direction gives the sign)."""
+    """`scroll … by N` needs a number of pixels above zero; `mock … with json FILE` needs a file that exists."""
+    if request.statement.action == "ui.mock":
+        yield from _check_mock_file(request)
+        return
     if request.statement.action != "ui.scroll":
         return
     amount = request.literal("amount")
@@ -126,6 +159,28 @@ def check(request: CheckRequest) -> Iterator[Diagnostic]:
             request.span_of("amount"),
             help="the direction gives the sign: write `scroll up by 5` to go up; leave out `by …` for one screen",
         )
+
+
+def _check_mock_file(request: CheckRequest) -> Iterator[Diagnostic]:
+    name = request.literal("file")
+    if not isinstance(name, str) or request.base_dir is None:
+        return
+    path = request.base_dir / name
+    if not path.is_file():
+        yield Diagnostic(
+            "PAN307",
+            f"file `{name}` does not exist",
+            request.span_of("file"),
+            help=f"looked for {path}; paths are relative to this file",
+        )
+        return
+    if path.suffix.lower() == ".json":
+        import json
+
+        try:
+            json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            yield Diagnostic("PAN309", f"`{name}` is not valid JSON: {exc}", request.span_of("file"))
 
 
 FAMILY = Family(

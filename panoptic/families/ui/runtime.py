@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from panoptic.contract.artifacts import Artifact
@@ -22,15 +23,17 @@ class UiRuntime(BaseRuntime):
     def begin(self, scenario: ScenarioContext) -> None:
         self._screenshot_names = set()
 
-    def perform(self, action: str, args: Mapping[str, Any], step: StepContext) -> Artifact | None:
+    def perform(self, action: str, args: Mapping[str, Any], step: StepContext) -> Artifact | str | None:
         capability = action.partition(".")[2]
         if step.backend is None:
             raise InfrastructureError(f"`{action}` needs the app's backend, and it has none")
         call = dict(args)
         if capability == "screenshot":
             call["name"] = self._screenshot_name(call.get("name"), step)
+        if call.get("file") is not None and step.span is not None:  # a file named relative to the statement's file
+            call["file"] = str(Path(step.span.file).resolve().parent / str(call["file"]))
         result = step.backend.perform(capability, call, step.timeout)
-        return result if isinstance(result, Artifact) else None
+        return result if isinstance(result, (Artifact, str)) else None
 
     def _screenshot_name(self, name: Any, step: StepContext) -> str:
         base = safe_name(step.mask(format_value(name)) if name is not None else "", "screenshot")

@@ -10,7 +10,7 @@ import pytest
 from webtest_support import css, make_app
 
 from panoptic.contract import ResolvedTarget
-from panoptic.contract.errors import ActionFailed
+from panoptic.contract.errors import ActionFailed, StepTimeout
 from panoptic.families.expect import checks
 
 pytestmark = pytest.mark.browser
@@ -36,10 +36,41 @@ $('stored').textContent = localStorage.getItem('todos') || 'none';
 """
 
 
+NETWORK = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Network</title></head>
+<body>
+<button id="ask">Ask</button> <span id="answer"></span>
+<button id="load">Load</button> <ul id="products"></ul> <span id="status"></span>
+<img id="logo" src="logo.png" alt="logo"> <span id="img"></span>
+<a id="pop" href="index.html" target="_blank">Open</a>
+<script>
+const $ = (id) => document.getElementById(id);
+$('ask').addEventListener('click', () => {
+  alert('Saved!');
+  $('answer').textContent = confirm('Delete it?') ? 'yes' : 'no';
+  const name = prompt('Your name?');
+  $('answer').textContent += ':' + (name === null ? 'none' : name);
+});
+$('load').addEventListener('click', async () => {
+  const r = await fetch('/api/products');
+  $('status').textContent = String(r.status);
+  if (r.ok) for (const p of await r.json()) { const li = document.createElement('li'); li.textContent = p.name;
+    $('products').append(li); }
+});
+$('logo').addEventListener('error', () => { $('img').textContent = 'blocked'; });
+$('logo').addEventListener('load', () => { $('img').textContent = 'loaded'; });
+</script>
+</body></html>
+"""
+
+
 @pytest.fixture(scope="module")
 def deeper_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("deeper")
     (folder / "index.html").write_text(PAGE, encoding="utf-8")
+    (folder / "network.html").write_text(NETWORK, encoding="utf-8")
+    (folder / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (folder / "products.json").write_text('[{"name": "Mug"}, {"name": "Lamp"}]', encoding="utf-8")
     return folder
 
 
@@ -173,3 +204,67 @@ def test_saved_sign_in_state_is_restored_in_a_later_scenario(web, make_ctx):
             web.perform("state.restore", {"name": "bob"}, T)
     finally:
         web.end(second, False)
+
+
+def test_dialogs_are_dismissed_by_default_accepted_on_request_and_recorded(web, make_ctx):
+    ctx = make_ctx()
+    web.begin(ctx)
+    try:
+        web.perform("navigate", {"url": "/network.html"}, T)
+        web.perform("click", {"target": css("#ask")}, T)
+        expect(web, "has_text", target=css("#answer"), text="no:none")
+        expect(web, "dialog", text="Saved!")
+        expect(web, "dialog", text="Delete it?")
+        with pytest.raises(checks.AssertionFailed) as failed:
+            expect(web, "dialog", text="Gone?")
+        assert failed.value.actual.startswith("dialogs: ")
+        web.perform("dialogs", {"answer": "accept", "text": "Ann"}, T)
+        web.perform("click", {"target": css("#ask")}, T)
+        expect(web, "has_text", target=css("#answer"), text="yes:Ann")
+    finally:
+        web.end(ctx, False)
+
+
+def test_mocked_blocked_and_awaited_requests(web, make_ctx, deeper_site):
+    ctx = make_ctx()
+    web.begin(ctx)
+    try:
+        web.perform("mock", {"url": "**/api/products", "file": str(deeper_site / "products.json")}, T)
+        web.perform("block", {"url": "**/*.png"}, T)
+        web.perform("navigate", {"url": "/network.html"}, T)
+        expect(web, "has_text", target=css("#img"), text="blocked")
+        web.perform("click", {"target": css("#load")}, T)
+        message = web.perform("wait_response", {"url": "**/api/products"}, T)
+        assert message.endswith("/api/products answered 200")
+        expect(web, "count", target=css("#products li"), count=2)
+        with pytest.raises(StepTimeout, match="no response from"):
+            web.perform("wait_response", {"url": "**/api/products"}, 0.3)  # the one response was taken
+        web.perform("mock", {"url": "/api/products", "status": 500}, T)
+        web.perform("click", {"target": css("#load")}, T)
+        web.perform("wait_response", {"url": "/api/products", "status": 500}, T)
+        expect(web, "has_text", target=css("#status"), text="500")
+    finally:
+        web.end(ctx, False)
+
+
+def test_tabs_switch_and_close(web, make_ctx):
+    ctx = make_ctx()
+    web.begin(ctx)
+    try:
+        web.perform("navigate", {"url": "/network.html"}, T)
+        web.perform("click", {"target": css("#pop")}, T)
+        expect(web, "tabs", count=2)
+        web.perform("switch_tab", {}, T)
+        expect(web, "title_is", text="Deeper")
+        web.perform("switch_tab", {"number": 1}, T)
+        expect(web, "title_is", text="Network")
+        with pytest.raises(ActionFailed, match="there is no tab 3"):
+            web.perform("switch_tab", {"number": 3}, T)
+        web.perform("switch_tab", {"number": 2}, T)
+        web.perform("close_tab", {}, T)
+        expect(web, "tabs", count=1)
+        expect(web, "title_is", text="Network")
+        with pytest.raises(ActionFailed, match="only tab"):
+            web.perform("close_tab", {}, T)
+    finally:
+        web.end(ctx, False)
