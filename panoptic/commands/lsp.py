@@ -20,6 +20,6 @@ def register(app: typer.Typer) -> None:
             if exc.name not in ("pygls", "lsprotocol"):
                 raise
             typer.echo(f"error: the language server needs pygls and lsprotocol ({exc.name} is missing)", err=True)
-            typer.echo("  = help: pip install 'panoptic[lsp]'", err=True)
+            typer.echo("  = help: pip install 'panoptic-lang[lsp]'", err=True)
             raise typer.Exit(2) from None
         serve_stdio(debounce=max(0, debounce_ms) / 1000)

@@ -31,9 +31,9 @@ BUILTIN_PLATFORMS = (
 )
 
 INSTALL_HINTS = {
-    "web": "install Panoptic's web extra: pip install 'panoptic[web]' (and Chromium: apt-get install chromium)",
-    "desktop": "install the desktop extra: pip install 'panoptic[desktop]' (and Xvfb: apt-get install xvfb)",
-    "mobile": "install the mobile extra: pip install 'panoptic[mobile]' and start an Appium server",
+    "web": "Playwright comes with Panoptic: pip install panoptic-lang (and Chromium: apt-get install chromium)",
+    "desktop": "install the desktop extra: pip install 'panoptic-lang[desktop]' (and Xvfb: apt-get install xvfb)",
+    "mobile": "install the mobile extra: pip install 'panoptic-lang[mobile]' and start an Appium server",
 }
 
 

@@ -89,7 +89,7 @@ def _tesseract() -> Any:
     except ImportError as exc:  # pragma: no cover - depends on the installation
         raise InfrastructureError(
             "text targets need pytesseract (not installed)",
-            help="install it with: pip install 'panoptic[desktop]' (and apt-get install tesseract-ocr)",
+            help="install it with: pip install 'panoptic-lang[desktop]' (and apt-get install tesseract-ocr)",
         ) from exc
     return pytesseract
 

@@ -72,7 +72,7 @@ def _modules() -> tuple[Any, Any]:
     except ImportError as exc:  # pragma: no cover - depends on the installation
         raise InfrastructureError(
             f"image matching needs OpenCV and NumPy ({exc.name} is not installed)",
-            help="install them with: pip install 'panoptic[desktop]' (opencv-python-headless, numpy)",
+            help="install them with: pip install 'panoptic-lang[desktop]' (opencv-python-headless, numpy)",
         ) from exc
     return cv2, numpy
 

@@ -339,7 +339,7 @@ def pyautogui_for(display: XDisplay) -> Any:
         except ImportError as exc:
             raise InfrastructureError(
                 f"desktop automation needs pyautogui and python-xlib ({exc.name} is not installed)",
-                help="install them with: pip install 'panoptic[desktop]'",
+                help="install them with: pip install 'panoptic-lang[desktop]'",
             ) from exc
         except Exception as exc:
             raise InfrastructureError(f"cannot connect to X display {display.name}: {exc}") from exc

@@ -162,7 +162,7 @@ def _acquire_driver() -> _Driver:
         except ImportError as exc:
             raise InfrastructureError(
                 "the web backend needs Playwright, which is not installed",
-                help="install it with: pip install 'panoptic[web]' (or: pip install playwright)",
+                help="install it with: pip install playwright (a dependency of panoptic-lang)",
             ) from exc
         try:
             playwright = sync_playwright().start()

@@ -247,7 +247,7 @@ def _client(address: str) -> Iterator[Any]:
         from distributed import Client, LocalCluster
     except ImportError:
         raise InfrastructureError(
-            "distributed runs need Dask", help="install the distributed extra: pip install 'panoptic[distributed]'"
+            "distributed runs need Dask", help="install the distributed extra: pip install 'panoptic-lang[distributed]'"
         ) from None
     cluster = None
     try:

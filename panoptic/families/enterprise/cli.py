@@ -73,7 +73,7 @@ def guarded(fn: F) -> F:
             _fail(
                 "PAN940",
                 f"the enterprise store needs `{exc.name}`, which is not installed",
-                help='pip install "panoptic[enterprise]"',
+                help='pip install "panoptic-lang[enterprise]"',
                 status=3,
             )
         except StepError as exc:

@@ -229,7 +229,7 @@ def need(module: str, extra: str = "cloud") -> None:
     if importlib.util.find_spec(module.split(".")[0]) is None:
         raise MissingLibrary(
             f"the `{module.split('.')[0]}` library is not installed",
-            help=f'install it with `pip install "panoptic[{extra}]"`',
+            help=f'install it with `pip install "panoptic-lang[{extra}]"`',
         )
 
 
