@@ -217,3 +217,33 @@ scenario "fields" on shop {
 """
     )
     assert run_program(program).finished()["fields"].status == PASSED
+
+
+def test_json_paths_parse_and_read() -> None:
+    from panoptic.families.expect import jsonpath
+
+    body = {"items": [{"name": "Mug", "odd key": 1}], "count": 0}
+    assert jsonpath.parse("$.items[0].name") == ("items", 0, "name")
+    assert jsonpath.parse('items[0]["odd key"]') == ("items", 0, "odd key")
+    assert jsonpath.read(body, jsonpath.parse("$.items[-1].name")) == "Mug"
+    assert jsonpath.read(body, jsonpath.parse("$.count")) == 0
+    assert jsonpath.missing(jsonpath.read(body, jsonpath.parse("$.items[3]")))
+    for bad in ("$..name", "$.items[x]", "$.a b"):
+        with pytest.raises(ValueError, match="at position"):
+            jsonpath.parse(bad)
+
+
+@pytest.mark.parametrize(
+    ("line", "code", "words"),
+    [
+        ('mock "**/a" with json "missing.json"', "PAN307", "does not exist"),
+        ('mock "**/a" with json "bad.json"', "PAN309", "is not valid JSON"),
+        ('expect response json "$.a[x" is 1', "PAN309", "is not a JSON path"),
+        ('let x = response json "a..b"\n    log x', "PAN309", "is not a JSON path"),
+        ('request FETCH "/api"', "PAN308", "does not fit"),
+    ],
+)
+def test_network_and_api_statements_are_checked(tmp_path: Path, line: str, code: str, words: str) -> None:
+    (tmp_path / "bad.json").write_text("{bad", encoding="utf-8")
+    found = _diagnostics(tmp_path, f'scenario "s" on shop {{\n    {line}\n}}\n')
+    assert any(c == code and words in m for c, _line, m in found), found

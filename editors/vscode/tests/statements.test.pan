@@ -203,6 +203,13 @@ scenario "every statement" on shop {
 #            ^^^^^^^^ support.function.statement.panoptic
 #                                     ^^^^^^ support.function.statement.panoptic
 #                                              ^^^^^^ support.function.statement.panoptic
+    request GET "hello ${user}" with json "x" with headers "x"
+#   ^^^^^^^ support.function.statement.panoptic
+#           ^^^ support.function.statement.panoptic
+#                               ^^^^ support.function.statement.panoptic
+#                                    ^^^^ support.function.statement.panoptic
+#                                             ^^^^ support.function.statement.panoptic
+#                                                  ^^^^^^^ support.function.statement.panoptic
     switch to tab 3
 #   ^^^^^^ support.function.statement.panoptic
 #          ^^ support.function.statement.panoptic
@@ -353,6 +360,23 @@ scenario "every statement" on shop {
 #          ^^^^ support.function.statement.panoptic
 #               ^^^^^ support.function.statement.panoptic
 #                       ^^^^^^ support.function.statement.panoptic
+    expect response status 3 within 5s
+#   ^^^^^^ support.function.statement.panoptic
+#          ^^^^^^^^ support.function.statement.panoptic
+#                   ^^^^^^ support.function.statement.panoptic
+#                            ^^^^^^ support.function.statement.panoptic
+    expect response json "hello ${user}" is "x" within 5s
+#   ^^^^^^ support.function.statement.panoptic
+#          ^^^^^^^^ support.function.statement.panoptic
+#                   ^^^^ support.function.statement.panoptic
+#                                        ^^ support.function.statement.panoptic
+#                                               ^^^^^^ support.function.statement.panoptic
+    expect response header "hello ${user}" contains "hello ${user}" within 5s
+#   ^^^^^^ support.function.statement.panoptic
+#          ^^^^^^^^ support.function.statement.panoptic
+#                   ^^^^^^ support.function.statement.panoptic
+#                                          ^^^^^^^^ support.function.statement.panoptic
+#                                                                   ^^^^^^ support.function.statement.panoptic
     expect url is "hello ${user}" within 5s
 #   ^^^^^^ support.function.statement.panoptic
 #          ^^^ support.function.statement.panoptic
@@ -426,6 +450,22 @@ scenario "every statement" on shop {
     let v = cookie "hello ${user}" within 5s
 #           ^^^^^^ support.function.statement.panoptic
 #                                  ^^^^^^ support.function.statement.panoptic
+    let v = response status within 5s
+#           ^^^^^^^^ support.function.statement.panoptic
+#                    ^^^^^^ support.function.statement.panoptic
+#                           ^^^^^^ support.function.statement.panoptic
+    let v = response text within 5s
+#           ^^^^^^^^ support.function.statement.panoptic
+#                    ^^^^ support.type.target.panoptic
+#                         ^^^^^^ support.function.statement.panoptic
+    let v = response json "hello ${user}" within 5s
+#           ^^^^^^^^ support.function.statement.panoptic
+#                    ^^^^ support.function.statement.panoptic
+#                                         ^^^^^^ support.function.statement.panoptic
+    let v = response header "hello ${user}" within 5s
+#           ^^^^^^^^ support.function.statement.panoptic
+#                    ^^^^^^ support.function.statement.panoptic
+#                                           ^^^^^^ support.function.statement.panoptic
     vision report "hello ${user}"
 #   ^^^^^^ support.function.statement.panoptic
 #          ^^^^^^ support.function.statement.panoptic

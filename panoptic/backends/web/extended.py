@@ -183,6 +183,7 @@ class _Recorder:
         self.responses: list[tuple[str, int]] = []  # (url, status)
         self.responses_seen = 0  # responses before this index were matched by an earlier `wait for response`
         self.routes: list[str] = []
+        self.response: dict[str, Any] | None = None  # the answer to the last `request`
 
 
 def _recorder(web: WebBackend) -> _Recorder:
@@ -329,6 +330,40 @@ def wait_response(web: WebBackend, args: dict[str, Any], timeout: float) -> str:
             page.wait_for_timeout(50)  # lets Playwright deliver events while waiting
 
 
+def api_request(web: WebBackend, args: dict[str, Any], timeout: float) -> str:
+    """An HTTP call through the browser context's request API: it sends and keeps the context's cookies."""
+    method = str(args.get("method") or "GET").upper()
+    url = str(args["url"])
+    if not url.startswith(("http:", "https:")):
+        url = web._resolve_url(url)
+    options: dict[str, Any] = {"method": method, "timeout": timeout * 1000, "fail_on_status_code": False}
+    headers = args.get("headers")
+    if headers is not None:
+        if not isinstance(headers, dict):
+            raise ActionFailed("`with headers` needs a map, e.g. `let headers = {Authorization: \"Bearer …\"}`")
+        options["headers"] = {str(k): str(v) for k, v in headers.items()}
+    if args.get("body") is not None:
+        options["data"] = args["body"] if isinstance(args["body"], str) else json.dumps(args["body"])
+        options.setdefault("headers", {}).setdefault("Content-Type", "application/json")
+    context = web._context
+    response = web._run(f"{method} {web._scrub(url)}", None, timeout, lambda: context.request.fetch(url, **options))
+    text = web._run("read the response", None, timeout, response.text)
+    try:
+        parsed: Any = json.loads(text) if text.strip() else None
+    except ValueError:
+        parsed = None
+    _recorder(web).response = {
+        "status": int(response.status),
+        "headers": {str(k).lower(): str(v) for k, v in dict(response.headers).items()},
+        "text": text,
+        "json": parsed,
+        "url": url,
+    }
+    with contextlib.suppress(Exception):
+        response.dispose()
+    return f"{method} {web._scrub(url)} answered {int(response.status)}"
+
+
 def switch_tab(web: WebBackend, args: dict[str, Any], timeout: float) -> str:
     pages = [p for p in web._pages if not _closed(p)]
     which = args.get("number")
@@ -373,6 +408,7 @@ ACTIONS: dict[str, Callable[[WebBackend, dict[str, Any], float], Any]] = {
     "block": block,
     "wait_response": wait_response,
     "switch_tab": switch_tab,
+    "api.request": api_request,
     "close_tab": close_tab,
     "focus": focus,
     "blur": blur,
@@ -411,6 +447,8 @@ def page_query(web: WebBackend, capability: str, args: dict[str, Any]) -> tuple[
     if capability == "query.dialog":
         messages = [m for _kind, m in _recorder(web).dialogs]
         return True, messages
+    if capability == "query.response":
+        return True, _recorder(web).response
     if capability == "query.tabs":
         return True, len([p for p in web._pages if not _closed(p)])
     if capability == "query.cookie":

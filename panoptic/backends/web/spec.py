@@ -89,6 +89,8 @@ WEB = PlatformSpec(
             "close_tab",
             "query.dialog",
             "query.tabs",
+            "api.request",
+            "query.response",
         }
     ),
     target_kinds=frozenset(

@@ -103,6 +103,24 @@ _EXPECT = [
     ("expect cookie <name:text> missing", "expect.cookie_missing", "query.cookie", "there is no cookie of that name"),
     ("expect dialog <text>", "expect.dialog", "query.dialog", "a dialog (alert, confirm, prompt) showed the text"),
     ("expect tabs count <count:int>", "expect.tabs", "query.tabs", "the number of open tabs and pop-ups"),
+    (
+        "expect response status <status:int>",
+        "expect.response_status",
+        "query.response",
+        "the last `request` answered with the status",
+    ),
+    (
+        "expect response json <path:text> is <expected:any>",
+        "expect.response_json",
+        "query.response",
+        'a value in the last response\'s JSON body (`"$.items[0].name"`) equals the expected one',
+    ),
+    (
+        "expect response header <header:text> contains <text>",
+        "expect.response_header",
+        "query.response",
+        "a header of the last response contains the text",
+    ),
     ("expect url is <text>", "expect.url_is", "query.url", "the page URL equals the text"),
     ("expect url contains <text>", "expect.url_contains", "query.url", "the page URL contains the text"),
     ("expect url matches <text>", "expect.url_matches", "query.url", "the page URL matches a regular expression"),
@@ -112,7 +130,24 @@ _EXPECT = [
 
 
 def check(request: CheckRequest) -> Iterator[Diagnostic]:
-    """`expect url matches` needs a regular expression that compiles (it is checked with Python's `re`)."""
+    """`expect url matches` needs a regular expression that compiles (it is checked with Python's `re`); JSON paths
+    of `response json` must parse."""
+    if "path" in request.arguments:
+        path = request.literal("path")
+        if isinstance(path, str):
+            from panoptic.families.expect import jsonpath
+
+            try:
+                jsonpath.parse(path)
+            except ValueError as exc:
+                yield Diagnostic(
+                    "PAN309",
+                    Severity.ERROR,
+                    f"`{path[:40]}` is not a JSON path: {exc}",
+                    request.span_of("path"),
+                    help='write a path like `"$.items[0].name"` (`.field`, `[index]`, `["odd key"]`)',
+                )
+        return
     if request.statement.action != "expect.url_matches":
         return
     pattern = request.literal("text")
@@ -153,6 +188,16 @@ _VALUES = [
     ("local storage <key:text>", "query.storage", "string", (("area", "local"),), "an item of local storage"),
     ("session storage <key:text>", "query.storage", "string", (("area", "session"),), "an item of session storage"),
     ("cookie <name:text>", "query.cookie", "string", (), "a cookie's value"),
+    ("response status", "query.response", "number", (("reading", "status"),), "the last `request`'s status"),
+    ("response text", "query.response", "string", (("reading", "text"),), "the last `request`'s body"),
+    (
+        "response json <path:text>",
+        "query.response",
+        "any",
+        (("reading", "json"),),
+        'a value in the last `request`\'s JSON body: `"$.id"`, `"$.items[0].name"`',
+    ),
+    ("response header <header:text>", "query.response", "string", (("reading", "header"),), "a response header"),
 ]
 _VALUE_EXAMPLES = {
     "text of <target>": 'let left = text of "#todo-count"',
@@ -189,6 +234,6 @@ FAMILY = Family(
         for sig, capability, produces, fixed, summary in _VALUES
     ),
     check=check,
-    checked=frozenset({"expect.url_matches"}),
+    checked=frozenset({"expect.url_matches", "expect.response_json", "expect.read"}),
     runtime="panoptic.families.expect.runtime:ExpectRuntime",
 )

@@ -351,6 +351,33 @@ EXPECTATIONS: dict[str, Expectation] = {
         lambda v: f"{v} tab(s)",
         lambda v: False,
     ),
+    "response_status": Expectation(
+        "query.response",
+        False,
+        lambda v, a: isinstance(v, dict) and int(v["status"]) == int(a["status"]),
+        lambda a: f"to be {int(a['status'])}",
+        lambda a: str(int(a["status"])),
+        lambda v: str(v["status"]) if isinstance(v, dict) else "no request made",
+        lambda v: False,
+    ),
+    "response_json": Expectation(
+        "query.response",
+        False,
+        lambda v, a: _json_at(v, a["path"]) is not None and _same(_json_at(v, a["path"]), a["expected"]),
+        lambda a: f"at {a['path']} to be {_json_text(a['expected'])}",
+        lambda a: _json_text(a["expected"]),
+        lambda v: "no request made" if not isinstance(v, dict) else "no JSON body" if v.get("json") is None else "",
+        lambda v: False,
+    ),
+    "response_header": Expectation(
+        "query.response",
+        False,
+        lambda v, a: isinstance(v, dict) and str(a["text"]) in str(v["headers"].get(str(a["header"]).lower(), "")),
+        lambda a: f"header {a['header']} to contain {_quote(a['text'])}",
+        lambda a: f"a header containing {_quote(a['text'])}",
+        lambda v: "no request made" if not isinstance(v, dict) else "",
+        lambda v: False,
+    ),
     "url_is": Expectation(
         "query.url",
         False,
@@ -399,6 +426,39 @@ EXPECTATIONS: dict[str, Expectation] = {
 }
 
 
+def _json_at(response: Any, path: str) -> Any:
+    """The value at a JSON path of a response (a 1-tuple, so that JSON null is a value), or None."""
+    from panoptic.families.expect import jsonpath
+
+    if not isinstance(response, dict) or response.get("json") is None:
+        return None
+    value = jsonpath.read(response["json"], jsonpath.parse(path))
+    return None if jsonpath.missing(value) else (value,)
+
+
+def _json_text(value: Any) -> str:
+    import json
+
+    return json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else _quote(value)
+
+
+def _same(found: tuple[Any], expected: Any) -> bool:
+    """JSON value and expected value: numbers as numbers (1 == 1.0, "3" == 3), else as text."""
+    value = found[0]
+    if isinstance(value, bool) or isinstance(expected, bool):
+        return value is expected or str(value).lower() == str(expected).lower()
+    try:
+        return float(value) == float(expected)
+    except (TypeError, ValueError):
+        return _plain(value) == _plain(expected)
+
+
+def _plain(value: Any) -> str:
+    import json
+
+    return value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+
+
 def subject(name: str, args: dict[str, Any]) -> str:
     """What an assertion is about: the target, the page URL or the page title."""
     if name.startswith("url_"):
@@ -407,6 +467,8 @@ def subject(name: str, args: dict[str, Any]) -> str:
         return "the title"
     if name.startswith("storage_"):
         return f"{args.get('area', 'local')} storage item {_quote(args.get('key', ''))}"
+    if name.startswith("response_"):
+        return "the response" + (f" JSON at {args['path']}" if name == "response_json" else "")
     if name == "dialog":
         return "a dialog"
     if name == "tabs":
@@ -527,10 +589,19 @@ def first_number(text: Any) -> int | float | None:
     return float(raw) if "." in raw else int(raw)
 
 
-def _read_value(query: str, reading: str, raw: Any) -> Any:
+def _read_value(query: str, reading: str, raw: Any, args: dict[str, Any] | None = None) -> Any:
     """The value a read gives from the backend's answer, or None while it is not there yet."""
     if raw is None or raw is False:
         return None
+    if query == "query.response":
+        if reading == "status":
+            return int(raw["status"])
+        if reading == "header":
+            return raw["headers"].get(str((args or {}).get("header", "")).lower())
+        if reading == "json":
+            found = _json_at(raw, str((args or {}).get("path", "$")))
+            return None if found is None else found[0]
+        return str(raw.get("text", ""))
     if query == "query.count":
         return int(raw)
     if reading == "number":
@@ -558,7 +629,7 @@ def read(
 
     def probe() -> Any:
         last_raw[0] = backend.query(query, query_args)
-        return _read_value(query, reading, last_raw[0])
+        return _read_value(query, reading, last_raw[0], args)
 
     held, value, polls = poll(
         probe,
@@ -577,10 +648,16 @@ def read(
         about = f"{args.get('area', 'local')} storage item {_quote(args.get('key', ''))}"
     elif query == "query.cookie":
         about = f"cookie {_quote(args.get('name', ''))}"
+    elif query == "query.response":
+        about = "the last response" if last_raw[0] is not None else "no `request` was made, so the response"
     else:
         about = "the page"
     raw = last_raw[0]
-    if reading == "number" and raw is not None:
+    if query == "query.response" and raw is not None and reading == "json":
+        message, actual = f"the last response has no value at {args.get('path')}", "missing"
+    elif query == "query.response" and raw is not None and reading == "header":
+        message, actual = f"the last response has no header {_quote(args.get('header', ''))}", "missing"
+    elif reading == "number" and raw is not None:
         message, actual = f"{about} has no number in its text", _quote(normalise(raw))
     elif raw is False:
         message, actual = f"{about} has no attribute {_quote(args.get('attribute', ''))}", "no such attribute"

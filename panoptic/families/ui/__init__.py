@@ -125,6 +125,12 @@ ui(
     "wait for a response from a matching URL (one that came since the last such wait counts)",
     example='wait for response "**/api/cart"',
 )
+ui(
+    "request <method:GET|POST|PUT|PATCH|DELETE> <url:text> [with json <body:any>] [with headers <headers:any>]",
+    "api.request",
+    "call an HTTP API with the browser's cookies; `expect response …` and `let x = response json …` read the answer",
+    example='request GET "/api/cart"',
+)
 ui("switch to tab <number:int>", "switch_tab", "act on another tab or pop-up (counted from 1 in opening order)")
 ui("switch to new tab", "switch_tab", "act on the tab or pop-up that opened last", example="switch to new tab")
 ui("close tab", "close_tab", "close the current tab and go back to the one before")
@@ -169,6 +175,7 @@ def _check_mock_file(request: CheckRequest) -> Iterator[Diagnostic]:
     if not path.is_file():
         yield Diagnostic(
             "PAN307",
+            Severity.ERROR,
             f"file `{name}` does not exist",
             request.span_of("file"),
             help=f"looked for {path}; paths are relative to this file",
@@ -180,7 +187,7 @@ def _check_mock_file(request: CheckRequest) -> Iterator[Diagnostic]:
         try:
             json.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, ValueError) as exc:
-            yield Diagnostic("PAN309", f"`{name}` is not valid JSON: {exc}", request.span_of("file"))
+            yield Diagnostic("PAN309", Severity.ERROR, f"`{name}` is not valid JSON: {exc}", request.span_of("file"))
 
 
 FAMILY = Family(
@@ -189,6 +196,6 @@ FAMILY = Family(
     summary="actions on the app: open, click, fill, type, press, select, scroll, swipe, screenshots, video",
     statements=tuple(_STATEMENTS),
     check=check,
-    checked=frozenset({"ui.scroll"}),
+    checked=frozenset({"ui.scroll", "ui.mock"}),
     runtime="panoptic.families.ui.runtime:UiRuntime",
 )

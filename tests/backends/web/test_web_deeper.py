@@ -268,3 +268,30 @@ def test_tabs_switch_and_close(web, make_ctx):
             web.perform("close_tab", {}, T)
     finally:
         web.end(ctx, False)
+
+
+def test_api_requests_share_the_browser_cookies_and_are_checked(web, make_ctx, deeper_site):
+    ctx = make_ctx()
+    web.begin(ctx)
+    try:
+        web.perform("mock", {"url": "**/api/echo", "file": str(deeper_site / "products.json")}, T)
+        web.perform("navigate", {"url": "/index.html"}, T)
+        web.perform("cookie.set", {"name": "sid", "value": "s-9"}, T)
+        message = web.perform("api.request", {"method": "GET", "url": "/products.json"}, T)
+        assert message.endswith("/products.json answered 200")
+        expect(web, "response_status", status=200)
+        expect(web, "response_json", path="$[1].name", expected="Lamp")
+        expect(web, "response_header", header="Content-Type", text="json")
+        with pytest.raises(checks.AssertionFailed) as failed:
+            expect(web, "response_json", path="$[0].name", expected="Lamp")
+        assert failed.value.expected == '"Lamp"'
+        value, _ = checks.read(web, {"query": "query.response", "reading": "json", "path": "$[0].name"}, T)
+        assert value == "Mug"
+        status, _ = checks.read(web, {"query": "query.response", "reading": "status"}, T)
+        assert status == 200
+        web.perform("api.request", {"method": "POST", "url": "/nothing-here", "body": {"a": 1}}, T)
+        expect(web, "response_status", status=501)  # the static server does not take POSTs
+        with pytest.raises(checks.AssertionFailed, match=r"has no value at \$.id"):
+            checks.read(web, {"query": "query.response", "reading": "json", "path": "$.id"}, 0.2)
+    finally:
+        web.end(ctx, False)
