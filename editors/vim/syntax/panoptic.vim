@@ -18,15 +18,16 @@ syntax keyword panControl denied each else enterprise for if lock repeat retry t
 syntax keyword panStatement DELETE GET PATCH POST PUT accept action add ai analytics api as attribute audit authenticate
 syntax keyword panStatement back backup block blur by check checked class cleanup clear click close cloud compliance
 syntax match panStatement /\<contains\>/
-syntax keyword panStatement cookie cookies count create critical csv data delay dialog dialogs disabled dismiss
-syntax keyword panStatement does double down drag dry email enabled equal equals errors except expect expires
-syntax keyword panStatement fail fill focus format forward from go greater has header headers hidden hide home
-syntax keyword panStatement hover in info into is json key keyboard lead least left less license local log long
-syntax keyword panStatement matches missing mock most move new no not number of older on open out page password
-syntax keyword panStatement press project record reload remove report request response restore revoke right run
-syntax keyword panStatement save scopes screen screenshot scroll select session set severity sign since state
-syntax keyword panStatement status storage submit swipe switch sync tab tabs tap team than title to type uncheck
-syntax keyword panStatement until up url user value verify video visible vision wait warning with within
+syntax keyword panStatement containing cookie cookies count create critical csv data delay dialog dialogs disabled
+syntax keyword panStatement dismiss does double down download drag dry email enabled equal equals errors except
+syntax keyword panStatement expect expires fail fill focus format forward from go greater has header headers hidden
+syntax keyword panStatement hide home hover in info into is json key keyboard lead least left less license local
+syntax keyword panStatement log long matches missing mock most move new no not number of older on open out page
+syntax keyword panStatement password press project record reload remove report request response restore revoke
+syntax keyword panStatement right run save scopes screen screenshot scroll select session set severity sign since
+syntax keyword panStatement state status storage submit swipe switch sync tab tabs tap team than title to type
+syntax keyword panStatement uncheck until up upload url user value verify video visible vision wait warning with
+syntax keyword panStatement within
 syntax keyword panTarget at css exact focused id image label placeholder role testid text xpath
 syntax keyword panBoolean false true
 

@@ -210,6 +210,9 @@ scenario "every statement" on shop {
 #                                    ^^^^ support.function.statement.panoptic
 #                                             ^^^^ support.function.statement.panoptic
 #                                                  ^^^^^^^ support.function.statement.panoptic
+    upload "hello ${user}" to "#id"
+#   ^^^^^^ support.function.statement.panoptic
+#                          ^^ support.function.statement.panoptic
     switch to tab 3
 #   ^^^^^^ support.function.statement.panoptic
 #          ^^ support.function.statement.panoptic
@@ -355,6 +358,11 @@ scenario "every statement" on shop {
 #   ^^^^^^ support.function.statement.panoptic
 #          ^^^^^^ support.function.statement.panoptic
 #                                 ^^^^^^ support.function.statement.panoptic
+    expect download "hello ${user}" containing "hello ${user}" within 5s
+#   ^^^^^^ support.function.statement.panoptic
+#          ^^^^^^^^ support.function.statement.panoptic
+#                                   ^^^^^^^^^^ support.function.statement.panoptic
+#                                                              ^^^^^^ support.function.statement.panoptic
     expect tabs count 3 within 5s
 #   ^^^^^^ support.function.statement.panoptic
 #          ^^^^ support.function.statement.panoptic

@@ -184,6 +184,8 @@ class _Recorder:
         self.responses_seen = 0  # responses before this index were matched by an earlier `wait for response`
         self.routes: list[str] = []
         self.response: dict[str, Any] | None = None  # the answer to the last `request`
+        self.downloads: list[Any] = []  # Playwright Download objects, saved when first asked about
+        self.saved: dict[int, tuple[str, str]] = {}  # index -> (file name, path in the artifacts folder)
 
 
 def _recorder(web: WebBackend) -> _Recorder:
@@ -218,8 +220,12 @@ def track_page(web: WebBackend, page: Any) -> None:
         except Exception:
             pass
 
+    def on_download(download: Any) -> None:
+        _recorder(web).downloads.append(download)
+
     page.on("dialog", on_dialog)
     page.on("response", on_response)
+    page.on("download", on_download)
 
 
 def dialogs(web: WebBackend, args: dict[str, Any], timeout: float) -> str:
@@ -340,7 +346,7 @@ def api_request(web: WebBackend, args: dict[str, Any], timeout: float) -> str:
     headers = args.get("headers")
     if headers is not None:
         if not isinstance(headers, dict):
-            raise ActionFailed("`with headers` needs a map, e.g. `let headers = {Authorization: \"Bearer …\"}`")
+            raise ActionFailed('`with headers` needs a map, e.g. `let headers = {Authorization: "Bearer …"}`')
         options["headers"] = {str(k): str(v) for k, v in headers.items()}
     if args.get("body") is not None:
         options["data"] = args["body"] if isinstance(args["body"], str) else json.dumps(args["body"])
@@ -362,6 +368,37 @@ def api_request(web: WebBackend, args: dict[str, Any], timeout: float) -> str:
     with contextlib.suppress(Exception):
         response.dispose()
     return f"{method} {web._scrub(url)} answered {int(response.status)}"
+
+
+def upload(web: WebBackend, args: dict[str, Any], timeout: float) -> str:
+    target: ResolvedTarget = args["target"]
+    path = Path(str(args["file"]))
+    if not path.is_file():
+        raise ActionFailed(f"cannot upload {path.name}: the file does not exist", help=f"looked for {path}")
+    locator = _element(web, target, "upload to")
+    web._run("upload to", target, timeout, lambda: locator.set_input_files(str(path), timeout=timeout * 1000))
+    return f"uploaded {path.name}"
+
+
+def _saved_downloads(web: WebBackend) -> list[tuple[str, str]]:
+    """(file name, saved path) of every download so far; each is saved into the scenario's artifacts once."""
+    from panoptic.backends.web.secrets import unique_path
+
+    rec = _recorder(web)
+    ctx = web._require_ctx()
+    for k, download in enumerate(rec.downloads):
+        if k in rec.saved:
+            continue
+        name = str(download.suggested_filename or f"download-{k + 1}")
+        stem, dot, suffix = name.rpartition(".")
+        path = unique_path(Path(ctx.artifacts_dir), stem if dot else name, f".{suffix}" if dot else "")
+        try:
+            download.save_as(str(path))
+        except Exception:
+            continue  # still downloading: asked again at the next poll
+        ctx.artifact("download", path.name, web._scrub(name))
+        rec.saved[k] = (name, str(path))
+    return [rec.saved[k] for k in sorted(rec.saved)]
 
 
 def switch_tab(web: WebBackend, args: dict[str, Any], timeout: float) -> str:
@@ -409,6 +446,7 @@ ACTIONS: dict[str, Callable[[WebBackend, dict[str, Any], float], Any]] = {
     "wait_response": wait_response,
     "switch_tab": switch_tab,
     "api.request": api_request,
+    "upload": upload,
     "close_tab": close_tab,
     "focus": focus,
     "blur": blur,
@@ -447,6 +485,15 @@ def page_query(web: WebBackend, capability: str, args: dict[str, Any]) -> tuple[
     if capability == "query.dialog":
         messages = [m for _kind, m in _recorder(web).dialogs]
         return True, messages
+    if capability == "query.downloads":
+        found = []
+        for name, path in _saved_downloads(web):
+            try:
+                content = Path(path).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                content = None
+            found.append({"name": name, "content": content})
+        return True, found
     if capability == "query.response":
         return True, _recorder(web).response
     if capability == "query.tabs":

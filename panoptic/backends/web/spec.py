@@ -91,6 +91,8 @@ WEB = PlatformSpec(
             "query.tabs",
             "api.request",
             "query.response",
+            "upload",
+            "query.downloads",
         }
     ),
     target_kinds=frozenset(

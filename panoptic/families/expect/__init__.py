@@ -102,6 +102,12 @@ _EXPECT = [
     ("expect cookie <name:text> is <text>", "expect.cookie_is", "query.cookie", "a cookie's value equals the text"),
     ("expect cookie <name:text> missing", "expect.cookie_missing", "query.cookie", "there is no cookie of that name"),
     ("expect dialog <text>", "expect.dialog", "query.dialog", "a dialog (alert, confirm, prompt) showed the text"),
+    (
+        "expect download <name:text> [containing <text>]",
+        "expect.download",
+        "query.downloads",
+        "a file of that name was downloaded (with the text in it, when given); it is kept with the artifacts",
+    ),
     ("expect tabs count <count:int>", "expect.tabs", "query.tabs", "the number of open tabs and pop-ups"),
     (
         "expect response status <status:int>",

@@ -342,6 +342,19 @@ EXPECTATIONS: dict[str, Expectation] = {
         lambda v: "dialogs: " + ", ".join(_quote(m) for m in v[-3:]) if v else "no dialog",
         lambda v: False,
     ),
+    "download": Expectation(
+        "query.downloads",
+        False,
+        lambda v, a: any(
+            d["name"] == str(a["name"])
+            and (a.get("text") is None or (d["content"] is not None and str(a["text"]) in d["content"]))
+            for d in v or ()
+        ),
+        lambda a: f"of {_quote(a['name'])}" + (f" containing {_quote(a['text'])}" if a.get("text") is not None else ""),
+        lambda a: _quote(a["name"]) + (f" containing {_quote(a['text'])}" if a.get("text") is not None else ""),
+        lambda v: ("downloads: " + ", ".join(_quote(d["name"]) for d in v)) if v else "no download",
+        lambda v: False,
+    ),
     "tabs": Expectation(
         "query.tabs",
         False,
@@ -471,6 +484,8 @@ def subject(name: str, args: dict[str, Any]) -> str:
         return "the response" + (f" JSON at {args['path']}" if name == "response_json" else "")
     if name == "dialog":
         return "a dialog"
+    if name == "download":
+        return "a download"
     if name == "tabs":
         return "the number of tabs"
     if name.startswith("cookie_"):

@@ -131,6 +131,12 @@ ui(
     "call an HTTP API with the browser's cookies; `expect response …` and `let x = response json …` read the answer",
     example='request GET "/api/cart"',
 )
+ui(
+    "upload <file:text> to <target>",
+    "upload",
+    "put a file (relative to this .pan file) into a file input",
+    example='upload "files/report.pdf" to "#attachment"',
+)
 ui("switch to tab <number:int>", "switch_tab", "act on another tab or pop-up (counted from 1 in opening order)")
 ui("switch to new tab", "switch_tab", "act on the tab or pop-up that opened last", example="switch to new tab")
 ui("close tab", "close_tab", "close the current tab and go back to the one before")
@@ -151,7 +157,7 @@ ui(
 
 def check(request: CheckRequest) -> Iterator[Diagnostic]:
     """`scroll … by N` needs a number of pixels above zero; `mock … with json FILE` needs a file that exists."""
-    if request.statement.action == "ui.mock":
+    if request.statement.action in ("ui.mock", "ui.upload"):
         yield from _check_mock_file(request)
         return
     if request.statement.action != "ui.scroll":
@@ -181,7 +187,7 @@ def _check_mock_file(request: CheckRequest) -> Iterator[Diagnostic]:
             help=f"looked for {path}; paths are relative to this file",
         )
         return
-    if path.suffix.lower() == ".json":
+    if path.suffix.lower() == ".json" and request.statement.action == "ui.mock":
         import json
 
         try:
@@ -196,6 +202,6 @@ FAMILY = Family(
     summary="actions on the app: open, click, fill, type, press, select, scroll, swipe, screenshots, video",
     statements=tuple(_STATEMENTS),
     check=check,
-    checked=frozenset({"ui.scroll", "ui.mock"}),
+    checked=frozenset({"ui.scroll", "ui.mock", "ui.upload"}),
     runtime="panoptic.families.ui.runtime:UiRuntime",
 )

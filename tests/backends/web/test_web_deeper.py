@@ -43,6 +43,8 @@ NETWORK = """<!doctype html>
 <button id="load">Load</button> <ul id="products"></ul> <span id="status"></span>
 <img id="logo" src="logo.png" alt="logo"> <span id="img"></span>
 <a id="pop" href="index.html" target="_blank">Open</a>
+<input type="file" id="attach"> <span id="picked"></span>
+<a id="export" href="report.csv" download="report.csv">Export</a>
 <script>
 const $ = (id) => document.getElementById(id);
 $('ask').addEventListener('click', () => {
@@ -57,6 +59,7 @@ $('load').addEventListener('click', async () => {
   if (r.ok) for (const p of await r.json()) { const li = document.createElement('li'); li.textContent = p.name;
     $('products').append(li); }
 });
+$('attach').addEventListener('change', (e) => { $('picked').textContent = e.target.files[0].name; });
 $('logo').addEventListener('error', () => { $('img').textContent = 'blocked'; });
 $('logo').addEventListener('load', () => { $('img').textContent = 'loaded'; });
 </script>
@@ -71,6 +74,7 @@ def deeper_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (folder / "network.html").write_text(NETWORK, encoding="utf-8")
     (folder / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     (folder / "products.json").write_text('[{"name": "Mug"}, {"name": "Lamp"}]', encoding="utf-8")
+    (folder / "report.csv").write_text("name,total\nMug,12\n", encoding="utf-8")
     return folder
 
 
@@ -293,5 +297,28 @@ def test_api_requests_share_the_browser_cookies_and_are_checked(web, make_ctx, d
         expect(web, "response_status", status=501)  # the static server does not take POSTs
         with pytest.raises(checks.AssertionFailed, match=r"has no value at \$.id"):
             checks.read(web, {"query": "query.response", "reading": "json", "path": "$.id"}, 0.2)
+    finally:
+        web.end(ctx, False)
+
+
+def test_upload_and_download(web, make_ctx, deeper_site):
+    ctx = make_ctx()
+    web.begin(ctx)
+    try:
+        web.perform("navigate", {"url": "/network.html"}, T)
+        web.perform("upload", {"file": str(deeper_site / "products.json"), "target": css("#attach")}, T)
+        expect(web, "has_text", target=css("#picked"), text="products.json")
+        with pytest.raises(ActionFailed, match="does not exist"):
+            web.perform("upload", {"file": str(deeper_site / "nope.txt"), "target": css("#attach")}, T)
+        with pytest.raises(checks.AssertionFailed) as failed:
+            checks.check(web, "download", {"name": "report.csv"}, 0.2)
+        assert failed.value.actual == "no download"
+        web.perform("click", {"target": css("#export")}, T)
+        checks.check(web, "download", {"name": "report.csv", "text": "Mug,12"}, T, interval=0.05)
+        with pytest.raises(checks.AssertionFailed) as failed:
+            checks.check(web, "download", {"name": "report.csv", "text": "Lamp"}, 0.2)
+        assert failed.value.actual == 'downloads: "report.csv"'
+        saved = [a for a in ctx.written if a.kind == "download"]
+        assert len(saved) == 1 and (Path(ctx.artifacts_dir) / Path(saved[0].path).name).is_file()
     finally:
         web.end(ctx, False)
