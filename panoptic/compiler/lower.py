@@ -25,7 +25,7 @@ from panoptic.compiler.match import Miss, TargetSyntax, match_statement
 from panoptic.compiler.registry import REGISTRY, StatementDef
 from panoptic.compiler.symbols import SymbolTable
 from panoptic.contract import PlatformSpec
-from panoptic.contract.family import Argument, CheckRequest, families
+from panoptic.contract.family import AppCheckRequest, Argument, CheckRequest, families
 from panoptic.contract.platform import platforms
 from panoptic.diagnostics import Diagnostic, Fix, Label, diagnostic
 from panoptic.frozen import FrozenMap
@@ -322,7 +322,33 @@ class Lowerer:
             if validator is not None and len(self.diags) == before:
                 for problem in validator(settings):
                     self.error("PAN305", problem, decl.name_span)
+            self._app_checks(decl, spec, settings)
             self.apps[ident] = ir.AppDef(ident, spec.name, settings, decl.span)
+
+    def _app_checks(self, decl: ast.App, spec: PlatformSpec, settings: dict[str, Any]) -> None:
+        """The families' `app_check` hooks: settings they read on any platform (`heal: on`)."""
+        keys = {s.key for s in decl.settings}
+        hooks = [
+            f
+            for f in self._families.values()
+            if f.app_check is not None and (not f.app_settings or keys.intersection(f.app_settings))
+        ]
+        if not hooks:
+            return
+        written = {s.key: (self._static(s.value), s.key_span) for s in decl.settings}
+        request = AppCheckRequest(
+            decl.name, spec.name, settings, written, decl.name_span, frozenset(s.name for s in spec.settings)
+        )
+        for family in hooks:
+            try:
+                self.diags.extend(family.hook("app_check")(request))  # type: ignore[misc]
+            except Exception as exc:  # a broken hook is a diagnostic, never a crash of `check`
+                self.error(
+                    "PAN006",
+                    f"the app check of the `{family.name}` family failed: {type(exc).__name__}: {exc}",
+                    decl.name_span,
+                    help="this is a bug in the statement family's package; report it to its authors",
+                )
 
     def _settings(self, decl: ast.App, spec: PlatformSpec, mod: LoadedModule) -> dict[str, Any]:
         values: dict[str, Any] = {}
@@ -330,6 +356,8 @@ class Lowerer:
         seen: dict[str, Span] = {}
         for setting in decl.settings:
             known = spec.setting(setting.key)
+            if known is None and any(setting.key in f.app_settings for f in self._families.values()):
+                continue  # a family's setting: its `app_check` says whether it applies to this platform
             if known is None:
                 hint = did_you_mean(setting.key, [s.name for s in spec.settings])
                 self.error(
