@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 # Words that introduce a typed target; `role` takes a role word and an optional name.
 TARGET_WORDS: dict[str, str] = {
@@ -201,3 +202,16 @@ def statement_def(signature: str, action: str, summary: str, **kwargs) -> Statem
     if not parts or not isinstance(parts[0], Lit):
         raise ValueError(f"a signature must start with a word: {signature!r}")
     return replace(StatementDef(signature=signature, action=action, summary=summary, **kwargs), parts=parts)
+
+
+class StatementList(list[StatementDef]):
+    """The statements of one family in the order they are written: `add(...)` defines one more."""
+
+    def __init__(self, family: str) -> None:
+        super().__init__()
+        self.family = family
+
+    def add(self, signature: str, action: str, summary: str, **kwargs: Any) -> StatementDef:
+        entry = statement_def(signature, action, summary, family=self.family, **kwargs)
+        self.append(entry)
+        return entry

@@ -39,10 +39,15 @@ RULES: dict[str, Rule] = {}
 E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 
+def rule(code: str, name: str, severity: Severity, summary: str, explanation: str) -> Rule:
+    """A rule whose explanation may be written over several indented lines (they are joined into one)."""
+    return Rule(code, name, severity, summary, " ".join(explanation.split()))
+
+
 def _rule(code: str, name: str, severity: Severity, summary: str, explanation: str) -> None:
     if code in RULES:
         raise ValueError(f"rule {code} registered twice")
-    RULES[code] = Rule(code, name, severity, summary, " ".join(explanation.split()))
+    RULES[code] = rule(code, name, severity, summary, explanation)
 
 
 # PAN0xx — I/O and configuration

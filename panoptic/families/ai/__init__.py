@@ -14,12 +14,7 @@ from __future__ import annotations
 from panoptic.contract.family import Family
 from panoptic.contract.statements import statement_def
 from panoptic.diagnostics.model import Severity
-from panoptic.diagnostics.rules import Rule
-
-
-def _rule(code: str, name: str, severity: Severity, summary: str, explanation: str) -> Rule:
-    return Rule(code, name, severity, summary, " ".join(explanation.split()))
-
+from panoptic.diagnostics.rules import rule as _rule
 
 RULES = (
     _rule(

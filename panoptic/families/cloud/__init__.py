@@ -10,22 +10,16 @@ and azure-storage-blob load when a run or a command first opens such a URL.
 from __future__ import annotations
 
 from panoptic.contract.family import Family
-from panoptic.contract.statements import StatementDef, statement_def
+from panoptic.contract.statements import StatementList
 from panoptic.diagnostics.model import Severity
 from panoptic.diagnostics.rules import Rule
+from panoptic.diagnostics.rules import rule as _rule
 
 E, W = Severity.ERROR, Severity.WARNING
 
 
-def _rule(code: str, name: str, severity: Severity, summary: str, explanation: str) -> Rule:
-    return Rule(code, name, severity, summary, " ".join(explanation.split()))
-
-
-_STATEMENTS: list[StatementDef] = []
-
-
-def _s(signature: str, action: str, summary: str, **kwargs: object) -> None:
-    _STATEMENTS.append(statement_def(signature, action, summary, family="cloud", **kwargs))  # type: ignore[arg-type]
+_STATEMENTS = StatementList("cloud")
+_s = _STATEMENTS.add
 
 
 _s(

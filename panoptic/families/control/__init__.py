@@ -7,14 +7,11 @@ context's `run_block`, so the interpreter knows nothing about `repeat` or `if`.
 from __future__ import annotations
 
 from panoptic.contract.family import Family
-from panoptic.contract.statements import StatementDef, statement_def
+from panoptic.contract.statements import StatementList
 
 WITHIN = "[within <within:duration>]"
-_STATEMENTS: list[StatementDef] = []
-
-
-def _s(signature: str, action: str, summary: str, **kwargs: object) -> None:
-    _STATEMENTS.append(statement_def(signature, action, summary, family="control", **kwargs))  # type: ignore[arg-type]
+_STATEMENTS = StatementList("control")
+_s = _STATEMENTS.add
 
 
 _s(

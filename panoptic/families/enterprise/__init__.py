@@ -13,15 +13,13 @@ argon2 and cryptography load when a run or a command first touches the store.
 from __future__ import annotations
 
 from panoptic.contract.family import Family
-from panoptic.contract.statements import StatementDef, statement_def
+from panoptic.contract.statements import StatementList
 from panoptic.diagnostics.model import Severity
 from panoptic.diagnostics.rules import Rule
+from panoptic.diagnostics.rules import rule as _rule
 
-_STATEMENTS: list[StatementDef] = []
-
-
-def _s(signature: str, action: str, summary: str, **kwargs: object) -> None:
-    _STATEMENTS.append(statement_def(signature, action, summary, family="enterprise", **kwargs))  # type: ignore[arg-type]
+_STATEMENTS = StatementList("enterprise")
+_s = _STATEMENTS.add
 
 
 _s(
@@ -147,10 +145,6 @@ _s(
 )
 
 E, W = Severity.ERROR, Severity.WARNING
-
-
-def _rule(code: str, name: str, severity: Severity, summary: str, explanation: str) -> Rule:
-    return Rule(code, name, severity, summary, " ".join(explanation.split()))
 
 
 RULES: tuple[Rule, ...] = (
