@@ -150,6 +150,8 @@ class FakeBackend:
             return art
         if capability == "record_video":
             return None
+        if capability in ("frame.enter", "frame.exit"):
+            return None
         if capability == "storage.set":
             self.page.setdefault("storage", {})[(args["area"], args["key"])] = str(args["value"])
             return None

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import runtime_fakes
 
 from panoptic.compiler import compile_paths
 from panoptic.runtime.events import FAILED, PASSED
@@ -247,3 +248,20 @@ def test_network_and_api_statements_are_checked(tmp_path: Path, line: str, code:
     (tmp_path / "bad.json").write_text("{bad", encoding="utf-8")
     found = _diagnostics(tmp_path, f'scenario "s" on shop {{\n    {line}\n}}\n')
     assert any(c == code and words in m for c, _line, m in found), found
+
+
+def test_a_frame_block_runs_inside_and_always_leaves_the_frame(compile_pan, run_program) -> None:
+    program = compile_pan(
+        """
+scenario "frame" on shop {
+    in frame "#payment" {
+        click "#add-now"
+        expect "#count" has text "2" within 100ms
+    }
+}
+"""
+    )
+    ran = run_program(program)
+    assert ran.finished()["frame"].status == FAILED
+    calls = [c for c in runtime_fakes.JOURNAL if c[1] == "perform" and c[2].startswith("frame.")]
+    assert [c[2] for c in calls[-2:]] == ["frame.enter", "frame.exit"]

@@ -14,14 +14,14 @@ syntax case match
 " Keywords generated from the registry.
 syntax keyword panDeclaration app flow let scenario secret setup teardown
 syntax keyword panUse use
-syntax keyword panControl denied each else enterprise for if lock repeat retry times waiting
+syntax keyword panControl denied each else enterprise for frame if in lock repeat retry times waiting
 syntax keyword panStatement DELETE GET PATCH POST PUT accept action add ai analytics api as attribute audit authenticate
 syntax keyword panStatement back backup block blur by check checked class cleanup clear click close cloud compliance
 syntax match panStatement /\<contains\>/
 syntax keyword panStatement containing cookie cookies count create critical csv data delay dialog dialogs disabled
 syntax keyword panStatement dismiss does double down download drag dry email enabled equal equals errors except
 syntax keyword panStatement expect expires fail fill focus format forward from go greater has header headers hidden
-syntax keyword panStatement hide home hover in info into is json key keyboard lead least left less license local
+syntax keyword panStatement hide home hover info into is json key keyboard lead least left less license local
 syntax keyword panStatement log long matches missing mock most move new no not number of older on open out page
 syntax keyword panStatement password press project record reload remove report request response restore revoke
 syntax keyword panStatement right run save scopes screen screenshot scroll select session set severity sign since

@@ -8,12 +8,12 @@ scenario "every statement" on shop {
     for each item in ["a", "b"] {
 #   ^^^ keyword.control.panoptic
 #       ^^^^ keyword.control.panoptic
-#                 ^^ support.function.statement.panoptic
+#                 ^^ keyword.control.panoptic
     }
     for each item , item in ["a", "b"] {
 #   ^^^ keyword.control.panoptic
 #       ^^^^ keyword.control.panoptic
-#                        ^^ support.function.statement.panoptic
+#                        ^^ keyword.control.panoptic
     }
     if visible "#id" {
 #   ^^ keyword.control.panoptic
@@ -103,7 +103,7 @@ scenario "every statement" on shop {
 #   ^^^^^^ support.function.statement.panoptic
     select "hello ${user}" in "#id"
 #   ^^^^^^ support.function.statement.panoptic
-#                          ^^ support.function.statement.panoptic
+#                          ^^ keyword.control.panoptic
     check "#id"
 #   ^^^^^ support.function.statement.panoptic
     uncheck "#id"
@@ -213,6 +213,10 @@ scenario "every statement" on shop {
     upload "hello ${user}" to "#id"
 #   ^^^^^^ support.function.statement.panoptic
 #                          ^^ support.function.statement.panoptic
+    in frame "#id" {
+#   ^^ keyword.control.panoptic
+#      ^^^^^ keyword.control.panoptic
+    }
     switch to tab 3
 #   ^^^^^^ support.function.statement.panoptic
 #          ^^ support.function.statement.panoptic
@@ -487,19 +491,19 @@ scenario "every statement" on shop {
     enterprise sign in as "hello ${user}" password "hello ${user}"
 #   ^^^^^^^^^^ keyword.control.panoptic
 #              ^^^^ support.function.statement.panoptic
-#                   ^^ support.function.statement.panoptic
+#                   ^^ keyword.control.panoptic
 #                      ^^ support.function.statement.panoptic
 #                                         ^^^^^^^^ support.function.statement.panoptic
     enterprise sign in with key "hello ${user}"
 #   ^^^^^^^^^^ keyword.control.panoptic
 #              ^^^^ support.function.statement.panoptic
-#                   ^^ support.function.statement.panoptic
+#                   ^^ keyword.control.panoptic
 #                      ^^^^ support.function.statement.panoptic
 #                           ^^^ support.function.statement.panoptic
     enterprise sign in with new key "hello ${user}"
 #   ^^^^^^^^^^ keyword.control.panoptic
 #              ^^^^ support.function.statement.panoptic
-#                   ^^ support.function.statement.panoptic
+#                   ^^ keyword.control.panoptic
 #                      ^^^^ support.function.statement.panoptic
 #                           ^^^ support.function.statement.panoptic
 #                               ^^^ support.function.statement.panoptic
@@ -544,7 +548,7 @@ scenario "every statement" on shop {
 #                                  ^^^ keyword.control.panoptic
 #                                                      ^^^^^^ support.function.statement.panoptic
 #                                                                        ^^^^^^^ support.function.statement.panoptic
-#                                                                                ^^ support.function.statement.panoptic
+#                                                                                ^^ keyword.control.panoptic
     api key revoke "hello ${user}" for "hello ${user}"
 #   ^^^ support.function.statement.panoptic
 #       ^^^ support.function.statement.panoptic

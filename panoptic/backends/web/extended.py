@@ -401,6 +401,59 @@ def _saved_downloads(web: WebBackend) -> list[tuple[str, str]]:
     return [rec.saved[k] for k in sorted(rec.saved)]
 
 
+class _FrameScope:
+    """The page as the statements inside `in frame … { }` see it: elements are found in the frame, the rest
+    (URL, screenshots, keyboard, mouse) is the page's."""
+
+    _FINDERS = frozenset(
+        {
+            "locator",
+            "get_by_text",
+            "get_by_role",
+            "get_by_label",
+            "get_by_placeholder",
+            "get_by_test_id",
+            "get_by_alt_text",
+            "get_by_title",
+            "frame_locator",
+        }
+    )
+
+    def __init__(self, page: Any, frame: Any, outer: Any) -> None:
+        self._page, self._frame, self.outer = page, frame, outer
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._frame if name in self._FINDERS else self._page, name)
+
+    def __eq__(self, other: object) -> bool:  # the backend compares pages (its list of tabs)
+        return other is self or other is self._page
+
+    def __hash__(self) -> int:
+        return hash(self._page)
+
+
+def enter_frame(web: WebBackend, args: dict[str, Any], timeout: float) -> str:
+    target: ResolvedTarget = args["target"]
+    locator = _element(web, target, "enter the frame")
+    ms = timeout * 1000
+    web._run("find the frame", target, timeout, lambda: locator.wait_for(state="attached", timeout=ms))
+    tag = web._run("find the frame", target, timeout, lambda: locator.evaluate("e => e.tagName", timeout=ms))
+    if str(tag).upper() not in ("IFRAME", "FRAME"):
+        raise ActionFailed(
+            f"{web._scrub(target.describe())} is a <{str(tag).lower()}>, not a frame",
+            help="target the <iframe> element itself",
+        )
+    current = web._page
+    page = current._page if isinstance(current, _FrameScope) else current
+    web._page = _FrameScope(page, locator.content_frame, current)
+    return f"in {web._scrub(target.describe())}"
+
+
+def exit_frame(web: WebBackend, args: dict[str, Any], timeout: float) -> None:
+    if isinstance(web._page, _FrameScope):
+        web._page = web._page.outer
+
+
 def switch_tab(web: WebBackend, args: dict[str, Any], timeout: float) -> str:
     pages = [p for p in web._pages if not _closed(p)]
     which = args.get("number")
@@ -447,6 +500,8 @@ ACTIONS: dict[str, Callable[[WebBackend, dict[str, Any], float], Any]] = {
     "switch_tab": switch_tab,
     "api.request": api_request,
     "upload": upload,
+    "frame.enter": enter_frame,
+    "frame.exit": exit_frame,
     "close_tab": close_tab,
     "focus": focus,
     "blur": blur,

@@ -93,6 +93,7 @@ WEB = PlatformSpec(
             "query.response",
             "upload",
             "query.downloads",
+            "frame",
         }
     ),
     target_kinds=frozenset(

@@ -137,6 +137,13 @@ ui(
     "put a file (relative to this .pan file) into a file input",
     example='upload "files/report.pdf" to "#attachment"',
 )
+ui(
+    "in frame <target>",
+    "frame",
+    "run the block with its targets found inside an iframe (frames nest)",
+    block="required",
+    example='in frame "#payment" {\n    fill label "Card number" with card\n}',
+)
 ui("switch to tab <number:int>", "switch_tab", "act on another tab or pop-up (counted from 1 in opening order)")
 ui("switch to new tab", "switch_tab", "act on the tab or pop-up that opened last", example="switch to new tab")
 ui("close tab", "close_tab", "close the current tab and go back to the one before")

@@ -32,6 +32,14 @@ class UiRuntime(BaseRuntime):
             call["name"] = self._screenshot_name(call.get("name"), step)
         if call.get("file") is not None and step.span is not None:  # a file named relative to the statement's file
             call["file"] = str(Path(step.span.file).resolve().parent / str(call["file"]))
+        if capability == "frame":  # `in frame <target> { … }`: the block's targets are found inside the frame
+            step.backend.perform("frame.enter", call, step.timeout)
+            try:
+                assert step.run_block is not None
+                step.run_block()
+            finally:
+                step.backend.perform("frame.exit", {}, step.timeout)
+            return f"ran the block in {call['target'].describe()}" if "target" in call else None
         result = step.backend.perform(capability, call, step.timeout)
         return result if isinstance(result, (Artifact, str)) else None
 

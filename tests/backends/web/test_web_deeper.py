@@ -44,6 +44,7 @@ NETWORK = """<!doctype html>
 <img id="logo" src="logo.png" alt="logo"> <span id="img"></span>
 <a id="pop" href="index.html" target="_blank">Open</a>
 <input type="file" id="attach"> <span id="picked"></span>
+<iframe id="inner" src="index.html" width="600" height="300"></iframe>
 <a id="export" href="report.csv" download="report.csv">Export</a>
 <script>
 const $ = (id) => document.getElementById(id);
@@ -320,5 +321,24 @@ def test_upload_and_download(web, make_ctx, deeper_site):
         assert failed.value.actual == 'downloads: "report.csv"'
         saved = [a for a in ctx.written if a.kind == "download"]
         assert len(saved) == 1 and (Path(ctx.artifacts_dir) / Path(saved[0].path).name).is_file()
+    finally:
+        web.end(ctx, False)
+
+
+def test_targets_inside_a_frame(web, make_ctx):
+    ctx = make_ctx()
+    web.begin(ctx)
+    try:
+        web.perform("navigate", {"url": "/network.html"}, T)
+        assert web.query("query.count", {"target": css("#list li")}) == 0  # the list is in the frame
+        web.perform("frame.enter", {"target": css("#inner")}, T)
+        expect(web, "count", target=css("#list li"), count=2)
+        web.perform("fill", {"target": css("#name"), "text": "in the frame"}, T)
+        expect(web, "has_value", target=css("#name"), text="in the frame")
+        assert web.query("query.title", {}) == "Network"  # the page's title, not the frame's
+        web.perform("frame.exit", {}, T)
+        assert web.query("query.count", {"target": css("#list li")}) == 0
+        with pytest.raises(ActionFailed, match="not a frame"):
+            web.perform("frame.enter", {"target": css("#ask")}, T)
     finally:
         web.end(ctx, False)
