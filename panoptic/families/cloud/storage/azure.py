@@ -86,12 +86,6 @@ class AzureStore(Store):
         self.service = service
         self.container = service.get_container_client(url.bucket)
 
-    def _key(self, key: str) -> str:
-        return f"{self.prefix}/{key}" if self.prefix else key
-
-    def _relative(self, key: str) -> str:
-        return key[len(self.prefix) + 1 :] if self.prefix else key
-
     def error(self, exc: BaseException, what: str) -> CloudError:
         """The CloudError for an azure-core exception."""
         from azure.core import exceptions as ax

@@ -129,6 +129,16 @@ class LocalFile:
 class Store(ABC):
     """A bucket (or folder) and a prefix, behind one small interface."""
 
+    prefix: str = ""  # the folder inside the bucket or container ("" for its root)
+
+    def _key(self, key: str) -> str:
+        """The object name of a key relative to the store's prefix."""
+        return f"{self.prefix}/{key}" if self.prefix else key
+
+    def _relative(self, key: str) -> str:
+        """The key relative to the prefix of a full object name."""
+        return key[len(self.prefix) + 1 :] if self.prefix else key
+
     url: StorageURL
 
     @property

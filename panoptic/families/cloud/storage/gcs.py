@@ -57,12 +57,6 @@ class GCSStore(Store):
         except Exception:
             pass
 
-    def _key(self, key: str) -> str:
-        return f"{self.prefix}/{key}" if self.prefix else key
-
-    def _relative(self, key: str) -> str:
-        return key[len(self.prefix) + 1 :] if self.prefix else key
-
     def error(self, exc: BaseException, what: str) -> CloudError:
         """The CloudError for a google-cloud-storage, google-auth or requests exception."""
         where = self.url.display

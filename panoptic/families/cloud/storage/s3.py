@@ -88,12 +88,6 @@ class S3Store(Store):
                 self.extra["SSEKMSKeyId"] = kms
 
     # --- keys ------------------------------------------------------------------------------------------------
-    def _key(self, key: str) -> str:
-        return f"{self.prefix}/{key}" if self.prefix else key
-
-    def _relative(self, key: str) -> str:
-        return key[len(self.prefix) + 1 :] if self.prefix else key
-
     # --- errors ----------------------------------------------------------------------------------------------
     def _credential_source(self) -> str:
         try:
