@@ -23,11 +23,11 @@ syntax keyword panStatement dismiss does double down download drag dry email ena
 syntax keyword panStatement expect expires fail fill focus format forward from go greater has header headers hidden
 syntax keyword panStatement hide home hover info into is json key keyboard lead least left less license local
 syntax keyword panStatement log long matches missing mock most move new no not number of older on open out page
-syntax keyword panStatement password press project record reload remove report request response restore revoke
-syntax keyword panStatement right run save scopes screen screenshot scroll select session set severity sign since
-syntax keyword panStatement state status storage submit swipe switch sync tab tabs tap team than title to type
-syntax keyword panStatement uncheck until up upload url user value verify video visible vision wait warning with
-syntax keyword panStatement within
+syntax keyword panStatement password pause press project record reload remove report request response restore
+syntax keyword panStatement revoke right run save scopes screen screenshot scroll select session set severity
+syntax keyword panStatement sign since state status storage submit swipe switch sync tab tabs tap team than title
+syntax keyword panStatement to type uncheck until up upload url user value verify video visible vision wait warning
+syntax keyword panStatement with within
 syntax keyword panTarget at css exact focused id image label placeholder role testid text xpath
 syntax keyword panBoolean false true
 

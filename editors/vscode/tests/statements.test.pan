@@ -213,6 +213,8 @@ scenario "every statement" on shop {
     upload "hello ${user}" to "#id"
 #   ^^^^^^ support.function.statement.panoptic
 #                          ^^ support.function.statement.panoptic
+    pause
+#   ^^^^^ support.function.statement.panoptic
     in frame "#id" {
 #   ^^ keyword.control.panoptic
 #      ^^^^^ keyword.control.panoptic

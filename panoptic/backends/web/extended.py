@@ -454,6 +454,19 @@ def exit_frame(web: WebBackend, args: dict[str, Any], timeout: float) -> None:
         web._page = web._page.outer
 
 
+def pause(web: WebBackend, args: dict[str, Any], timeout: float) -> str:
+    """Playwright's inspector when someone can use it; never blocks a headless or CI run."""
+    import os
+
+    if os.environ.get("CI"):
+        return "pause ignored: running in CI"
+    if not web.headed:
+        return "pause ignored: the browser is headless (run with --headed to open the inspector)"
+    page = web._require_page()
+    web._run("pause", None, timeout, page.pause)
+    return "resumed from the inspector"
+
+
 def switch_tab(web: WebBackend, args: dict[str, Any], timeout: float) -> str:
     pages = [p for p in web._pages if not _closed(p)]
     which = args.get("number")
@@ -502,6 +515,7 @@ ACTIONS: dict[str, Callable[[WebBackend, dict[str, Any], float], Any]] = {
     "upload": upload,
     "frame.enter": enter_frame,
     "frame.exit": exit_frame,
+    "pause": pause,
     "close_tab": close_tab,
     "focus": focus,
     "blur": blur,

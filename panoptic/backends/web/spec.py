@@ -94,6 +94,7 @@ WEB = PlatformSpec(
             "upload",
             "query.downloads",
             "frame",
+            "pause",
         }
     ),
     target_kinds=frozenset(

@@ -138,6 +138,11 @@ ui(
     example='upload "files/report.pdf" to "#attachment"',
 )
 ui(
+    "pause",
+    "pause",
+    "stop here and open Playwright's inspector (with --headed and a display; ignored, with a note, otherwise)",
+)
+ui(
     "in frame <target>",
     "frame",
     "run the block with its targets found inside an iframe (frames nest)",

@@ -342,3 +342,10 @@ def test_targets_inside_a_frame(web, make_ctx):
             web.perform("frame.enter", {"target": css("#ask")}, T)
     finally:
         web.end(ctx, False)
+
+
+def test_pause_is_ignored_headless_and_in_ci(page, monkeypatch):
+    monkeypatch.delenv("CI", raising=False)
+    assert "headless" in page.perform("pause", {}, T)
+    monkeypatch.setenv("CI", "1")
+    assert page.perform("pause", {}, T) == "pause ignored: running in CI"
