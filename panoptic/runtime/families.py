@@ -4,6 +4,9 @@ The interpreter asks `FamilyPool.runtime(name)` for the run handler of a step's
 family (the part of its IR action before the dot). The handler class is named
 by the family's `runtime` ("module:Class") and imported only then, so a run
 that never uses the cloud family never imports boto3.
+
+`FamilyPool.healer()` is the started `TargetHealer` of the first family that names one
+(`Family.healer`), for apps with self-healing targets on; it is stopped with the runtimes.
 """
 
 from __future__ import annotations
