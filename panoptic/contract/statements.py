@@ -16,7 +16,7 @@ read the same definitions.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 # Words that introduce a typed target; `role` takes a role word and an optional name.
@@ -201,7 +201,7 @@ def statement_def(signature: str, action: str, summary: str, **kwargs) -> Statem
     parts = parse_signature(signature)
     if not parts or not isinstance(parts[0], Lit):
         raise ValueError(f"a signature must start with a word: {signature!r}")
-    return replace(StatementDef(signature=signature, action=action, summary=summary, **kwargs), parts=parts)
+    return StatementDef(signature=signature, action=action, summary=summary, parts=parts, **kwargs)
 
 
 class StatementList(list[StatementDef]):
