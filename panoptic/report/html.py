@@ -187,11 +187,19 @@ class _Encoder:
             extra["t"] = [self.attempt(sc, a, i == last) for i, a in enumerate(sc.attempts)]
         if run_index:
             extra["u"] = run_index
+        healed = _count_healed(sc.final.steps)
+        if healed:
+            extra["hd"] = healed
         if sc.app:
             extra["app"] = sc.app
         if extra:
             row.append(extra)
         return row
+
+
+def _count_healed(steps: tuple[StepResult, ...]) -> int:
+    """How many steps (nested ones included) had a self-healed target."""
+    return sum((1 if s.healed else 0) + _count_healed(s.children) for s in steps)
 
 
 def _innermost_failed(steps: tuple[StepResult, ...]) -> StepResult | None:

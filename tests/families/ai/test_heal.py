@@ -200,6 +200,7 @@ def test_a_renamed_id_heals_is_reported_and_apply_fixes_the_file(cli, tmp_path: 
     payload = json.dumps(embedded_payload(html), ensure_ascii=False)
     assert '"h": "`\\"#save-btn\\"` → `\\"#save-button\\"` (score' in payload  # the step's healed mark
     assert 'el("span", "healed", "healed")' in html  # … which the page shows on the step's row
+    assert embedded_payload(html)["sc"][0][-1]["hd"] == 1  # and the scenario's row counts its healed steps
     [entry] = json.loads((tmp_path / "out2" / "heal.json").read_text())["healings"]
     assert (entry["file"], entry["line"], entry["col"]) == ("t.pan", 10, 11)
     assert (entry["old"], entry["new"]) == ('"#save-btn"', '"#save-button"') and entry["score"] >= THRESHOLD
