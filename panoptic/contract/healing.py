@@ -21,6 +21,7 @@ every report shows it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -60,8 +61,12 @@ class TargetHealer(Protocol):
 
     def start(self, run: RunContext) -> None: ...
 
-    def remember(self, app: AppDef, target: ResolvedTarget, backend: Any, span: Span) -> bool:
-        """Store the fingerprint of the element `target` names; True when it is stored (now or before)."""
+    def remember(
+        self, app: AppDef, target: ResolvedTarget, backend: Any, span: Span, mask: Callable[[str], str] | None = None
+    ) -> bool:
+        """Store the fingerprint of the element `target` names; True when it is stored (now or before).
+
+        `mask` replaces the run's secret values in a text: the stored fingerprint never holds one."""
         ...
 
     def heal(self, app: AppDef, target: ResolvedTarget, backend: Any, span: Span) -> HealResult | None: ...

@@ -538,7 +538,7 @@ class AttemptRunner:
 
     def _remember(self, healer: TargetHealer, target: ResolvedTarget, span: Any) -> bool:
         try:
-            return bool(healer.remember(self.app, target, self.backend, span))
+            return bool(healer.remember(self.app, target, self.backend, span, mask=self.masker.text))
         except Exception:
             return False
 

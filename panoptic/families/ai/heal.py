@@ -28,7 +28,7 @@ import json
 import os
 import re
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from itertools import compress
 from operator import eq, itemgetter
 from pathlib import Path
@@ -376,7 +376,9 @@ class WebHealer:
         with contextlib.suppress(TypeError, ValueError):
             self.threshold = float(run.options.get("heal_threshold", THRESHOLD))
 
-    def remember(self, app: AppDef, target: ResolvedTarget, backend: Any, span: Span) -> bool:
+    def remember(
+        self, app: AppDef, target: ResolvedTarget, backend: Any, span: Span, mask: Callable[[str], str] | None = None
+    ) -> bool:
         if target.kind not in HEALABLE:
             return False
         key = target_text(target)
@@ -389,6 +391,11 @@ class WebHealer:
                 return False
             fp = _clean(fp)
             fp["url"] = urlsplit(str(services.url())).path  # the page it was on (the port of `serve:` varies)
+            if mask is not None:  # a page may show a secret (a user name, a key): never store it
+                fp = {
+                    k: mask(v) if isinstance(v, str) else [mask(c) for c in v] if k == "classes" else v
+                    for k, v in fp.items()
+                }
         except Exception:  # remembering must never fail a step
             return False
         fp["seen"] = round(time.time())

@@ -262,3 +262,68 @@ def test_an_expectation_on_a_renamed_element_heals(cli, tmp_path: Path, chromium
     assert healed.returncode == 0, healed.stdout + healed.stderr
     [row] = _healed_rows(tmp_path / "out2")
     assert row.startswith('`"#status-line"` → `"#status-text"`')
+
+
+class _FakeServices:
+    """A page of fingerprints, as `PageServices` gives them, for the healer without a browser."""
+
+    def __init__(self, elements: list[dict[str, object]]) -> None:
+        self.elements = elements
+
+    def url(self) -> str:
+        return "http://127.0.0.1:9/profile?tab=1"
+
+    def _named(self, target: ResolvedTarget) -> list[dict[str, object]]:
+        if target.kind == "css" and (target.value or "").startswith("#"):
+            return [e for e in self.elements if e["id"] == (target.value or "")[1:]]
+        if target.kind == "role":
+            return [e for e in self.elements if e["role"] == target.role and e["label"] == target.value]
+        return []
+
+    def fingerprint(self, target: ResolvedTarget) -> dict[str, object] | None:
+        found = self._named(target)
+        return found[0] if len(found) == 1 else None
+
+    def fingerprints(self) -> list[dict[str, object]]:
+        return self.elements
+
+
+class _FakeBackend:
+    def __init__(self, services: _FakeServices) -> None:
+        self._services = services
+
+    def services(self) -> _FakeServices:
+        return self._services
+
+    def query(self, capability: str, args: dict[str, object]) -> int:
+        assert capability == "query.count"
+        target = args["target"]
+        assert isinstance(target, ResolvedTarget)
+        return len(self._services._named(target))
+
+
+def test_the_healer_remembers_masked_fingerprints_and_heals_from_them(tmp_path: Path) -> None:
+    from panoptic.contract.app import AppDef
+    from panoptic.contract.family import RunContext
+    from panoptic.families.ai.heal import WebHealer
+    from panoptic.source import Span
+
+    span = Span("t.pan", 0, 11, 10, 11, 10, 22)
+    app = AppDef("site", "web", {}, span)
+    old = ResolvedTarget("css", "#save-btn")
+    page = _FakeServices([_fp(label="Save for s3cret", text="Save for s3cret"), *_noise(50)])
+    healer = WebHealer()
+    healer.start(RunContext(output_dir=tmp_path / "out", project_dir=tmp_path))
+    assert healer.remember(app, old, _FakeBackend(page), span, mask=lambda s: s.replace("s3cret", "***"))
+    healer.stop()
+    stored = (tmp_path / ".panoptic" / "heal" / "site.json").read_text()
+    assert "s3cret" not in stored and "Save for ***" in stored and '"url": "/profile"' in stored
+
+    later = WebHealer()  # the next run reads the store
+    later.start(RunContext(output_dir=tmp_path / "out", project_dir=tmp_path))
+    renamed = _FakeServices([_fp(id="save-button", label="Save for ***", text="Save for ***"), *_noise(50)])
+    result = later.heal(app, old, _FakeBackend(renamed), span)
+    assert result is not None and result.healed and result.new == '"#save-button"' and result.score > 0.9
+    assert later.heal(app, ResolvedTarget("css", "#save-button"), _FakeBackend(renamed), span) is None  # found
+    missing = later.heal(app, ResolvedTarget("css", "#never-seen"), _FakeBackend(renamed), span)
+    assert missing is not None and not missing.healed and "no fingerprint" in missing.note
