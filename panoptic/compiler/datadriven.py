@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 from panoptic.compiler import ir
 from panoptic.compiler.files import resolved
@@ -24,7 +24,7 @@ from panoptic.source import Span
 from panoptic.syntax import ast
 
 MAX_ROWS = 10_000
-Lowerer = Any  # `panoptic.compiler.lower.Lowerer` (not imported: it imports this module)
+Lowerer: TypeAlias = Any  # `panoptic.compiler.lower.Lowerer` (not imported: it imports this module)
 
 
 class _Unknown(Exception):

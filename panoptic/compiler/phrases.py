@@ -11,7 +11,7 @@ them: a name may contain `-`, so `n-1` is one name.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeAlias
 
 from panoptic.compiler import ir
 from panoptic.compiler.functions import OPERATORS
@@ -21,7 +21,9 @@ from panoptic.source import Span
 from panoptic.syntax import ast
 
 # The lowerer, its context and scope are `panoptic.compiler.lower`'s (not imported: lower imports this module).
-Lowerer = Scope = _Context = Any
+Lowerer: TypeAlias = Any
+Scope: TypeAlias = Any
+_Context: TypeAlias = Any
 _PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2, "%": 2}
 _NOT_NUMBERS = {"list": "a list", "map": "a map", "bool": "true/false", "size": "a size", "duration": "a duration"}
 

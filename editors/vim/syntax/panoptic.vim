@@ -22,9 +22,9 @@ syntax keyword panStatement containing cookie cookies count create critical csv 
 syntax keyword panStatement dismiss does double down download drag dry email enabled equal equals errors except
 syntax keyword panStatement expect expires fail fill focus format forward from go greater has header headers hidden
 syntax keyword panStatement hide home hover info into is json key keyboard lead least left less license local
-syntax keyword panStatement log long matches missing mock most move new no not number of older on open out page
-syntax keyword panStatement password pause press project record reload remove report request response restore
-syntax keyword panStatement revoke right run save scopes screen screenshot scroll select session set severity
+syntax keyword panStatement log long masking matches missing mock most move new no not number of older on open
+syntax keyword panStatement out page password pause press project record reload remove report request response
+syntax keyword panStatement restore revoke right run save scopes screen screenshot scroll select session set severity
 syntax keyword panStatement sign since state status storage submit swipe switch sync tab tabs tap team than title
 syntax keyword panStatement to type uncheck until up upload url user value verify video visible vision wait warning
 syntax keyword panStatement with within

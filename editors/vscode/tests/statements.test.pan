@@ -213,6 +213,13 @@ scenario "every statement" on shop {
     upload "hello ${user}" to "#id"
 #   ^^^^^^ support.function.statement.panoptic
 #                          ^^ support.function.statement.panoptic
+    expect screenshot matches "hello ${user}" of "#id" masking "#id" within 5s
+#   ^^^^^^ support.function.statement.panoptic
+#          ^^^^^^^^^^ support.function.statement.panoptic
+#                     ^^^^^^^ support.function.statement.panoptic
+#                                             ^^ support.function.statement.panoptic
+#                                                      ^^^^^^^ support.function.statement.panoptic
+#                                                                    ^^^^^^ support.function.statement.panoptic
     pause
 #   ^^^^^ support.function.statement.panoptic
     in frame "#id" {

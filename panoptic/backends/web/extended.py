@@ -18,13 +18,13 @@ import contextlib
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 from panoptic.backends.web.locate import POSITION_KINDS, build_locator
 from panoptic.contract import ResolvedTarget
 from panoptic.contract.errors import ActionFailed, StepTimeout
 
-WebBackend = Any  # the live `backend.WebBackend` (not imported: it imports this module)
+WebBackend: TypeAlias = Any  # the live `backend.WebBackend` (not imported: it imports this module)
 
 _CLASSES_JS = "e => Array.from(e.classList)"
 _ATTRIBUTE_JS = "(e, name) => e.hasAttribute(name) ? e.getAttribute(name) : false"
@@ -467,6 +467,90 @@ def pause(web: WebBackend, args: dict[str, Any], timeout: float) -> str:
     return "resumed from the inspector"
 
 
+# ---- visual baselines ---------------------------------------------------------------------------------------------
+
+PIXEL_TOLERANCE = 0.1  # a pixel differs when a channel differs by more than this share of its range (anti-aliasing)
+DIFF_SHARE = 0.001  # the screenshot matches when at most this share of its pixels differ
+UPDATE_ENV = "PANOPTIC_UPDATE_SNAPSHOTS"
+
+
+def _compare(actual: bytes, baseline: Path) -> tuple[float, Any]:
+    """(share of pixels that differ, a diff image or None); 1.0 when the sizes differ."""
+    import io
+
+    try:
+        from PIL import Image, ImageChops
+    except ImportError:
+        from panoptic.contract.errors import InfrastructureError
+
+        raise InfrastructureError(
+            "comparing screenshots needs Pillow, which is not installed", help="install it with: pip install pillow"
+        ) from None
+    now = Image.open(io.BytesIO(actual)).convert("RGB")
+    then = Image.open(baseline).convert("RGB")
+    if now.size != then.size:
+        return 1.0, None
+    diff = ImageChops.difference(now, then)
+    cut = int(255 * PIXEL_TOLERANCE)
+    mask = diff.convert("L").point(lambda v: 255 if v > cut else 0)
+    changed = mask.histogram()[255]
+    share = changed / (now.size[0] * now.size[1])
+    marked = now.copy()
+    marked.paste((255, 0, 255), mask=mask)  # the changed pixels in magenta over the new screenshot
+    return share, marked
+
+
+def visual(web: WebBackend, args: dict[str, Any], timeout: float) -> str:
+    import os
+    import time
+
+    from panoptic.backends.web.secrets import unique_path
+    from panoptic.contract.errors import AssertionFailed
+
+    page = web._require_page()
+    baseline = Path(str(args["baseline"]))
+    target: ResolvedTarget | None = args.get("target")
+    masks = [_element(web, args["mask"], "mask")] if args.get("mask") is not None else []
+    masks += web._secret_masks(page)
+    shot_timeout = max(timeout, 5.0)  # `within` bounds the retries; one shot may take its time
+    options = {"animations": "disabled", "caret": "hide", "mask": masks, "timeout": shot_timeout * 1000}
+    shooter = _element(web, target, "screenshot") if target is not None else page
+
+    def shoot() -> bytes:
+        return web._run("take a screenshot", target, shot_timeout, lambda: shooter.screenshot(**options))
+
+    if not baseline.is_file() or os.environ.get(UPDATE_ENV) == "1":
+        baseline.parent.mkdir(parents=True, exist_ok=True)
+        baseline.write_bytes(shoot())
+        return f"baseline written: {baseline.name} (review it, and commit it with the suite)"
+    deadline = time.monotonic() + max(0.0, timeout)
+    while True:
+        png = shoot()
+        share, marked = _compare(png, baseline)
+        if share <= DIFF_SHARE or time.monotonic() >= deadline:
+            break
+        time.sleep(0.25)
+    if share <= DIFF_SHARE:
+        return f"matches {baseline.name} ({share:.3%} of pixels differ)"
+    ctx = web._require_ctx()
+    stem = baseline.stem
+    actual_path = unique_path(Path(ctx.artifacts_dir), f"{stem}-actual", ".png")
+    actual_path.write_bytes(png)
+    ctx.artifact("screenshot", actual_path.name, f"{stem}: actual")
+    if marked is not None:
+        diff_path = unique_path(Path(ctx.artifacts_dir), f"{stem}-diff", ".png")
+        marked.save(diff_path)
+        ctx.artifact("screenshot", diff_path.name, f"{stem}: difference")
+    actual = "a different size" if marked is None else f"{share:.2%} of pixels differ"
+    raise AssertionFailed(
+        f"the screenshot does not match the baseline {baseline.name}: {actual}",
+        expected=f"at most {DIFF_SHARE:.1%} of pixels different from {baseline.name}",
+        actual=actual,
+        help=f"look at {stem}-diff.png in the report; if the change is right, run again with {UPDATE_ENV}=1 "
+        "to write new baselines, then review and commit them",
+    )
+
+
 def switch_tab(web: WebBackend, args: dict[str, Any], timeout: float) -> str:
     pages = [p for p in web._pages if not _closed(p)]
     which = args.get("number")
@@ -516,6 +600,7 @@ ACTIONS: dict[str, Callable[[WebBackend, dict[str, Any], float], Any]] = {
     "frame.enter": enter_frame,
     "frame.exit": exit_frame,
     "pause": pause,
+    "visual": visual,
     "close_tab": close_tab,
     "focus": focus,
     "blur": blur,

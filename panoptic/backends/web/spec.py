@@ -95,6 +95,7 @@ WEB = PlatformSpec(
             "query.downloads",
             "frame",
             "pause",
+            "visual",
         }
     ),
     target_kinds=frozenset(

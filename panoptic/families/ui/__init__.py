@@ -138,6 +138,12 @@ ui(
     example='upload "files/report.pdf" to "#attachment"',
 )
 ui(
+    "expect screenshot matches <name:text> [of <target>] [masking <mask:target>] [within <within:duration>]",
+    "visual",
+    "compare the page (or a target) with its baseline image in __screenshots__/ next to this file",
+    example='expect screenshot matches "cart" masking "#clock"',
+)
+ui(
     "pause",
     "pause",
     "stop here and open Playwright's inspector (with --headed and a display; ignored, with a note, otherwise)",

@@ -32,6 +32,9 @@ class UiRuntime(BaseRuntime):
             call["name"] = self._screenshot_name(call.get("name"), step)
         if call.get("file") is not None and step.span is not None:  # a file named relative to the statement's file
             call["file"] = str(Path(step.span.file).resolve().parent / str(call["file"]))
+        if capability == "visual":  # baselines live next to the .pan file that names them
+            folder = Path(step.span.file).resolve().parent / "__screenshots__"
+            call["baseline"] = str(folder / (safe_name(step.mask(format_value(call["name"])), "screenshot") + ".png"))
         if capability == "frame":  # `in frame <target> { … }`: the block's targets are found inside the frame
             step.backend.perform("frame.enter", call, step.timeout)
             try:

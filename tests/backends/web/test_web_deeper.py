@@ -19,7 +19,8 @@ T = 5.0
 
 PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Deeper</title>
-<style>.done { text-decoration: line-through; } #box { display: none; color: rgb(255, 0, 0); }</style></head>
+<style>.done { text-decoration: line-through; } #box { display: none; color: rgb(255, 0, 0); }
+#events { display: inline-block; width: 200px; height: 20px; overflow: hidden; white-space: nowrap; }</style></head>
 <body>
 <ul id="list"><li class="item done" data-id="1">  buy    some   milk  </li><li class="item">bread</li></ul>
 <a id="all" href="#/" class="selected">All</a><a id="active" href="#/active">Active</a>
@@ -349,3 +350,27 @@ def test_pause_is_ignored_headless_and_in_ci(page, monkeypatch):
     assert "headless" in page.perform("pause", {}, T)
     monkeypatch.setenv("CI", "1")
     assert page.perform("pause", {}, T) == "pause ignored: running in CI"
+
+
+def test_visual_baselines_are_written_matched_masked_and_diffed(page, tmp_path, monkeypatch):
+    monkeypatch.delenv("PANOPTIC_UPDATE_SNAPSHOTS", raising=False)
+    baseline = tmp_path / "__screenshots__" / "list.png"
+    args = {"name": "list", "baseline": str(baseline), "target": css("#list")}
+    assert page.perform("visual", args, T).startswith("baseline written: list.png")
+    assert baseline.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert page.perform("visual", args, T).startswith("matches list.png")
+    whole = {"name": "page", "baseline": str(tmp_path / "__screenshots__" / "page.png"), "mask": css("#events")}
+    page.perform("visual", whole, T)
+    page._require_page().evaluate("document.getElementById('events').textContent = 'changed under the mask'")
+    assert page.perform("visual", whole, T).startswith("matches page.png")  # the change is masked
+    page._require_page().evaluate("document.querySelector('#list li').style.color = 'rgb(0, 200, 0)'")
+    with pytest.raises(checks.AssertionFailed) as failed:
+        page.perform("visual", args, 0.3)
+    assert "of pixels differ" in failed.value.actual
+    ctx = page._require_ctx()
+    names = sorted(Path(a.path).name for a in ctx.written if a.kind == "screenshot")
+    assert names == ["list-actual.png", "list-diff.png"]
+    monkeypatch.setenv("PANOPTIC_UPDATE_SNAPSHOTS", "1")
+    assert page.perform("visual", args, T).startswith("baseline written")
+    monkeypatch.delenv("PANOPTIC_UPDATE_SNAPSHOTS")
+    assert page.perform("visual", args, T).startswith("matches")
