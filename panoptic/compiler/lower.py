@@ -157,6 +157,7 @@ class Lowerer:
         self._terminating = {e.action: " ".join(e.head) for e in REGISTRY.entries if e.terminates}
         self._else_actions = {e.action for e in REGISTRY.entries if e.allows_else}
         self.symbols = SymbolTable(modules)
+        self._base_dirs: dict[str, Path] = {}
 
     def error(self, code: str, message: str, span: Span | None, **kw) -> None:
         self.diags.append(diagnostic(code, message, span, **kw))
@@ -1004,7 +1005,11 @@ class Lowerer:
             from panoptic.compiler.registry import registry
 
             family = registry(plugins=True).families.get(entry.family)
-        if family is None or family.check is None:
+        if (
+            family is None
+            or family.check is None
+            or (family.checked is not None and entry.action not in family.checked)
+        ):
             return
         arguments: dict[str, Argument] = {}
         for name, raw in found.items():
@@ -1026,10 +1031,10 @@ class Lowerer:
             arguments=arguments,
             platform=ctx.platform.name if ctx.platform is not None else None,
             settings=ctx.app_settings,
-            base_dir=Path(ctx.module.path).resolve().parent,
+            base_dir=self._base_dir(ctx.module.path),
         )
         try:
-            self.diags.extend(family.check(request))
+            self.diags.extend(family.hook("check")(request))  # type: ignore[misc]
         except Exception as exc:  # a broken check hook must not take away the other diagnostics
             self.error(
                 "PAN006",
@@ -1037,6 +1042,12 @@ class Lowerer:
                 span,
                 help="this is a bug in the statement family's package; report it to its authors",
             )
+
+    def _base_dir(self, path: str) -> Path:
+        found = self._base_dirs.get(path)
+        if found is None:
+            found = self._base_dirs[path] = Path(path).resolve().parent
+        return found
 
     def _check_secret_output(self, entry: StatementDef, args: dict, scope: Scope, span: Span) -> None:
         if not entry.prints:
