@@ -29,6 +29,22 @@ def parse_duration(text: str) -> float:
     return value
 
 
+def _browser_options(update_snapshots: bool, slow_mo: str | None) -> bool:
+    """`--update-snapshots` and `--slow-mo` reach the web backends (in every worker) through the environment."""
+    import os
+
+    if update_snapshots:
+        os.environ["PANOPTIC_UPDATE_SNAPSHOTS"] = "1"
+    if slow_mo is not None:
+        try:
+            seconds = parse_duration(slow_mo)
+        except ValueError:
+            _error("PAN004", f"--slow-mo needs a duration such as 500ms, not {slow_mo!r}")
+            return False
+        os.environ["PANOPTIC_SLOW_MO"] = f"{seconds * 1000:g}"
+    return True
+
+
 def _error(code: str, message: str, help: str | None = None) -> None:
     from panoptic.diagnostics import Diagnostic, Severity
     from panoptic.diagnostics.render import render_text
@@ -83,6 +99,12 @@ def register(app: typer.Typer) -> None:
             None, "--timeout", help="default timeout of actions and expectations (overrides the apps' `timeout`)"
         ),
         headed: bool = typer.Option(False, "--headed", help="show the browser or app window"),
+        update_snapshots: bool = typer.Option(
+            False, "--update-snapshots", help="rewrite the baselines of `expect screenshot matches` (then review them)"
+        ),
+        slow_mo: str | None = typer.Option(
+            None, "--slow-mo", help="slow every browser action down by a duration such as 500ms (to watch --headed)"
+        ),
         output: Path | None = typer.Option(
             None, "--output", "-o", help="output folder (default panoptic-results/<run id>)"
         ),
@@ -110,6 +132,8 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """Run the scenarios of .pan files and write results.jsonl.gz, report.html and junit.xml."""
+        if not _browser_options(update_snapshots, slow_mo):
+            raise typer.Exit(2)
         code = run_command(
             paths,
             keywords=keyword,

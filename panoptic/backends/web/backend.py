@@ -319,6 +319,10 @@ class WebBackend:
             self._device = self._device_descriptor(playwright, str(device_name))
         engine = str(self.settings.get("browser") or "chromium")
         options: dict[str, Any] = {"headless": not self.headed}
+        with contextlib.suppress(ValueError):  # `panoptic run --slow-mo 500ms`
+            options["slow_mo"] = max(0.0, float(os.environ.get("PANOPTIC_SLOW_MO") or 0)) or None
+        if options.get("slow_mo") is None:
+            options.pop("slow_mo", None)
         if engine == "chromium":
             explicit = self.settings.get("browser_path")
             from panoptic.environment import BROWSER_ENV, CHROMIUM_ARGS, find_chromium

@@ -546,8 +546,8 @@ def visual(web: WebBackend, args: dict[str, Any], timeout: float) -> str:
         f"the screenshot does not match the baseline {baseline.name}: {actual}",
         expected=f"at most {DIFF_SHARE:.1%} of pixels different from {baseline.name}",
         actual=actual,
-        help=f"look at {stem}-diff.png in the report; if the change is right, run again with {UPDATE_ENV}=1 "
-        "to write new baselines, then review and commit them",
+        help=f"look at {stem}-diff.png in the report; if the change is right, run again with "
+        "`panoptic run --update-snapshots` to write new baselines, then review and commit them",
     )
 
 

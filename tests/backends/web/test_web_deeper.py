@@ -374,3 +374,28 @@ def test_visual_baselines_are_written_matched_masked_and_diffed(page, tmp_path, 
     assert page.perform("visual", args, T).startswith("baseline written")
     monkeypatch.delenv("PANOPTIC_UPDATE_SNAPSHOTS")
     assert page.perform("visual", args, T).startswith("matches")
+
+
+def test_slow_mo_slows_every_action(chromium, deeper_site, make_ctx, monkeypatch):
+    import os
+    import time
+
+    from panoptic.backends.web.backend import WebBackend
+    from panoptic.commands.run import _browser_options
+
+    monkeypatch.setenv("PANOPTIC_SLOW_MO", "0")  # recorded, so that the value set below is undone afterwards
+    assert not _browser_options(False, "soon")
+    assert _browser_options(False, "300ms")
+    assert os.environ["PANOPTIC_SLOW_MO"] == "300"
+    slow = WebBackend(make_app(deeper_site))
+    slow.start()
+    ctx = make_ctx()
+    try:
+        slow.begin(ctx)
+        slow.perform("navigate", {"url": "/index.html"}, T)
+        started = time.perf_counter()
+        slow.perform("click", {"target": css("#all")}, T)
+        assert time.perf_counter() - started >= 0.3
+        slow.end(ctx, False)
+    finally:
+        slow.stop()
