@@ -266,20 +266,21 @@ def describe_candidate(cand: Mapping[str, Any]) -> str:
 
 
 @contextlib.contextmanager
-def _locked(folder: Path, name: str = ".lock") -> Iterator[None]:
-    """An exclusive lock (the file `name` in `folder`) between worker processes (a no-op without fcntl)."""
+def _locked(folder: Path) -> Iterator[None]:
+    """An exclusive lock of `folder` itself (no lock file is left) between worker processes; a no-op where
+    fcntl is missing."""
     folder.mkdir(parents=True, exist_ok=True)
     try:
         import fcntl
     except ImportError:  # pragma: no cover - not on Linux
         yield
         return
-    with open(folder / name, "a+") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
 def _read_json(path: Path) -> Any:
@@ -463,7 +464,7 @@ class WebHealer:
         }
         out = Path(self.run.output_dir)
         try:
-            with _locked(out, ".heal.lock"):
+            with _locked(out):
                 data = _read_json(out / HEAL_FILE)
                 healings = data.get("healings") if isinstance(data, dict) else None
                 healings = healings if isinstance(healings, list) else []
