@@ -386,6 +386,26 @@ VIM_RESERVED = frozenset(
 )
 
 
+def _vim_words(group: str, words: Iterable[str]) -> list[str]:
+    """Statement words as `syntax match` items: unlike keywords, the name matches defined after them win,
+    so a variable that shares a statement's word (`let password = …`, `secret user = …`) is still a name."""
+    bar = "\\|"
+    lines: list[str] = []
+    chunk: list[str] = []
+
+    def flush() -> None:
+        lines.append("syntax match " + group + " /\\<\\%(" + bar.join(chunk) + "\\)\\>/")
+
+    for word in sorted(set(words)):
+        chunk.append(word)
+        if len(bar.join(chunk)) > 80:
+            flush()
+            chunk = []
+    if chunk:
+        flush()
+    return lines
+
+
 def _vim_keywords(group: str, words: Iterable[str]) -> list[str]:
     lines: list[str] = []
     chunk: list[str] = []
@@ -425,9 +445,9 @@ def vim_syntax(registry: Registry | None = None) -> str:
         '" Keywords generated from the registry.',
         *_vim_keywords(VIM_GROUPS["declaration"], w.declaration),
         *_vim_keywords(VIM_GROUPS["import"], w.import_),
-        *_vim_keywords(VIM_GROUPS["control"], w.control),
-        *_vim_keywords(VIM_GROUPS["statement"], w.statement),
-        *_vim_keywords(VIM_GROUPS["target"], w.target),
+        *_vim_words(VIM_GROUPS["control"], w.control),
+        *_vim_words(VIM_GROUPS["statement"], w.statement),
+        *_vim_words(VIM_GROUPS["target"], w.target),
         *_vim_keywords(VIM_GROUPS["constant"], w.constant),
         "",
         '" Calls: flows and built-in functions (declared names below take priority).',

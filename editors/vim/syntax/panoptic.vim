@@ -14,21 +14,21 @@ syntax case match
 " Keywords generated from the registry.
 syntax keyword panDeclaration app flow let scenario secret setup teardown
 syntax keyword panUse use
-syntax keyword panControl denied each else enterprise for frame if in lock repeat retry times waiting
-syntax keyword panStatement DELETE GET PATCH POST PUT accept action add ai analytics api as attribute audit authenticate
-syntax keyword panStatement back backup block blur by check checked class cleanup clear click close cloud compliance
-syntax match panStatement /\<contains\>/
-syntax keyword panStatement containing cookie cookies count create critical csv data delay dialog dialogs disabled
-syntax keyword panStatement dismiss does double down download drag dry email enabled equal equals errors except
-syntax keyword panStatement expect expires fail fill focus format forward from go greater has header headers hidden
-syntax keyword panStatement hide home hover info into is json key keyboard lead least left less license local
-syntax keyword panStatement log long masking matches missing mock most move new no not number of older on open
-syntax keyword panStatement out page password pause press project record reload remove report request response
-syntax keyword panStatement restore revoke right run save scopes screen screenshot scroll select session set severity
-syntax keyword panStatement sign since state status storage submit swipe switch sync tab tabs tap team than title
-syntax keyword panStatement to type uncheck until up upload url user value verify video visible vision wait warning
-syntax keyword panStatement with within
-syntax keyword panTarget at css exact focused id image label placeholder role testid text xpath
+syntax match panControl /\<\%(denied\|each\|else\|enterprise\|for\|frame\|if\|in\|lock\|repeat\|retry\|times\|waiting\)\>/
+syntax match panStatement /\<\%(DELETE\|GET\|PATCH\|POST\|PUT\|accept\|action\|add\|ai\|analytics\|api\|as\|attribute\)\>/
+syntax match panStatement /\<\%(audit\|authenticate\|back\|backup\|block\|blur\|by\|check\|checked\|class\|cleanup\)\>/
+syntax match panStatement /\<\%(clear\|click\|close\|cloud\|compliance\|containing\|contains\|cookie\|cookies\|count\)\>/
+syntax match panStatement /\<\%(create\|critical\|csv\|data\|delay\|dialog\|dialogs\|disabled\|dismiss\|does\|double\)\>/
+syntax match panStatement /\<\%(down\|download\|drag\|dry\|email\|enabled\|equal\|equals\|errors\|except\|expect\|expires\)\>/
+syntax match panStatement /\<\%(fail\|fill\|focus\|format\|forward\|from\|go\|greater\|has\|header\|headers\|hidden\)\>/
+syntax match panStatement /\<\%(hide\|home\|hover\|info\|into\|is\|json\|key\|keyboard\|lead\|least\|left\|less\|license\)\>/
+syntax match panStatement /\<\%(local\|log\|long\|masking\|matches\|missing\|mock\|most\|move\|new\|no\|not\|number\)\>/
+syntax match panStatement /\<\%(of\|older\|on\|open\|out\|page\|password\|pause\|press\|project\|record\|reload\|remove\)\>/
+syntax match panStatement /\<\%(report\|request\|response\|restore\|revoke\|right\|run\|save\|scopes\|screen\|screenshot\)\>/
+syntax match panStatement /\<\%(scroll\|select\|session\|set\|severity\|sign\|since\|state\|status\|storage\|submit\)\>/
+syntax match panStatement /\<\%(swipe\|switch\|sync\|tab\|tabs\|tap\|team\|than\|title\|to\|type\|uncheck\|until\|up\)\>/
+syntax match panStatement /\<\%(upload\|url\|user\|value\|verify\|video\|visible\|vision\|wait\|warning\|with\|within\)\>/
+syntax match panTarget /\<\%(at\|css\|exact\|focused\|id\|image\|label\|placeholder\|role\|testid\|text\|xpath\)\>/
 syntax keyword panBoolean false true
 
 " Calls: flows and built-in functions (declared names below take priority).
