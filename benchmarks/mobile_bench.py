@@ -134,9 +134,9 @@ def direct_scenario(server: str, site: str, out_dir: Path) -> None:
 
 def panoptic_in_process(server: str, site: str, out_dir: Path) -> None:
     """The scenario through Panoptic's mobile backend, with the interpreter's polling for expectations."""
-    from panoptic.contract import ResolvedTarget, ScenarioContext
     from panoptic.backends.mobile.backend import MobileBackend
     from panoptic.compiler.ir import AppDef
+    from panoptic.contract import ResolvedTarget, ScenarioContext
     from panoptic.source import Span
 
     span = Span("bench.pan", 0, 1, 1, 1, 1, 2)

@@ -121,7 +121,6 @@ class Family:
     title: str = ""  # the section title in the statement reference (default: the name)
     docs: str = ""  # a paragraph for the statement reference
 
-
     def hook(self, name: str) -> Callable[..., Any] | None:
         """The `check`, `app_check` or `finish` hook as a function: one named "module:function" is imported on first use,
         so that `panoptic check` loads a family's checking code only when a file uses the family."""

@@ -46,7 +46,7 @@ def test_panoptic_report_github_annotates_and_summarises(run, tmp_path: Path) ->
     ], done.stdout + done.stderr
     error_title = commands[0][1]["title"]
     assert error_title == "checkout <b>works</b> (PAN901)"
-    assert 'expected "#cart-count" to have text "1"\nhelp: check the cart badge' == commands[0][2]
+    assert commands[0][2] == 'expected "#cart-count" to have text "1"\nhelp: check the cart badge'
     assert commands[1][2].startswith("flaky: passed on attempt 2")
     summary = (out / "summary.md").read_text(encoding="utf-8")
     assert "4 scenarios" in summary and "❌ 1 failed" in summary and "⚠️ 1 flaky" in summary
