@@ -1,7 +1,8 @@
 """The web backend: Chromium driven through Playwright's sync API.
 
-One browser per worker (launched in `start`, relaunched by `begin` after a
-crash), a fresh browser context per scenario attempt. Playwright is imported
+One browser per worker (launched in `start`, relaunched after a crash), a
+fresh browser context per scenario attempt, opened when a step first needs the
+page (or at `begin` when the scenario records video). Playwright is imported
 inside the methods only, so `panoptic check` never loads it.
 
 Decisions worth knowing:
@@ -115,6 +116,18 @@ _ANY_VISIBLE_JS = r"""
 }
 """
 
+# One evaluated poll for `query.text` / `query.value`: [how many elements match, what the first one reads],
+# where the old poll made two round trips (count, then read the first).
+_READ_FIRST_JS = r"""
+(els, [what, raw]) => {
+  const e = els[0];
+  if (!e) return [0, null];
+  if (what === 'text') return [els.length, raw ? e.textContent : (e.innerText ?? e.textContent)];
+  const hasValue = 'value' in e && ['INPUT','TEXTAREA','SELECT','BUTTON','OPTION','OUTPUT'].includes(e.tagName);
+  return [els.length, hasValue ? String(e.value) : null];
+}
+"""
+
 _OPTIONS_JS = "el => el.tagName === 'SELECT' ? Array.from(el.options).map(o => [o.label || o.text, o.value]) : null"
 
 _FIELD_VALUES_JS = r"""
@@ -221,6 +234,8 @@ class WebBackend:
         self._ctx: ScenarioContext | None = None
         self._tracing = False
         self._groups: list[int] = []  # per open step: the number of its trace group (0: none was opened)
+        self._open_steps: list[tuple[str, Any]] = []  # per open step: its text and span, for groups opened late
+        self._attempt = False  # a scenario attempt has begun and not ended: a step may open its browser context
         self._group_count = 0  # trace groups opened in this scenario attempt
         self._failed_group = 0  # the number of the group open when the failure was captured (0: none)
         self._video_problem: str | None = None
@@ -243,7 +258,9 @@ class WebBackend:
             raise
 
     def begin(self, ctx: ScenarioContext) -> None:
-        """A fresh browser context and page for one scenario attempt (relaunching a dead browser first)."""
+        """Begin one scenario attempt. Its fresh browser context and page open when a step first needs them
+        (`_ensure_context`: a navigation, action, query or screenshot), so a scenario that never touches the page
+        costs no context; a scenario that records video opens them here, as the recording starts with the context."""
         if self._context is not None:  # a previous scenario that was never ended
             with contextlib.suppress(Exception):
                 self._context.close()
@@ -253,8 +270,18 @@ class WebBackend:
         self._video_problem = None
         self._tracing = False
         self._groups, self._group_count, self._failed_group = [], 0, 0
+        self._open_steps = []
         self._pages = []
-        if self._driver is None or self._browser is None or not self._browser_alive():
+        self._attempt = True
+        if ctx.record_video:
+            self._ensure_context()
+
+    def _ensure_context(self) -> None:
+        """Open the attempt's browser context and page unless they are open (relaunching a dead browser first)."""
+        ctx = self._ctx
+        if self._context is not None or ctx is None or not self._attempt:
+            return
+        if self._crash or self._driver is None or self._browser is None or not self._browser_alive():
             self._relaunch()
             self._crash = None
         try:
@@ -270,9 +297,11 @@ class WebBackend:
             self._relaunch(driver_too=True)
             self._crash = None
             self._open_context(ctx)
+        self._open_late_groups()
 
     def end(self, ctx: ScenarioContext, failed: bool) -> None:
         """Keep the trace (on failure, or always per `trace:`), close the context, store the video."""
+        self._attempt = False
         context, self._context = self._context, None
         page, self._page = self._page, None
         pages, self._pages = self._pages or ([page] if page is not None else []), []
@@ -474,22 +503,36 @@ class WebBackend:
     def step_begin(self, text: str, span: Any) -> None:
         """Group what the step does in the trace under its source text, located at its `.pan` line."""
         context = self._context
+        self._open_steps.append((text, span))
         if not self._tracing or context is None:
             self._groups.append(0)
             return
+        self._groups.append(self._open_group(context, text, span))
+
+    def _open_group(self, context: Any, text: str, span: Any) -> int:
+        """Open a trace group for a step; its number, or 0 when none could be opened."""
         location = None
         with contextlib.suppress(Exception):
             location = {"file": str(Path(span.file).resolve()), "line": int(span.line), "column": int(span.col)}
         try:
             context.tracing.group(self._scrub(text)[:300], location=location)
         except Exception:
-            self._groups.append(0)
-            return
+            return 0
         self._group_count += 1
-        self._groups.append(self._group_count)
+        return self._group_count
+
+    def _open_late_groups(self) -> None:
+        """The context opened inside a step: open the trace groups of the steps under way, outermost first."""
+        if not self._tracing or self._context is None:
+            return
+        for i, (text, span) in enumerate(self._open_steps[: len(self._groups)]):
+            if not self._groups[i]:
+                self._groups[i] = self._open_group(self._context, text, span)
 
     def step_end(self) -> None:
         """Close the step's trace group; never raises."""
+        if self._open_steps:
+            self._open_steps.pop()
         if self._groups and self._groups.pop() and self._tracing and self._context is not None:
             with contextlib.suppress(Exception):
                 self._context.tracing.group_end()
@@ -604,6 +647,8 @@ class WebBackend:
         return scrub_text(text, self._secrets())
 
     def _require_page(self) -> Any:
+        if self._page is None:
+            self._ensure_context()
         if self._crash:
             raise self._crashed()
         page = self._page
@@ -1047,7 +1092,13 @@ class WebBackend:
         target: ResolvedTarget = args["target"]
         self._element_only(target, "scroll to")
         locator = self._locator(target)
-        self._run("scroll to", target, timeout, lambda: locator.scroll_into_view_if_needed(timeout=timeout * 1000))
+        page = self._require_page()
+
+        def scroll_to() -> None:
+            locator.scroll_into_view_if_needed(timeout=timeout * 1000)
+            page.evaluate(_SETTLE_JS)  # as after `scroll`: the page's scroll handlers run before the next step
+
+        self._run("scroll to", target, timeout, scroll_to)
 
     def _history(self, args: dict[str, Any], timeout: float, *, step: str) -> None:
         page = self._require_page()
@@ -1149,26 +1200,25 @@ class WebBackend:
             raise ActionFailed(f"{capability.split('.')[-1]} cannot be asked of a point ({target.describe()})")
         locator = build_locator(page, target)
         what = f"read {capability.split('.')[-1]} of"
+        # Expectations poll these: each answer is one evaluated call (every match examined in the page at once).
+        if capability == "query.visible":
+            on_screen = bool(args.get("on_screen"))
+            return self._run(what, target, 0, lambda: self._any_visible(locator, on_screen))
+        if capability in ("query.text", "query.value"):
+            read = [capability[6:], bool(args.get("raw"))]
+            found, value = self._run(what, target, 0, lambda: locator.evaluate_all(_READ_FIRST_JS, read))
+            if found > 1:
+                raise self._strict_error(target, f"resolved to {found} elements")
+            return value if found else None
         count = self._run(what, target, 0, locator.count)
         if capability == "query.count":
             return int(count)
-        if capability == "query.visible":
-            on_screen = bool(args.get("on_screen"))
-            return bool(count) and self._run(what, target, 0, lambda: self._any_visible(locator, on_screen))
         if count == 0:
             return None
         if count > 1:
             raise self._strict_error(target, f"resolved to {count} elements")
         element = locator.first
         answers: dict[str, Callable[[], Any]] = {
-            "query.text": lambda: element.evaluate(
-                "(e, raw) => raw ? e.textContent : (e.innerText ?? e.textContent)", bool(args.get("raw")), timeout=1000
-            ),
-            "query.value": lambda: element.evaluate(
-                "e => ('value' in e && ['INPUT','TEXTAREA','SELECT','BUTTON','OPTION','OUTPUT'].includes(e.tagName))"
-                " ? String(e.value) : null",
-                timeout=1000,
-            ),
             "query.enabled": lambda: element.is_enabled(timeout=1000),
             "query.checked": lambda: element.is_checked(timeout=1000),
         }
@@ -1203,6 +1253,7 @@ class WebBackend:
 
     def services(self) -> PageServices:
         """The live page's elements, errors, HTML and screenshots, for statement families."""
+        self._ensure_context()
         return PageServices(self._require_page, self._context)
 
     def suggest(self, target: ResolvedTarget) -> tuple[str, ...]:
