@@ -121,7 +121,14 @@ def run(paths: PathsLike, options: Options | None = None) -> Results:
     """Compile and run the selected scenarios; raises `PanopticError` when nothing can run."""
     from panoptic.convert import compile_inputs
     from panoptic.report import RESULTS_FILE, JsonlWriter, ReportError, write_reports
-    from panoptic.runtime.output import OutputError, default_output_dir, new_run_id, prepare_output_dir
+    from panoptic.runtime.output import (
+        OutputError,
+        clear_previous_run,
+        default_output_dir,
+        new_run_id,
+        prepare_output_dir,
+        record_run_output,
+    )
     from panoptic.runtime.runner import RunOptions, execute
     from panoptic.runtime.selection import SelectionError, select
 
@@ -146,6 +153,7 @@ def run(paths: PathsLike, options: Options | None = None) -> Results:
         output = outputs[0] if len(outputs) == 1 and len(converted) == 1 else default_output_dir(run_id)
     try:
         out_dir = prepare_output_dir(Path(output))
+        clear_previous_run(out_dir)  # a run replaces what an earlier run left there
         writer = JsonlWriter(out_dir / RESULTS_FILE)
     except OutputError as exc:
         raise PanopticError(exc.message) from None
@@ -171,6 +179,7 @@ def run(paths: PathsLike, options: Options | None = None) -> Results:
     reports: dict[str, Path] = {"results": out_dir / RESULTS_FILE}
     if opts.reports:
         reports = write_reports(out_dir / RESULTS_FILE, out_dir)
+    record_run_output(out_dir)
     return Results(
         exit_code=outcome.exit_code,
         counts=dict(outcome.counts),

@@ -298,12 +298,20 @@ def _execute(
     import signal
 
     from panoptic.runtime.console import ConsoleReporter
-    from panoptic.runtime.output import OutputError, default_output_dir, new_run_id, prepare_output_dir
+    from panoptic.runtime.output import (
+        OutputError,
+        clear_previous_run,
+        default_output_dir,
+        new_run_id,
+        prepare_output_dir,
+        record_run_output,
+    )
     from panoptic.runtime.runner import EXIT_USAGE, RunOptions, execute
 
     run_id = new_run_id()
     try:
         out_dir = prepare_output_dir(output if output is not None else default_output_dir(run_id))
+        clear_previous_run(out_dir)  # a run replaces what an earlier run left there
     except OutputError as exc:
         _error(exc.code, exc.message, exc.help)
         return EXIT_USAGE
@@ -384,6 +392,7 @@ def _execute(
         )
     for line in _finish_families(out_dir):
         reporter.console.print(line, markup=False, highlight=False, soft_wrap=True)
+    record_run_output(out_dir)
     if output_failed and outcome.exit_code in (0, 1):
         return EXIT_USAGE  # 2, as for an unwritable output folder (PAN003)
     return outcome.exit_code

@@ -5,17 +5,28 @@ Layout of `<output>/` (default `panoptic-results/<run id>/`):
     results.jsonl.gz              the event stream (gzip JSON lines), written as the run goes
     artifacts/<NNN-scenario>/     one folder per scenario attempt (`-r2` for a second attempt)
         <name>.png, page.html, trace.zip, video.webm …
+    .panoptic-run                 what the run left at the top of the folder (written when it finishes)
+
+A run into a folder an earlier run used first removes what that run left (`clear_previous_run`): the
+standard names below and the entries its `.panoptic-run` lists. A folder holding anything else is refused.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import secrets as _random
+import shutil
 import time
 from pathlib import Path
 
 DEFAULT_ROOT = "panoptic-results"
+RUN_MANIFEST = ".panoptic-run"
+# What any run may leave at the top of its folder (also an interrupted run, which writes no manifest).
+RUN_OUTPUT_NAMES = frozenset(
+    {"results.jsonl.gz", "results.jsonl", "report.html", "junit.xml", "artifacts", "state", "heal.json", RUN_MANIFEST}
+)
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -57,6 +68,53 @@ def prepare_output_dir(path: Path) -> Path:
             help="choose a writable folder with --output DIR",
         ) from None
     return path.resolve()
+
+
+def record_run_output(path: Path) -> None:
+    """Write `.panoptic-run`: the entries a finished run left at the top of its folder; never raises."""
+    try:
+        entries = sorted(e.name for e in Path(path).iterdir() if e.name != RUN_MANIFEST)
+        (Path(path) / RUN_MANIFEST).write_text(json.dumps({"version": 1, "entries": entries}) + "\n", "utf-8")
+    except OSError:
+        pass
+
+
+def _recorded(path: Path) -> set[str]:
+    try:
+        data = json.loads((path / RUN_MANIFEST).read_text(encoding="utf-8"))
+        entries = data.get("entries", []) if isinstance(data, dict) else []
+    except (OSError, ValueError):
+        return set()
+    return {e for e in entries if isinstance(e, str) and e and "/" not in e and e not in (".", "..")}
+
+
+def clear_previous_run(path: Path) -> None:
+    """Remove what an earlier run left in `path`, so a run replaces it; OutputError (PAN003), before removing
+    anything, when the folder holds entries no run wrote."""
+    path = Path(path)
+    if not path.is_dir():
+        return
+    ours = RUN_OUTPUT_NAMES | _recorded(path)
+    present = [e for e in path.iterdir() if not e.name.startswith(".write-test-")]
+    other = sorted(e.name for e in present if e.name not in ours)
+    if other:
+        shown = ", ".join(other[:5]) + (f" and {len(other) - 5} more" if len(other) > 5 else "")
+        raise OutputError(
+            f"output folder {path} holds files that are not a Panoptic run's output: {shown}",
+            help="choose an empty folder (or one an earlier run wrote) with --output DIR; "
+            "a run replaces only what an earlier run left there",
+        )
+    try:
+        for entry in present:
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+    except OSError as exc:
+        raise OutputError(
+            f"cannot replace the earlier run's output in {path}: {exc.strerror or exc}",
+            help="choose a writable folder with --output DIR",
+        ) from None
 
 
 def safe_name(name: str, default: str = "artifact", max_length: int = 80) -> str:

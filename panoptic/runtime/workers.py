@@ -139,6 +139,10 @@ class _Pool:
                 self._lost(worker, message[2])
         elif kind == "exit" and worker is not None:
             worker.exited = True
+            # Its last message: reap it now, so no defunct child waits for the rest of the run (kill() ends one
+            # that does not finish exiting in time).
+            with contextlib.suppress(Exception):
+                worker.process.join(timeout=2.0)
 
     def _lost(self, worker: _Worker, reason: str) -> None:
         """The worker died while running a scenario: error it (it finished nothing)."""
