@@ -259,7 +259,7 @@ def test_tabs_switch_and_close(web, make_ctx):
     try:
         web.perform("navigate", {"url": "/network.html"}, T)
         web.perform("click", {"target": css("#pop")}, T)
-        expect(web, "tabs", count=2)
+        checks.check(web, "tabs", {"count": 2}, T, interval=0.05)  # the pop-up may take a moment to open
         web.perform("switch_tab", {}, T)
         expect(web, "title_is", text="Deeper")
         web.perform("switch_tab", {"number": 1}, T)
