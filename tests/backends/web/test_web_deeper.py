@@ -42,11 +42,11 @@ NETWORK = """<!doctype html>
 <body>
 <button id="ask">Ask</button> <span id="answer"></span>
 <button id="load">Load</button> <ul id="products"></ul> <span id="status"></span>
-<img id="logo" src="logo.png" alt="logo"> <span id="img"></span>
-<a id="pop" href="index.html" target="_blank">Open</a>
+<img id="logo" src="logo.png" alt="logo" width="40" height="40"> <span id="img"></span>
+<button id="pop" onclick="window.open('index.html')">Open</button>
 <input type="file" id="attach"> <span id="picked"></span>
-<iframe id="inner" src="index.html" width="600" height="300"></iframe>
 <a id="export" href="report.csv" download="report.csv">Export</a>
+<div><iframe id="inner" src="index.html" width="600" height="300"></iframe></div>
 <script>
 const $ = (id) => document.getElementById(id);
 $('ask').addEventListener('click', () => {
