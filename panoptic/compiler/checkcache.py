@@ -43,7 +43,8 @@ def file_digest(path: str) -> str | None:
 
 
 def code_salt() -> str:
-    """Changes whenever the grammar or the checking code changes (content of the grammar, mtimes of the code)."""
+    """Changes whenever the grammar or the checking code changes (content of the grammar, mtimes of the code,
+    statement families and platform specs included)."""
     root = Path(__file__).resolve().parent.parent
     parts = []
     for candidate in (root / "_data" / "grammar" / "panoptic.lark", root.parent / "grammar" / "panoptic.lark"):
@@ -51,12 +52,17 @@ def code_salt() -> str:
         if digest:
             parts.append(digest)
             break
-    for folder in ("compiler", "syntax", "diagnostics", "backends"):
-        try:
-            with os.scandir(root / folder) as entries:
-                parts.extend(f"{e.name}:{e.stat().st_mtime_ns}" for e in entries if e.name.endswith(".py"))
-        except OSError:
-            continue
+    # Every module a check runs: the statement families' definitions and check hooks and the platform specs
+    # live in subpackages, so the folders are walked, not just listed.
+    for folder in ("compiler", "syntax", "diagnostics", "contract", "families", "backends"):
+        for dirpath, dirnames, filenames in os.walk(root / folder):
+            dirnames[:] = [d for d in dirnames if d != "__pycache__"]
+            for name in filenames:
+                if name.endswith(".py"):
+                    try:
+                        parts.append(f"{dirpath}/{name}:{os.stat(os.path.join(dirpath, name)).st_mtime_ns}")
+                    except OSError:
+                        continue
     parts.append(__version__)
     return hashlib.blake2b("|".join(sorted(parts)).encode(), digest_size=8).hexdigest()
 
