@@ -131,6 +131,8 @@ def _check(text: str) -> None:
     _no_internal_errors(result.diagnostics)
     for d in result.diagnostics:
         assert d.code.startswith("PAN") and d.message
+        shown = f"{d.message} {d.help or ''}"  # recovery's own marker never reaches the user
+        assert ERROR_MARK not in shown and "``" not in shown.replace("```", "") and "error mark" not in shown, shown
     try:
         formatted = format_text(text, "fuzz.pan")
     except FormatError as exc:

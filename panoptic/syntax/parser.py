@@ -7,7 +7,11 @@ and are collected by a lexer callback.
 Recovery: on a syntax error the offending line is replaced, offsets kept, by
 an error mark (plus a `{` when the line opened a block, so braces still
 balance) and the file is parsed again. Each pass reports one error; a file
-with several broken lines gets one diagnostic for each.
+with several broken lines gets one diagnostic for each. Where the grammar
+takes no error mark (an app's settings, a list) the marked line is dropped
+instead; a list left open on an earlier line is read as an empty list, and a
+setting written with `=` as one written with `:`. The mark itself never
+appears in a message.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from panoptic.syntax.cachedir import cache_dir
 from panoptic.syntax.first_chars import first_chars_unavailable
 from panoptic.syntax.interpolation import parse_string
 from panoptic.syntax.lalr import Fallback, LeanParser
-from panoptic.syntax.scan import brace_balance, unclosed_brace
+from panoptic.syntax.scan import brace_balance, code_chars, unclosed_brace
 
 MAX_ERRORS_PER_FILE = 25
 MAX_DIGITS = 12  # longer numbers are refused (PAN309): they overflow floats and mean nothing in a test
@@ -630,7 +634,52 @@ def _line_bounds(text: str, pos: int) -> tuple[int, int]:
 def _recover(source: Source, work: str, exc: UnexpectedInput, seen: set[int]) -> tuple[Diagnostic | None, str | None]:
     """Report the error and return the text with the offending line neutralised (None: give up)."""
     original_len = len(source.text)
-    if isinstance(exc, (UnexpectedEOF,)) or (isinstance(exc, UnexpectedToken) and exc.token.type == "$END"):
+    pos = exc.pos_in_stream if exc.pos_in_stream is not None else 0
+    if _at_error_mark(work, exc, pos):
+        # A line recovery already reported, where the grammar takes no error mark (an app's settings, a list):
+        # drop it, with the lines its block spans, and report nothing more.
+        return None, _blank_from(work, pos)
+    at_end = isinstance(exc, (UnexpectedEOF,)) or (isinstance(exc, UnexpectedToken) and exc.token.type == "$END")
+    if isinstance(exc, UnexpectedToken) and (at_end or exc.token.type != "_NL"):
+        opener = _unclosed_bracket(work, len(work) if at_end else pos)
+        if opener is not None and (at_end or work.count("\n", opener, pos) > 0):
+            # A list or call left open on an earlier line: what follows was read as its items.
+            ch, close = work[opener], "]" if work[opener] == "[" else ")"
+            where = source.span(opener, opener + 1)
+            diag = diagnostic(
+                "PAN101",
+                f"`{ch}` opened at {where.line}:{where.col} is never closed",
+                where,
+                help=f"add the closing `{close}`",
+            )
+            if opener in seen:
+                return diag, None
+            seen.add(opener)
+            end = len(work) if at_end else _line_bounds(work, pos)[0]
+            return diag, _close_list(work, opener, end) or _neutralise_span(work, opener, end)
+    if isinstance(exc, UnexpectedToken) and exc.token.type == "_NL":
+        opener = _unclosed_bracket(work, pos)
+        if opener is not None and work.count("\n", opener, pos) == 0 and work[opener] == "(":
+            where = source.span(opener, opener + 1)
+            diag = diagnostic(
+                "PAN101", f"`(` opened at {where.line}:{where.col} is never closed", where, help="add the closing `)`"
+            )
+            return _neutralise_line(work, pos, seen, diag)
+    if isinstance(exc, UnexpectedToken) and exc.token.type == "EQUAL" and set(exc.expected) <= {"COLON"}:
+        start = _line_bounds(work, pos)[0]
+        key = work[start:pos].strip()
+        if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_\-]*", key):
+            diag = diagnostic(
+                "PAN101",
+                f"`=` after the setting `{key}`",
+                source.span(pos, pos + 1),
+                help=f"settings are written `{key}: …`",
+            )
+            if pos in seen:
+                return diag, None
+            seen.add(pos)
+            return diag, work[:pos] + ":" + work[pos + 1 :]  # read on as the setting it was meant to be
+    if at_end:
         brace = unclosed_brace(work)
         if brace is None or len(work) > original_len + 200:
             pos = max(0, min(original_len, len(source.text.rstrip())))
@@ -643,7 +692,6 @@ def _recover(source: Source, work: str, exc: UnexpectedInput, seen: set[int]) ->
         )
         return diag, work + "}\n"
 
-    pos = exc.pos_in_stream if exc.pos_in_stream is not None else 0
     if isinstance(exc, UnexpectedCharacters):
         ch = work[pos] if pos < len(work) else ""
         if ch == '"':
@@ -682,7 +730,11 @@ def _recover(source: Source, work: str, exc: UnexpectedInput, seen: set[int]) ->
         help_text = "expected " + (", ".join(expected[:10]) if expected else "something else")
         end = tok.end_pos if tok.type != "_NL" else pos + 1
         diag = diagnostic("PAN101", f"unexpected {shown}", source.span(pos, min(end, original_len)), help=help_text)
+    return _neutralise_line(work, pos, seen, diag)
 
+
+def _neutralise_line(work: str, pos: int, seen: set[int], diag: Diagnostic) -> tuple[Diagnostic, str | None]:
+    """`diag`, and the text with the line holding `pos` replaced by an error mark (None: give up)."""
     if pos in seen:
         return diag, None
     seen.add(pos)
@@ -706,3 +758,63 @@ def _recover(source: Source, work: str, exc: UnexpectedInput, seen: set[int]) ->
     if new_work == work:
         return diag, None
     return diag, new_work
+
+
+def _at_error_mark(work: str, exc: UnexpectedInput, pos: int) -> bool:
+    """Whether the parser stopped at an error mark that recovery put there."""
+    if isinstance(exc, UnexpectedToken):
+        return exc.token.type == "ERROR_MARK"
+    return isinstance(exc, UnexpectedCharacters) and pos < len(work) and work[pos] == ERROR_MARK
+
+
+def _blank_from(work: str, pos: int) -> str | None:
+    """The text with the line holding `pos` blanked, and the following lines while its braces stay open."""
+    start = _line_bounds(work, pos)[0]
+    end, balance = start, 0
+    while True:
+        line_end = _line_bounds(work, end)[1]
+        balance += brace_balance(work[end:line_end])
+        end = line_end
+        if balance <= 0 or end >= len(work):
+            break
+        end += 1
+    new_work = work[:start] + re.sub(r"[^\n]", " ", work[start:end]) + work[end:]
+    return None if new_work == work else new_work
+
+
+def _unclosed_bracket(work: str, pos: int) -> int | None:
+    """The offset of the innermost `[` or `(` still open at `pos` (outside strings and comments), if any."""
+    stack: list[int] = []
+    offset = 0
+    for line in work[:pos].splitlines(keepends=True):
+        for i, ch in code_chars(line):
+            if ch in "[({":
+                stack.append(offset + i)
+            elif ch in "])}" and stack:
+                stack.pop()
+        offset += len(line)
+    return stack[-1] if stack and work[stack[-1]] in "[(" else None
+
+
+def _close_list(work: str, opener: int, end: int) -> str | None:
+    """The text with a list left open read as an empty one (`let xs = []`, so `xs` stays defined), or None."""
+    body = work[opener + 1 : end]
+    if work[opener] != "[" or sum(brace_balance(line) for line in body.split("\n")) != 0:
+        return None
+    blanked = re.sub(r"[^\n]", " ", body)
+    at = blanked.find(" ")
+    if at == -1:
+        return None
+    return work[: opener + 1] + blanked[:at] + "]" + blanked[at + 1 :] + work[end:]
+
+
+def _neutralise_span(work: str, start: int, end: int) -> str | None:
+    """The text with the lines from the one holding `start` up to `end` replaced by one error mark."""
+    first = _line_bounds(work, start)[0]
+    chunk = work[first:end]
+    body = len(chunk) - len(chunk.lstrip(" \t"))
+    if brace_balance(chunk) != 0 or body >= len(chunk):
+        return None
+    blanked = re.sub(r"[^\n]", " ", chunk[body:])
+    new_work = work[: first + body] + ERROR_MARK + blanked[1:] + work[end:]
+    return None if new_work == work else new_work
