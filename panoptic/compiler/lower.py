@@ -38,6 +38,93 @@ _REDEFINED = {"app": "PAN207", "flow": "PAN206", "var": "PAN208"}
 MAX_CALL_DEPTH = 100  # nested flow calls (each is expanded at run time, on the stack)
 
 
+# Statement words users bring from other tools, and the Panoptic statement that does the same.
+_FOREIGN_WORDS = {
+    "goto": "open",
+    "visit": "open",
+    "navigate": "open",
+    "browse": "open",
+    "sleep": "wait",
+    "assert": "expect",
+    "verify": "expect",
+    "refresh": "reload",
+    "print": "log",
+    "echo": "log",
+}
+# ARIA roles that are written `role <name> "…"` as a target.
+_ROLES = frozenset(
+    {
+        "alert",
+        "button",
+        "cell",
+        "checkbox",
+        "combobox",
+        "dialog",
+        "grid",
+        "heading",
+        "img",
+        "link",
+        "listbox",
+        "listitem",
+        "menu",
+        "menuitem",
+        "navigation",
+        "option",
+        "progressbar",
+        "radio",
+        "row",
+        "searchbox",
+        "slider",
+        "spinbutton",
+        "switch",
+        "tab",
+        "table",
+        "tablist",
+        "textbox",
+        "tree",
+    }
+)
+# Key names `press` takes, as users write them unquoted.
+_KEY_NAMES = frozenset(
+    {
+        "Enter",
+        "Tab",
+        "Escape",
+        "Esc",
+        "Backspace",
+        "Delete",
+        "Space",
+        "Home",
+        "End",
+        "PageUp",
+        "PageDown",
+        "Insert",
+        "ArrowUp",
+        "ArrowDown",
+        "ArrowLeft",
+        "ArrowRight",
+        "Shift",
+        "Control",
+        "Alt",
+        "Meta",
+    }
+) | {f"F{n}" for n in range(1, 13)}
+_TARGET_SYNTAX = {"point": "point (`at x, y`)"}
+
+
+def _source_words(items: Iterable[ast.Item]) -> str | None:
+    """The items written back as source (words and strings only), or None."""
+    out = []
+    for item in items:
+        if isinstance(item, ast.Word):
+            out.append(item.text)
+        elif isinstance(item, ast.Str):
+            out.append(item.raw)
+        else:
+            return None
+    return " ".join(out)
+
+
 def did_you_mean(name: str, options: Iterable[str]) -> str | None:
     from difflib import get_close_matches  # only for messages
 
@@ -865,7 +952,11 @@ class Lowerer:
         heads = REGISTRY.heads()
         phrase = " ".join(words[:2])
         hint = None
-        for candidate in (phrase, words[0]):
+        if first.text.lower() in _FOREIGN_WORDS:
+            word = _FOREIGN_WORDS[first.text.lower()]
+            rest = _source_words(stmt.items[1:])
+            hint = f"did you mean `{word} {rest}`?" if rest and len(rest) < 60 else f"did you mean `{word}`?"
+        for candidate in (phrase, words[0]) if hint is None else ():
             close = get_close_matches(candidate, heads, n=1, cutoff=0.6)
             if close:
                 hint = f"did you mean `{close[0]}`?"
@@ -890,7 +981,8 @@ class Lowerer:
             span = Span(last.file, last.end, last.end, last.end_line, last.end_col, last.end_line, last.end_col)
             expected = sorted(miss.expected or ())
             message = f"`{_word(items[0])}` is incomplete: expected " + " or ".join(expected)
-        self.error("PAN308", message, span, help="the forms are: " + "; ".join(f"`{f}`" for f in forms[:6]))
+        help_text = _known_mistake(items, miss) or "the forms are: " + "; ".join(f"`{f}`" for f in forms[:6])
+        self.error("PAN308", message, span, help=help_text)
 
     # ---- checks that need the platform ------------------------------------------------------------
     def _check_platform(self, entry: StatementDef, span: Span, targets: list[TargetSyntax], ctx: _Context) -> None:
@@ -911,7 +1003,8 @@ class Lowerer:
                 f"{spec.name} apps cannot `{' '.join(entry.head)}`",
                 span,
                 labels=labels,
-                help=("it works on " + ", ".join(others) + " apps") if others else None,
+                help=self._other_statement(entry, spec)
+                or (("it works on " + ", ".join(others) + " apps") if others else None),
             )
             ok = False
         elif cap is not None and cap in self._limits(spec, settings):
@@ -941,10 +1034,20 @@ class Lowerer:
                     f"{spec.name} apps cannot find `{t.kind}` targets",
                     t.span,
                     labels=labels,
-                    help="targets here: " + ", ".join(sorted(spec.target_kinds)),
+                    help="targets here: " + ", ".join(_TARGET_SYNTAX.get(k, k) for k in sorted(spec.target_kinds)),
                 )
                 ok = False
         return ok
+
+    @staticmethod
+    def _other_statement(entry: StatementDef, spec: PlatformSpec) -> str | None:
+        """A statement ending in the same word that this platform can run (`back` on web: `go back`), as a hint."""
+        head = " ".join(entry.head)
+        for other in REGISTRY.entries:
+            words = " ".join(other.head)
+            if words != head and other.head[-1] == entry.head[-1] and other.capability in (None, *spec.capabilities):
+                return f"on {spec.name} apps write `{words}`"
+        return None
 
     def _limits(self, spec: PlatformSpec, settings: dict[str, Any]) -> dict[str, str]:
         key = id(settings)
@@ -1169,7 +1272,12 @@ class Lowerer:
                     fix=Fix(span, f"{raw.raw}s", "add seconds"),
                 )
             else:
-                self.error("PAN301", f"<{name}> needs a duration like 5s, found {_a(actual)}", span)
+                self.error(
+                    "PAN301",
+                    f"<{name}> needs a duration like 5s, found {_a(actual)}",
+                    span,
+                    help="write a number with a unit: `500ms`, `5s`, `2m`",
+                )
         elif typ in ("int", "number"):
             if actual == "number":
                 if (
@@ -1184,15 +1292,27 @@ class Lowerer:
                     "PAN301", f"<{name}> needs a number, found the duration {raw.raw}", span, help="remove the unit"
                 )
             else:
-                self.error("PAN301", f"<{name}> needs a number, found {_a(actual)}", span)
+                self.error(
+                    "PAN301", f"<{name}> needs a number, found {_a(actual)}", span, help="write a number like `3`"
+                )
         elif typ == "size":
             if actual == "size":
                 return value
-            self.error("PAN301", f"<{name}> needs a size like 1280x720, found {_a(actual)}", span)
+            self.error(
+                "PAN301",
+                f"<{name}> needs a size like 1280x720, found {_a(actual)}",
+                span,
+                help="write width x height, e.g. `1280x720`",
+            )
         elif typ == "list":
             if actual == "list":
                 return value
-            self.error("PAN301", f'<{name}> needs a list like ["a", "b"], found {_a(actual)}', span)
+            self.error(
+                "PAN301",
+                f'<{name}> needs a list like ["a", "b"], found {_a(actual)}',
+                span,
+                help='write the items in brackets: `["a", "b"]`',
+            )
         return value
 
     def target(self, t: TargetSyntax, ctx: _Context, scope: Scope) -> ir.Target:
@@ -1310,6 +1430,8 @@ class Lowerer:
             hint = did_you_mean(name, scope.all_names())
             if name in ctx.names.flows:
                 hint = f"`{name}` is a flow; call it on its own line as `{name}(…)`"
+            elif name in _KEY_NAMES and len(path) == 1:
+                hint = f'key names are quoted strings: write `"{name}"`'
             self.error(
                 "PAN202",
                 f"`{name}` is not defined",
@@ -1320,6 +1442,25 @@ class Lowerer:
         var.used = True
         typ = var.type if len(path) == 1 else "any"
         return ir.VarRef(var.id, span, path[1:]), typ
+
+
+def _known_mistake(items: tuple[ast.Item, ...], miss: Miss) -> str | None:
+    """A did-you-mean for forms other tools use: `click button "Add"`, `expect title "About"`."""
+    at = miss.position
+    if not (0 < at < len(items)) or not isinstance(items[at], ast.Str):
+        return None
+    before = items[at - 1]
+    if isinstance(before, ast.Word) and before.text in _ROLES and not (at >= 2 and _word_is(items[at - 2], "role")):
+        fixed = _source_words((*items[: at - 1], ast.Word("role", before.span), *items[at - 1 :]))
+        return f'did you mean `{fixed}`? roles are targets written `role {before.text} "…"`' if fixed else None
+    if at == 2 and _word_is(items[0], "expect") and isinstance(before, ast.Word) and before.text in ("title", "url"):
+        fixed = _source_words((*items[:2], ast.Word("is", before.span), *items[2:]))
+        return f"did you mean `{fixed}`? (or `expect {before.text} contains …`)" if fixed else None
+    return None
+
+
+def _word_is(item: ast.Item, text: str) -> bool:
+    return isinstance(item, ast.Word) and item.text == text
 
 
 class _Invalid:

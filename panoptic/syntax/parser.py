@@ -28,14 +28,14 @@ from lark import Lark, Token, Transformer
 from lark import __version__ as lark_version
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
-from panoptic.diagnostics import Diagnostic, diagnostic
+from panoptic.diagnostics import Diagnostic, Fix, diagnostic
 from panoptic.source import Source, Span
 from panoptic.syntax import ast
 from panoptic.syntax.cachedir import cache_dir
 from panoptic.syntax.first_chars import first_chars_unavailable
 from panoptic.syntax.interpolation import parse_string
 from panoptic.syntax.lalr import Fallback, LeanParser
-from panoptic.syntax.scan import brace_balance, code_chars, unclosed_brace
+from panoptic.syntax.scan import brace_balance, code_chars, in_string_at, unclosed_brace
 
 MAX_ERRORS_PER_FILE = 25
 MAX_DIGITS = 12  # longer numbers are refused (PAN309): they overflow floats and mean nothing in a test
@@ -679,6 +679,8 @@ def _recover(source: Source, work: str, exc: UnexpectedInput, seen: set[int]) ->
                 return diag, None
             seen.add(pos)
             return diag, work[:pos] + ":" + work[pos + 1 :]  # read on as the setting it was meant to be
+    if not at_end and (diag := _unquoted_url(source, work, pos)) is not None:
+        return _neutralise_line(work, pos, seen, diag)
     if at_end:
         brace = unclosed_brace(work)
         if brace is None or len(work) > original_len + 200:
@@ -758,6 +760,32 @@ def _neutralise_line(work: str, pos: int, seen: set[int], diag: Diagnostic) -> t
     if new_work == work:
         return diag, None
     return diag, new_work
+
+
+_URL = re.compile(r'(?<![\w"/.])(?:https?://|www\.|/)[^\s"]*')
+
+
+def _unquoted_url(source: Source, work: str, pos: int) -> Diagnostic | None:
+    """PAN101 for a URL or path written without quotes (`open http://…`, `open /about`), when the error is in it."""
+    start, end = _line_bounds(work, pos)
+    line = work[start:end]
+    if in_string_at(line[: pos - start]) or "#" in line[: pos - start]:
+        return None
+    for m in _URL.finditer(line):
+        url = m.group(0)
+        if m.start() <= pos - start < max(m.end(), m.start() + 1) and ("/" in url[1:] or url[0] == "/"):
+            if not re.search(r"[A-Za-z_]\s+$", line[: m.start()]) or url.startswith("//"):
+                return None  # only a value after a statement's word (`open /about`, not `4 / 2`)
+            what = "path" if url[0] == "/" else "URL"
+            span = source.span(start + m.start(), min(start + m.end(), len(source.text)))
+            return diagnostic(
+                "PAN101",
+                f"the {what} `{url}` is not in double quotes",
+                span,
+                help=f'{what}s are strings: write `"{url}"`',
+                fix=Fix(span, f'"{url}"', "add double quotes"),
+            )
+    return None
 
 
 def _at_error_mark(work: str, exc: UnexpectedInput, pos: int) -> bool:
