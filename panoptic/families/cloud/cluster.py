@@ -29,7 +29,7 @@ from typing import Any
 
 from panoptic.compiler.ir import Program
 from panoptic.contract.errors import InfrastructureError
-from panoptic.runtime.events import ERROR, Failure, ScenarioFinished
+from panoptic.runtime.events import ERROR, Failure, ScenarioFinished, StepFinished
 from panoptic.runtime.execution import (
     OrderedEmitter,
     RunOptions,
@@ -107,15 +107,28 @@ def run_remote(program: Program, index: int, options: RunOptions, queue_name: st
         number = int(get_worker().name) + 1
     except (ValueError, TypeError):
         number = 1
-    outcome = run_scenario(
-        program,
-        index,
-        settings=options.attempt_settings(),
-        pool=pool,
-        emit=queue.put,
-        retries=options.retries,
-        worker=number,
-    )
+    batch: list[Any] = []
+
+    def emit(event: Any) -> None:
+        # One round trip to the scheduler per finished step (not per event): progress still streams step by step.
+        batch.append(event)
+        if isinstance(event, (StepFinished, ScenarioFinished)):
+            queue.put(list(batch))
+            batch.clear()
+
+    try:
+        outcome = run_scenario(
+            program,
+            index,
+            settings=options.attempt_settings(),
+            pool=pool,
+            emit=emit,
+            retries=options.retries,
+            worker=number,
+        )
+    finally:
+        if batch:
+            queue.put(list(batch))
     return outcome.status, outcome.failure, outcome.infrastructure
 
 
@@ -218,8 +231,9 @@ class ClusterExecutor:
                 return
             if not events:
                 return
-            for event in events:
-                emitter(event)
+            for batch in events:
+                for event in batch:
+                    emitter(event)
 
     @staticmethod
     def _result(future: Any, program: Program, index: int, emitter: OrderedEmitter) -> tuple[str, Any, bool]:
