@@ -31,6 +31,7 @@ from panoptic.diagnostics import Diagnostic, Fix, Label, diagnostic
 from panoptic.frozen import FrozenMap
 from panoptic.source import Span
 from panoptic.syntax import ast
+from panoptic.syntax.units import unit_mistake
 
 _SNAKE = re.compile(r"[a-z_][a-z0-9_]*")
 _CONSTANT_WORDS = {"true": True, "false": False}
@@ -981,6 +982,10 @@ class Lowerer:
             span = Span(last.file, last.end, last.end, last.end_line, last.end_col, last.end_line, last.end_col)
             expected = sorted(miss.expected or ())
             message = f"`{_word(items[0])}` is incomplete: expected " + " or ".join(expected)
+        if (unit := _spaced_unit(items, miss)) is not None:
+            message, span, help_text, fix = unit
+            self.error("PAN308", message, span, help=help_text, fix=fix)
+            return
         help_text = _known_mistake(items, miss) or "the forms are: " + "; ".join(f"`{f}`" for f in forms[:6])
         self.error("PAN308", message, span, help=help_text)
 
@@ -1457,6 +1462,30 @@ def _known_mistake(items: tuple[ast.Item, ...], miss: Miss) -> str | None:
         fixed = _source_words((*items[:2], ast.Word("is", before.span), *items[2:]))
         return f"did you mean `{fixed}`? (or `expect {before.text} contains …`)" if fixed else None
     return None
+
+
+def _spaced_unit(items: tuple[ast.Item, ...], miss: Miss) -> tuple[str, Span, str, Fix] | None:
+    """Message, span, help and fix for a number followed by a unit word (`within 5 sec`, `by 200 px`), or None."""
+    at = miss.position
+    if not (0 < at < len(items)) or not isinstance(items[at], ast.Word) or not isinstance(items[at - 1], ast.Num):
+        return None
+    number, unit = items[at - 1], items[at]
+    found = unit_mistake(f"{number.raw} {unit.text}", number.raw, unit.text)
+    if found is None:
+        return None
+    message, replacement = found
+    span = Span(
+        number.span.file,
+        number.span.start,
+        unit.span.end,
+        number.span.line,
+        number.span.col,
+        unit.span.end_line,
+        unit.span.end_col,
+    )
+    before = items[at - 2] if at >= 2 and isinstance(items[at - 2], ast.Word) else None
+    shown = f"{before.text} {replacement}" if before is not None else replacement
+    return message, span, f"write `{shown}`", Fix(span, replacement, f"write {replacement}")
 
 
 def _word_is(item: ast.Item, text: str) -> bool:

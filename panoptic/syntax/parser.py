@@ -36,6 +36,7 @@ from panoptic.syntax.first_chars import first_chars_unavailable
 from panoptic.syntax.interpolation import parse_string
 from panoptic.syntax.lalr import Fallback, LeanParser
 from panoptic.syntax.scan import brace_balance, code_chars, in_string_at, unclosed_brace
+from panoptic.syntax.units import unit_mistake
 
 MAX_ERRORS_PER_FILE = 25
 MAX_DIGITS = 12  # longer numbers are refused (PAN309): they overflow floats and mean nothing in a test
@@ -703,6 +704,8 @@ def _recover(source: Source, work: str, exc: UnexpectedInput, seen: set[int]) ->
                 source.span(pos, _line_bounds(work, pos)[1]),
                 help='add the closing `"` before the end of the line',
             )
+        elif (glued := _glued_unit(source, work, pos)) is not None:
+            diag = glued
         else:
             shown = ch if ch.isprintable() and ch != ERROR_MARK else repr(ch)
             diag = diagnostic(
@@ -760,6 +763,29 @@ def _neutralise_line(work: str, pos: int, seen: set[int], diag: Diagnostic) -> t
     if new_work == work:
         return diag, None
     return diag, new_work
+
+
+_GLUED = re.compile(r"(?<![\w.])(-?\d+(?:\.\d+)?)([A-Za-z_]\w*)")
+
+
+def _glued_unit(source: Source, work: str, pos: int) -> Diagnostic | None:
+    """PAN103 for a number glued to a unit Panoptic does not take (`200px`, `5sec`), when the error is in it."""
+    start, end = _line_bounds(work, pos)
+    line = work[start:end]
+    for m in _GLUED.finditer(line):
+        if not m.start() <= pos - start < m.end() or in_string_at(line[: m.start()]):
+            continue
+        found = unit_mistake(m.group(0), m.group(1), m.group(2))
+        if found is None:
+            return None
+        message, replacement = found
+        before = re.search(r"([A-Za-z_][\w\-]*)\s+$", line[: m.start()])
+        shown = f"{before.group(1)} {replacement}" if before else replacement
+        span = source.span(start + m.start(), min(start + m.end(), len(source.text)))
+        return diagnostic(
+            "PAN103", message, span, help=f"write `{shown}`", fix=Fix(span, replacement, f"write {replacement}")
+        )
+    return None
 
 
 _URL = re.compile(r'(?<![\w"/.])(?:https?://|www\.|/)[^\s"]*')
