@@ -111,6 +111,8 @@ _KEY_NAMES = frozenset(
     }
 ) | {f"F{n}" for n in range(1, 13)}
 _TARGET_SYNTAX = {"point": "point (`at x, y`)"}
+# Declarations a file holds at its top level, never inside a block.
+_TOP_LEVEL_WORDS = frozenset({"flow", "scenario", "app", "use", "setup", "teardown"})
 
 
 def _source_words(items: Iterable[ast.Item]) -> str | None:
@@ -948,6 +950,12 @@ class Lowerer:
                 help=f"write `{first.text}(…)`",
             )
             return
+        if first.text == "else":
+            self._else_on_own_line(first, ctx)
+            return
+        if first.text in _TOP_LEVEL_WORDS:
+            self._declaration_in_block(stmt, first)
+            return
         from difflib import get_close_matches
 
         heads = REGISTRY.heads()
@@ -968,6 +976,39 @@ class Lowerer:
             first.span,
             help=hint or "see docs/statements.md for every statement",
         )
+
+    def _else_on_own_line(self, word: ast.Word, ctx: _Context) -> None:
+        """PAN201 for `else` on a line of its own: it continues an `if` only after that `if`'s `}`."""
+        text = ctx.module.source.text
+        before = len(text[: word.span.start].rstrip())
+        fix = None
+        if before > 0 and text[before - 1] == "}" and "#" not in text[before : word.span.start]:
+            fix = Fix(ctx.module.source.span(before, word.span.start), " ", "join `else` to the `}` before it")
+        self.error(
+            "PAN201",
+            "`else` must be on the same line as the `}` that closes the `if`",
+            word.span,
+            help="write `} else {` (or `} else if … {`)",
+            fix=fix,
+        )
+
+    def _declaration_in_block(self, stmt: ast.Statement, word: ast.Word) -> None:
+        """PAN201 for `flow`, `scenario`, `app`, … inside a block: they are written at the top level of a file."""
+        help_text = "move it out of the block, to the top level of the file"
+        if word.text == "flow":
+            call = stmt.items[1] if len(stmt.items) > 1 else None
+            if isinstance(call, ast.Call):
+                params = ", ".join(a.path[0] if isinstance(a, ast.Var) else "…" for a in call.args)
+                help_text = (
+                    f"define `flow {call.name}({params}) {{ … }}` at the top level of the file and call it here"
+                    f" as `{call.name}(…)`"
+                )
+            elif isinstance(call, ast.Word):
+                help_text = (
+                    f"define `flow {call.text}() {{ … }}` at the top level of the file and call it here"
+                    f" as `{call.text}()`"
+                )
+        self.error("PAN201", f"`{word.text}` cannot be written inside a block", word.span, help=help_text)
 
     def _bad_arguments(self, stmt: ast.Statement, candidates: list[StatementDef], miss: Miss) -> None:
         items = stmt.items
