@@ -91,7 +91,12 @@ def write_reports(
             ) from None
         if not model.runs and not model.scenarios:
             raise ReportError("PAN001", f"{results}: not a results file (no run or scenario events)")
-        paths = write_model_reports(model, results.parent.resolve(), Path(output_dir).resolve(), reporters)
+        try:
+            paths = write_model_reports(model, results.parent.resolve(), Path(output_dir).resolve(), reporters)
+        except (ValueError, OverflowError, TypeError, RecursionError):  # a value no run writes (1e999, a deep list)
+            raise ReportError(
+                "PAN001", f"{results}: not a results file (a value is out of range)", help="pass a results.jsonl.gz"
+            ) from None
         del model  # freed by reference counting before the collector is back on: no full collection
     return {"results": results, **paths}
 

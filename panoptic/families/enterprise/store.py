@@ -97,7 +97,8 @@ class Store:
                 self.engine = create_engine(parsed, pool_pre_ping=True, connect_args={"connect_timeout": 10})
             except ModuleNotFoundError as exc:
                 raise StoreUnavailable(
-                    f"PostgreSQL needs `{exc.name}`, which is not installed", help='pip install "panoptic-lang[enterprise]"'
+                    f"PostgreSQL needs `{exc.name}`, which is not installed",
+                    help='pip install "panoptic-lang[enterprise]"',
                 ) from None
         self.migrate()
 
