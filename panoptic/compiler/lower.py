@@ -1027,7 +1027,7 @@ class Lowerer:
             message, span, help_text, fix = unit
             self.error("PAN308", message, span, help=help_text, fix=fix)
             return
-        help_text = _known_mistake(items, miss) or "the forms are: " + "; ".join(f"`{f}`" for f in forms[:6])
+        help_text = _known_mistake(items, miss) or _closest_forms(items, forms)
         self.error("PAN308", message, span, help=help_text)
 
     # ---- checks that need the platform ------------------------------------------------------------
@@ -1503,6 +1503,30 @@ def _known_mistake(items: tuple[ast.Item, ...], miss: Miss) -> str | None:
         fixed = _source_words((*items[:2], ast.Word("is", before.span), *items[2:]))
         return f"did you mean `{fixed}`? (or `expect {before.text} contains …`)" if fixed else None
     return None
+
+
+MAX_FORMS_SHOWN = 6
+
+
+def _closest_forms(items: tuple[ast.Item, ...], forms: list[str]) -> str:
+    """The forms a PAN308 help lists: the closest to what was written first, and how many more exist."""
+    from difflib import SequenceMatcher  # only for messages
+
+    written = [item.text for item in items if isinstance(item, ast.Word)]
+    text = " ".join(written)
+
+    def closeness(form: str) -> tuple[int, float, str]:
+        words = {w for part in form.split() if not part.startswith("<") for w in part.strip("[]").split("|")}
+        shared = sum(1 for w in written if w in words)
+        literal = " ".join(p.strip("[]") for p in form.split() if not p.startswith(("<", "[")))
+        return -shared, -SequenceMatcher(None, text, literal).ratio(), form
+
+    ranked = sorted(forms, key=closeness)
+    shown = "; ".join(f"`{f}`" for f in ranked[:MAX_FORMS_SHOWN])
+    if len(ranked) <= MAX_FORMS_SHOWN:
+        return ("the form is: " if len(ranked) == 1 else "the forms are: ") + shown
+    more = len(ranked) - MAX_FORMS_SHOWN
+    return f"the closest forms: {shown}; and {more} more in docs/statements.md"
 
 
 def _spaced_unit(items: tuple[ast.Item, ...], miss: Miss) -> tuple[str, Span, str, Fix] | None:
