@@ -45,6 +45,20 @@ def _browser_options(update_snapshots: bool, slow_mo: str | None) -> bool:
     return True
 
 
+def _debug_mode() -> bool:
+    """`--debug`: keep a failing page open when someone can look at it; returns whether to run headed."""
+    import os
+
+    if os.environ.get("CI") or not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        sys.stderr.write(
+            "warning: --debug cannot keep the page open without a display (or in CI): "
+            "the run stops at the first failure (--fail-fast) and keeps its evidence\n"
+        )
+        return False
+    os.environ["PANOPTIC_DEBUG"] = "1"
+    return True
+
+
 def _error(code: str, message: str, help: str | None = None) -> None:
     from panoptic.diagnostics import Diagnostic, Severity
     from panoptic.diagnostics.render import render_text
@@ -124,6 +138,11 @@ def register(app: typer.Typer) -> None:
         heal: bool = typer.Option(
             False, "--heal", help="self-healing targets for every web app that does not say `heal: off`"
         ),
+        debug: bool = typer.Option(
+            False,
+            "--debug",
+            help="stop at the first failure and keep the page open in Playwright's inspector (needs a display)",
+        ),
         reporter: list[str] = typer.Option(
             [],
             "--reporter",
@@ -134,6 +153,8 @@ def register(app: typer.Typer) -> None:
         """Run the scenarios of .pan files and write results.jsonl.gz, report.html and junit.xml."""
         if not _browser_options(update_snapshots, slow_mo):
             raise typer.Exit(2)
+        if debug:
+            fail_fast, headed = True, _debug_mode()
         code = run_command(
             paths,
             keywords=keyword,

@@ -623,6 +623,11 @@ class WebBackend:
             ctx.artifact("html", path.name, "page")
         except Exception:
             pass
+        if self.headed and os.environ.get("PANOPTIC_DEBUG") and not os.environ.get("CI"):
+            try:  # `panoptic run --debug`: the failing page stays open in the inspector until it is resumed
+                page.pause()
+            except Exception:
+                pass
 
     def _secret_masks(self, page: Any) -> list[Any]:
         """Locators of the page's fields whose value is (or contains) a secret, for `screenshot(mask=…)`."""
