@@ -8,6 +8,9 @@ reference (docs/statements.md), the editor grammars and the language server.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+
 from panoptic.contract.family import Family, families
 from panoptic.contract.statements import (
     TARGET_WORDS,
@@ -58,8 +61,8 @@ class Registry:
             self.register(entry)
 
     def register(self, entry: StatementDef) -> StatementDef:
-        if not entry.parts:
-            entry = statement_def(entry.signature, entry.action, entry.summary)
+        if not entry.parts:  # built without `statement_def`: parse its signature, keeping every other field
+            entry = dataclasses.replace(entry, parts=statement_def(entry.signature, entry.action, entry.summary).parts)
         if entry.signature in self._signatures:
             raise ValueError(f"statement registered twice: {entry.signature!r}")
         self._signatures.add(entry.signature)
@@ -90,24 +93,11 @@ class Registry:
     def heads(self) -> list[str]:
         return sorted({" ".join(e.head) for e in self._entries if not e.produces})
 
-    def family_of(self, action: str) -> Family | None:
-        """The family that owns an IR action (`enterprise.user_create` -> the enterprise family)."""
-        return self.families.get(action.partition(".")[0])
 
-
+@functools.cache
 def registry(*, plugins: bool = True) -> Registry:
     """The registry of the built-in families, plus installed plugin families unless `plugins=False`."""
-    return _registries(plugins)
-
-
-_CACHE: dict[bool, Registry] = {}
-
-
-def _registries(plugins: bool) -> Registry:
-    reg = _CACHE.get(plugins)
-    if reg is None:
-        reg = _CACHE[plugins] = Registry(families(plugins=plugins))
-    return reg
+    return Registry(families(plugins=plugins))
 
 
 REGISTRY = registry(plugins=False)

@@ -21,7 +21,7 @@ from functools import lru_cache
 from typing import Any
 
 from panoptic.contract.errors import InfrastructureError
-from panoptic.contract.plugins import PluginProblem, load_entry_points
+from panoptic.contract.plugins import load_entry_points
 
 # "module:NAME" of the built-in platform specs; the modules import nothing heavy.
 BUILTIN_PLATFORMS = (
@@ -107,13 +107,6 @@ def platforms(*, plugins: bool = True) -> dict[str, PlatformSpec]:
         for spec in load_entry_points("panoptic.platforms", PlatformSpec):
             found.setdefault(spec.name, spec)
     return found
-
-
-def platform_problems() -> tuple[PluginProblem, ...]:
-    """Platform plugins that failed to load (shown by `check` and `doctor`)."""
-    from panoptic.contract.plugins import problems
-
-    return tuple(p for p in problems() if p.group == "panoptic.platforms")
 
 
 def load_backend_class(spec: PlatformSpec) -> type:

@@ -197,7 +197,7 @@ class AttemptRunner:
         self._emit_raw(self.masker.apply(event))
 
     def _check_stop(self) -> None:
-        if self.should_stop is not None and self.should_stop():
+        if self._stopping():
             raise KeyboardInterrupt
 
     # -- the attempt ------------------------------------------------------

@@ -129,11 +129,6 @@ def _tokenise(text: str) -> list[str]:
     return tokens
 
 
-def keyword_matches(expression: str, scenario: Scenario) -> bool:
-    """Whether one `-k` expression selects a scenario."""
-    return parse_keyword_expression(expression)(scenario)
-
-
 def select(program: Program, keywords: Sequence[str] = (), tags: Sequence[str] = ()) -> list[int]:
     """Indexes (in program order) of the scenarios that pass every filter. Raises SelectionError."""
     predicates = [parse_tag_expression(t) for t in tags]
