@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 _ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\", "$": "$"}
-_PATH = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
+# Names as the grammar writes them (letters, digits, `_` and `-`, not starting with a digit), joined by dots.
+_PATH = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*(\.[A-Za-z_][A-Za-z0-9_\-]*)*")
 
 Part = str | tuple[tuple[str, ...], int, int]
 
