@@ -14,7 +14,12 @@ scaled by 1.2 (multi-scale), and a template that is absent (every scale
 searched). The screen is drawn with Pillow (widgets, text, gradients), so the
 benchmark needs no display. Usage:
 
-    .venv/bin/python benchmarks/vision_bench.py [--rounds 15] [--json out.json]
+    .venv/bin/python benchmarks/vision_bench.py [--rounds 15] [--json out.json] [--web]
+
+With `--web`, the same screen is shown as a page in headless Chromium with a
+1920x1080 viewport and the web backend's lookup is timed end to end (capture
+of the viewport, decoding, matching), with Chromium's fast capture (the
+default) against Playwright's `page.screenshot()` (what it used before).
 """
 
 from __future__ import annotations
@@ -77,10 +82,57 @@ def median_ms(fn: Callable[[], Any], rounds: int) -> float:
     return statistics.median(times)
 
 
+def web_cases(screen: Any, button: Path, rounds: int) -> dict[str, float]:
+    """The web backend's image lookup on the screen shown as a 1920x1080 page, both capture paths interleaved."""
+    from panoptic.backends.web.backend import WebBackend
+    from panoptic.contract import ResolvedTarget, ScenarioContext
+    from panoptic.contract.app import AppDef
+    from panoptic.perception.vision import find_image
+    from panoptic.source import Span
+
+    site = button.parent / "site"
+    site.mkdir()
+    screen.save(site / "screen.png")
+    (site / "index.html").write_text(
+        '<!doctype html><body style="margin:0"><img src="screen.png" width="1920" height="1080"></body>'
+    )
+    span = Span("bench.pan", 0, 0, 1, 1, 1, 1)
+    web = WebBackend(AppDef("bench", "web", {"serve": str(site), "viewport": (1920, 1080), "trace": "off"}, span))
+    web.start()
+    ctx = ScenarioContext("bench", "bench", button.parent / "artifacts", (), 10.0)
+    web.begin(ctx)
+    web.perform("navigate", {"url": "/index.html"}, 10.0)
+    target = ResolvedTarget("image", str(button))
+    page = web._require_page()
+
+    def before() -> Any:  # the lookup as it was: Playwright's screenshot, then matching
+        return find_image(page.screenshot(scale="css"), button)
+
+    cases: dict[str, Callable[[], Any]] = {
+        "web lookup (Chromium fast capture)": lambda: web._find_image(target, 0, once=True),
+        "web lookup (Playwright screenshot)": before,
+    }
+    times: dict[str, list[float]] = {name: [] for name in cases}
+    try:
+        for round_ in range(rounds + 1):
+            for name, fn in cases.items():
+                start = time.perf_counter()
+                match = fn()
+                elapsed = (time.perf_counter() - start) * 1000
+                assert match.found, match
+                if round_:  # the first round warms up
+                    times[name].append(elapsed)
+    finally:
+        web.end(ctx, False)
+        web.stop()
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--web", action="store_true", help="also time the lookup in Chromium at 1920x1080")
     args = parser.parse_args()
 
     import cv2
@@ -139,6 +191,8 @@ def main() -> None:
         ),
     }
     results = {name: median_ms(fn, args.rounds) for name, fn in cases.items()}
+    if args.web:
+        results.update(web_cases(screen, button, args.rounds))
     width = max(len(n) for n in results)
     print(f"image lookup on a 1920x1080 screen, median of {args.rounds} rounds (template {b.width}x{b.height})")
     for name, ms in results.items():

@@ -47,6 +47,7 @@ from urllib.parse import urljoin, urlsplit
 
 from panoptic.backends.serve import StaticServer
 from panoptic.backends.web import extended
+from panoptic.backends.web.capture import ViewportCapture
 from panoptic.backends.web.locate import KEY_HELP, POSITION_KINDS, build_locator, normalize_key
 from panoptic.backends.web.secrets import contains_secret, safe_filename, scrub_text, scrub_trace, unique_path
 from panoptic.backends.web.services import PageServices, watch
@@ -228,6 +229,7 @@ class WebBackend:
         self._driver: _Driver | None = None
         self._browser: Any = None
         self._device: dict[str, Any] | None = None
+        self._capture = ViewportCapture()
         self._context: Any = None
         self._page: Any = None
         self._pages: list[Any] = []
@@ -809,8 +811,11 @@ class WebBackend:
         page = self._require_page()
         confidence = float(self.settings.get("confidence") or DEFAULT_CONFIDENCE)
         deadline = time.monotonic() + max(timeout, 0.0)
+        fast = self._device is None and str(self.settings.get("browser") or "chromium") == "chromium"
         while True:
-            png = self._run("take a screenshot", None, timeout, lambda: page.screenshot(scale="css"))
+            png = self._run(
+                "take a screenshot", None, timeout, lambda: self._capture.png(page, chromium_at_css_scale=fast)
+            )
             match = find_image(png, Path(target.value), confidence)
             if match.found or once or time.monotonic() >= deadline:
                 break
