@@ -21,6 +21,7 @@ from panoptic.diagnostics import Diagnostic
 from panoptic.lsp.analysis import ModuleIndex, index_module
 from panoptic.lsp.convert import span_file_path, uri_to_path
 from panoptic.lsp.incremental import MemoryParseCache
+from panoptic.source import Source
 
 MAX_GROUP_FILES = 60
 
@@ -216,8 +217,8 @@ class Engine:
             return None, None
         return self.latest_index(uri)
 
-    def workspace(self, roots: list[str]) -> CompileResult:
-        """Compile every `.pan` file under the workspace folders and every open document (for rename)."""
+    def workspace_files(self, roots: list[str]) -> list[Path]:
+        """Every `.pan` file under the workspace folders and every open document."""
         paths: list[str] = []
         for root in roots:
             if os.path.isdir(root):
@@ -227,7 +228,50 @@ class Engine:
         for doc in self.documents.values():
             if doc.path and Path(doc.path).resolve() not in seen and not _skipped(doc.path):
                 files.append(Path(doc.path))
-        return compile_files(files, cache=self.cache, overlays=self.overlays())
+        return files
+
+    def workspace_indexes(
+        self, roots: list[str], snap: Snapshot | None = None
+    ) -> tuple[list[ModuleIndex], dict[str, Source]]:
+        """The indexes of the workspace's modules (the standard library aside) and their sources.
+
+        When `snap` compiled exactly the workspace's files, with the texts they have now (open buffers
+        and files on disk alike), its indexes are used: the same compile need not run again, and each
+        index is built once per compile. Otherwise the workspace is compiled.
+        """
+        files = self.workspace_files(roots)
+        if snap is not None and self._compiled_as_now(snap, files):
+            keys = [span_file_path(m.path) for m in snap.result.modules.values() if not m.key.startswith("std.")]
+            indexes = [idx for key in keys if (idx := snap.index(key)) is not None]
+            return indexes, dict(snap.result.sources)
+        result = compile_files(files, cache=self.cache, overlays=self.overlays())
+        cache: dict = {}
+        mods = [m for m in result.modules.values() if not m.key.startswith("std.")]
+        indexes = [index_module(m, result.modules, cache) for m in mods]
+        return indexes, dict(result.sources)
+
+    def _compiled_as_now(self, snap: Snapshot, files: list[Path]) -> bool:
+        """Whether a compile had exactly these input files and every file it loaded still has the text it saw."""
+        inputs = {os.path.realpath(span_file_path(f)) for f in snap.result.files}
+        if inputs != {os.path.realpath(f) for f in files}:
+            return False
+        overlays = self.overlays()
+        for mod in snap.result.modules.values():
+            if mod.key.startswith("std."):
+                continue  # the installed standard library does not change under a running server
+            path = os.path.realpath(span_file_path(mod.path))
+            text = overlays.get(path)
+            if text is None:
+                if not os.path.isfile(path):
+                    return False
+                try:
+                    with open(path, "rb") as fh:
+                        text = fh.read().decode("utf-8-sig")
+                except (OSError, UnicodeDecodeError):
+                    return False
+            if text != mod.source.text:
+                return False
+        return True
 
 
 def _skipped(path: str) -> bool:

@@ -10,7 +10,7 @@ from lsprotocol import types as lsp
 from panoptic.compiler.files import stdlib_dir
 from panoptic.compiler.functions import FUNCTIONS
 from panoptic.compiler.registry import TARGET_WORDS, registry
-from panoptic.lsp.analysis import Definition, ModuleIndex, contains, index_module, start_of
+from panoptic.lsp.analysis import Definition, ModuleIndex, contains, start_of
 from panoptic.lsp.completion import statement_doc
 from panoptic.lsp.convert import path_to_uri, span_file_path, to_range
 from panoptic.source import Source, Span
@@ -248,8 +248,3 @@ def rename_edits(target: Definition, new_name: str, indexes: list[ModuleIndex]) 
     for spans in edits.values():
         spans.sort(key=lambda e: start_of(e[0]))
     return edits
-
-
-def workspace_indexes(result) -> list[ModuleIndex]:
-    cache: dict = {}
-    return [index_module(m, result.modules, cache) for m in result.modules.values() if not m.key.startswith("std.")]

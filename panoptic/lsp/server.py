@@ -308,7 +308,7 @@ def build_server(debounce: float = DEBOUNCE, quick: float = QUICK) -> PanopticLa
     @_safe
     async def on_rename(ls: PanopticLanguageServer, params: lsp.RenameParams):
         _, line, col = ls.position(params.text_document.uri, params.position)
-        index, _ = await ls.index(params.text_document.uri, fresh=True)
+        index, snap = await ls.index(params.text_document.uri, fresh=True)
         found = navigation.rename_target(index, line, col)
         if found is None:
             raise JsonRpcInvalidParams("nothing to rename here: put the cursor on a flow or a variable")
@@ -323,9 +323,7 @@ def build_server(debounce: float = DEBOUNCE, quick: float = QUICK) -> PanopticLa
             roots = [p for f in ls.workspace.folders.values() if (p := uri_to_path(f.uri))]
             if not roots and ls.workspace.root_path:
                 roots = [ls.workspace.root_path]
-            result = await loop.run_in_executor(ls.pool, ls.engine.workspace, roots)
-            indexes = navigation.workspace_indexes(result)
-            sources = dict(result.sources)
+            indexes, sources = await loop.run_in_executor(ls.pool, ls.engine.workspace_indexes, roots, snap)
         try:
             edits = navigation.rename_edits(target, params.new_name, indexes)
         except navigation.RenameError as exc:
@@ -365,8 +363,8 @@ def build_server(debounce: float = DEBOUNCE, quick: float = QUICK) -> PanopticLa
             if not roots and ls.workspace.root_path:
                 roots = [ls.workspace.root_path]
             if roots:
-                result = await asyncio.get_running_loop().run_in_executor(ls.pool, ls.engine.workspace, roots)
-                indexes = navigation.workspace_indexes(result)
+                loop = asyncio.get_running_loop()
+                indexes, _ = await loop.run_in_executor(ls.pool, ls.engine.workspace_indexes, roots, snap)
         spans = features.references(target, indexes, include_declaration=params.context.include_declaration)
         lookup = PanopticLanguageServer._lookup(snap)
         return [features.location(span, lookup(span.file)) for span in spans]
