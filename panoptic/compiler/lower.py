@@ -11,6 +11,7 @@ which case it becomes `<module>::<name>`.
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -357,6 +358,19 @@ class Lowerer:
                 help="rename one of them",
             )
 
+    def _indirect_hint(self, mod: LoadedModule, kind: str, name: str) -> str | None:
+        """The help for a name that is not visible because `mod` reaches its module only through another `use`."""
+        found = self.symbols.indirect(mod.key, kind, name)
+        if found is None:
+            return None
+        where = self.modules[found.module]
+        if found.module.startswith("std."):
+            use = f"use {found.module}"
+        else:
+            relative = Path(os.path.relpath(where.path, Path(mod.path).parent)).as_posix()
+            use = f'use "{relative if relative.startswith("../") else "./" + relative}"'
+        return f"`{name}` is defined in {where.path}, which this file does not use directly: add `{use}`"
+
     @staticmethod
     def _name_span(value: Any) -> Span:
         if isinstance(value, tuple):
@@ -655,7 +669,7 @@ class Lowerer:
         scenarios = [d for d in mod.module.decls if isinstance(d, ast.Scenario)]
         lowered_hooks: dict[tuple[str, str], tuple[ir.AnyStep, ...]] = {}
         for decl in scenarios:
-            app_id, spec, settings = self._scenario_app(decl, names)
+            app_id, spec, settings = self._scenario_app(decl, names, mod)
             title = decl.title.text
             ctx = _Context(mod, names, spec, settings, top_level=True)
             items = datadriven.rows(self, decl.data, mod, names) if decl.data is not None else None
@@ -703,7 +717,7 @@ class Lowerer:
                     self.scenario_flows.append((scenario, spec, decl.title.span))
         return out
 
-    def _scenario_app(self, decl: ast.Scenario, names: ModuleNames):
+    def _scenario_app(self, decl: ast.Scenario, names: ModuleNames, mod: LoadedModule):
         if decl.app is None:
             if len(names.apps) == 1:
                 ident, app_decl = next(iter(names.apps.values()))
@@ -727,7 +741,9 @@ class Lowerer:
                     "PAN204",
                     f"no app named `{decl.app}`",
                     decl.app_span,
-                    help=did_you_mean(decl.app, names.apps) or "declare it with `app NAME: web { … }`",
+                    help=self._indirect_hint(mod, "app", decl.app)
+                    or did_you_mean(decl.app, names.apps)
+                    or "declare it with `app NAME: web { … }`",
                 )
                 return None, None, {}
             ident, app_decl = found
@@ -914,7 +930,9 @@ class Lowerer:
                     "PAN203",
                     f"no flow named `{call.name}`",
                     call.span,
-                    help=did_you_mean(call.name, ctx.names.flows) or "define it with `flow NAME(params) { … }`",
+                    help=self._indirect_hint(ctx.module, "flow", call.name)
+                    or did_you_mean(call.name, ctx.names.flows)
+                    or "define it with `flow NAME(params) { … }`",
                 )
             for arg in call.args:
                 self.expr(arg, ctx, scope)
@@ -1281,18 +1299,20 @@ class Lowerer:
                     )
 
     def _check_duplicate_titles(self, scenarios: list[ir.Scenario]) -> None:
-        first: dict[str, ir.Scenario] = {}
+        """PAN205 for a title used twice in one file (a scenario's id is `<file>::<title>`, so files may share one)."""
+        first: dict[tuple[str, str], ir.Scenario] = {}
         for s in scenarios:
-            if s.title in first:
+            key = (s.file, s.title)
+            if key in first:
                 self.error(
                     "PAN205",
-                    f'a scenario named "{s.title}" already exists',
+                    f'a scenario named "{s.title}" already exists in this file',
                     _head(s.span),
-                    labels=(Label(_head(first[s.title].span), "first one here"),),
+                    labels=(Label(_head(first[key].span), "first one here"),),
                     help="give it a unique title",
                 )
             else:
-                first[s.title] = s
+                first[key] = s
 
     # ---- expressions ---------------------------------------------------------------------------------
     def typed(self, raw: Any, typ: str, name: str, ctx: _Context, scope: Scope) -> ir.Expr:
@@ -1473,7 +1493,7 @@ class Lowerer:
         if var is None:
             if name in _CONSTANT_WORDS and len(path) == 1:
                 return ir.Const(_CONSTANT_WORDS[name], "bool"), "bool"
-            hint = did_you_mean(name, scope.all_names())
+            hint = self._indirect_hint(ctx.module, "var", name) or did_you_mean(name, scope.all_names())
             if name in ctx.names.flows:
                 hint = f"`{name}` is a flow; call it on its own line as `{name}(…)`"
             elif name in _KEY_NAMES and len(path) == 1:

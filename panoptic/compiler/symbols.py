@@ -103,6 +103,30 @@ class SymbolTable:
         self._visible[key] = found
         return found
 
+    def indirect(self, key: str, kind: str, name: str) -> Declared | None:
+        """A declaration of `name` in a module `key` reaches only through the uses of the modules it uses.
+
+        Such a name is not visible in `key` (only direct uses are); this is for the hint of the message that
+        says so. The nearest module is found first (breadth first along the uses), or None.
+        """
+        frontier = list(dict.fromkeys(used for _, used in self.modules[key].uses if used != key))
+        seen = {key, *frontier}
+        while frontier:
+            following: list[str] = []
+            for module in frontier:
+                if module not in self.modules:
+                    continue
+                for _, used in self.modules[module].uses:
+                    if used in seen or used not in self.modules:
+                        continue
+                    seen.add(used)
+                    found = self.own(used).get((kind, name))
+                    if found is not None:
+                        return found
+                    following.append(used)
+            frontier = following
+        return None
+
     def id_of(self, kind: str, module: str, name: str) -> str:
         return self._ids[(kind, module, name)]
 

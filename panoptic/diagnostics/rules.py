@@ -233,8 +233,9 @@ _rule(
     "PAN205",
     "duplicate-scenario",
     E,
-    "two scenarios have the same title",
-    "Scenario titles identify results and must be unique in a run.",
+    "two scenarios of one file have the same title",
+    "A scenario is identified by its file and its title (`<file>::<title>`), so titles must be unique within a"
+    " file; two files may each have a scenario of the same title.",
 )
 _rule(
     "PAN206",

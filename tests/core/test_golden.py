@@ -51,3 +51,14 @@ def test_diagnostics(name: str, update_golden: bool, monkeypatch: pytest.MonkeyP
     text = "\n\n".join(render_text(d, lookup) for d in result.diagnostics) + "\n"
     text = text.replace(os.getcwd(), "<dir>")
     check_golden(GOLDEN / "diagnostics" / (name[:-4] + ".expected"), text, update_golden)
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in (GOLDEN / "diagnostics").iterdir() if p.is_dir()))
+def test_diagnostics_of_folders(name: str, update_golden: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A folder is checked as one run, every file in it an input (files that `use` each other, titles across files)."""
+    monkeypatch.chdir(GOLDEN / "diagnostics")
+    result = compile_paths([name], cache=ParseCache(None))
+    lookup = lookup_from(result.sources)
+    text = "\n\n".join(render_text(d, lookup) for d in result.diagnostics) + "\n"
+    text = text.replace(os.getcwd(), "<dir>")
+    check_golden(GOLDEN / "diagnostics" / f"{name}.expected", text, update_golden)

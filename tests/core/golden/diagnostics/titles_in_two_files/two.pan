@@ -1,0 +1,7 @@
+app store: web {
+    url: "https://example.com"
+}
+
+scenario "add to cart" on store {
+    click "#add"
+}

@@ -1,0 +1,7 @@
+use "./apps.pan"
+
+flow buy(item) {
+    open_home()
+    click item
+    fill "#token" with token
+}
