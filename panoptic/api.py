@@ -69,6 +69,8 @@ class Options:
     timeout: float | None = None  # seconds; overrides the apps' `timeout`
     headed: bool = False
     workers: int = 1
+    cluster: str | None = None  # --cluster: a Dask scheduler address, or local:N
+    heal: bool = False  # --heal: self-healing targets for every web app that does not say `heal: off`
     reports: bool = True  # write report.html and junit.xml at the end
     on_event: Callable[[Event], None] | None = None  # called with every event, in report order
     command: str = "panoptic.run"  # shown in the report
@@ -85,6 +87,7 @@ class Results:
     duration: float
     interrupted: bool = False
     reports: dict[str, Path] = field(default_factory=dict)  # "results", "html", "junit" -> file
+    notes: list[str] = field(default_factory=list)  # what the families said when finishing (sync, heal, …)
 
     @property
     def ok(self) -> bool:
@@ -121,6 +124,7 @@ def run(paths: PathsLike, options: Options | None = None) -> Results:
     """Compile and run the selected scenarios; raises `PanopticError` when nothing can run."""
     from panoptic.convert import compile_inputs
     from panoptic.report import RESULTS_FILE, JsonlWriter, ReportError, write_reports
+    from panoptic.runtime.families import finish_families
     from panoptic.runtime.output import (
         OutputError,
         clear_previous_run,
@@ -170,7 +174,9 @@ def run(paths: PathsLike, options: Options | None = None) -> Results:
         timeout=opts.timeout,
         headed=opts.headed,
         workers=opts.workers,
+        cluster=opts.cluster,
         command=opts.command,
+        family_options=(("heal", True),) if opts.heal else (),
     )
     try:
         outcome = execute(program, selected, run_options, listeners)
@@ -179,6 +185,7 @@ def run(paths: PathsLike, options: Options | None = None) -> Results:
     reports: dict[str, Path] = {"results": out_dir / RESULTS_FILE}
     if opts.reports:
         reports = write_reports(out_dir / RESULTS_FILE, out_dir)
+    notes = finish_families(out_dir, Path.cwd())  # the project's `.panoptic/` is the working folder's, as for the CLI
     record_run_output(out_dir)
     return Results(
         exit_code=outcome.exit_code,
@@ -188,6 +195,7 @@ def run(paths: PathsLike, options: Options | None = None) -> Results:
         duration=outcome.duration,
         interrupted=outcome.interrupted,
         reports=reports,
+        notes=notes,
     )
 
 

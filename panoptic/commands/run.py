@@ -411,28 +411,14 @@ def _execute(
         reporter.console.print(
             f"results: {out_dir}" + (f"  ({shown})" if shown else ""), markup=False, highlight=False, soft_wrap=True
         )
-    for line in _finish_families(out_dir):
+    from panoptic.runtime.families import finish_families
+
+    for line in finish_families(out_dir, Path.cwd()):
         reporter.console.print(line, markup=False, highlight=False, soft_wrap=True)
     record_run_output(out_dir)
     if output_failed and outcome.exit_code in (0, 1):
         return EXIT_USAGE  # 2, as for an unwritable output folder (PAN003)
     return outcome.exit_code
-
-
-def _finish_families(out_dir: Path) -> list[str]:
-    """Each statement family's `finish` hook, once the reports are written (e.g. the final `cloud sync`)."""
-    from panoptic.contract.family import families
-
-    lines: list[str] = []
-    for family in families():
-        hook = family.hook("finish")
-        if hook is None:
-            continue
-        try:
-            lines.extend(hook(out_dir, project_dir=Path.cwd()))
-        except Exception as exc:  # the run's result stands whatever a finishing hook does
-            lines.append(f"warning[PAN006]: the `{family.name}` family could not finish: {type(exc).__name__}: {exc}")
-    return lines
 
 
 def _main_thread() -> bool:

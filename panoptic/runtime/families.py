@@ -11,6 +11,7 @@ that never uses the cloud family never imports boto3.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from panoptic.contract.errors import ActionFailed, InfrastructureError, StepError
@@ -113,3 +114,23 @@ class FamilyPool:
             except Exception:
                 pass
         self._healer, self._healer_found = None, False
+
+
+def finish_families(out_dir: Path, project_dir: Path) -> list[str]:
+    """Run each statement family's `finish` hook once the reports are written (e.g. the final `cloud sync`).
+
+    Returns the lines the hooks want shown; a hook that fails becomes a PAN006 warning line, because the
+    run's result stands whatever a finishing hook does.
+    """
+    from panoptic.contract.family import families
+
+    lines: list[str] = []
+    for family in families():
+        hook = family.hook("finish")
+        if hook is None:
+            continue
+        try:
+            lines.extend(hook(out_dir, project_dir=project_dir))
+        except Exception as exc:
+            lines.append(f"warning[PAN006]: the `{family.name}` family could not finish: {type(exc).__name__}: {exc}")
+    return lines

@@ -69,3 +69,39 @@ def test_run_writes_the_results_folder_and_streams_events(tmp_path: Path) -> Non
     assert (tmp_path / "out" / "report.html").is_file() and (tmp_path / "out" / "junit.xml").is_file()
     assert [e.kind for e in results.events()] == seen
     assert [e.kind for e in panoptic.events(tmp_path / "out")] == seen
+
+
+@pytest.mark.browser
+def test_run_finishes_the_families_like_the_command_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `cloud sync to` inside a suite uploads the run so far; the finished folder, reports included, follows at the end.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "s.pan").write_text(
+        'app site: web {\n    url: "http://127.0.0.1:9"\n}\n\n'
+        'scenario "syncs" on site {\n    log "hello"\n    cloud sync to "./store"\n}\n'
+    )
+    results = panoptic.run([tmp_path / "s.pan"], panoptic.Options(output=tmp_path / "out"))
+    assert results.ok
+    assert len(results.notes) == 1 and results.notes[0].startswith("synced ") and "store" in results.notes[0]
+    assert (tmp_path / "store" / "out" / "report.html").is_file()
+    assert (tmp_path / "store" / "out" / "junit.xml").is_file()
+
+
+@pytest.mark.browser
+def test_run_with_heal_remembers_the_targets_of_a_passing_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text(
+        '<!doctype html><title>T</title><button id="save" onclick="this.textContent=\'Saved\'">Save</button>'
+    )
+    (tmp_path / "s.pan").write_text(
+        'app site: web {\n    serve: "./site"\n}\n\n'
+        'scenario "saves" on site {\n    open "/"\n    click id "save"\n    expect id "save" has text "Saved"\n}\n'
+    )
+    options = panoptic.Options(output=tmp_path / "out", reports=False)
+    assert panoptic.run([tmp_path / "s.pan"], options).ok
+    assert not (tmp_path / ".panoptic" / "heal").exists()  # healing is off by default
+    options.heal = True
+    assert panoptic.run([tmp_path / "s.pan"], options).ok
+    stored = list((tmp_path / ".panoptic" / "heal").rglob("*"))
+    assert any(p.is_file() and "save" in p.read_text(errors="replace") for p in stored)
