@@ -4,17 +4,21 @@ Each input's events are copied into one merged `results.jsonl.gz`; when two
 shards ran the same scenario, the result that finished later is kept and a
 note says so. Artifacts are linked (or copied) into the output folder under
 the same relative path, or under `shard-N/` when two shards wrote different
-files at the same path, and the events are rewritten to point at them.
+files at the same path, and the events are rewritten to point at them. The
+shards' self-healing records (`heal.json`) are joined into one, so
+`panoptic heal --apply` works on the merged folder as on a single run.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from panoptic.contract.healing import HEAL_FILE
 from panoptic.report.errors import ReportError
 from panoptic.report.jsonl import RESULTS_FILE, JsonlWriter, encode_event, read_events
 from panoptic.report.model import RunResult, build_model
@@ -147,6 +151,26 @@ def _rewrite(event: Event, index: int, shard: Shard, arts: _Artifacts) -> Event:
     return event
 
 
+def _join_healings(shards: list[Shard], output: Path, notes: list[str]) -> None:
+    """Write the healings of every shard (their `heal.json`, duplicates once) to the output's `heal.json`."""
+    healings: list[object] = []
+    for shard in shards:
+        path = shard.base / HEAL_FILE
+        if not path.is_file():
+            continue
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            notes.append(f"{path} could not be read ({exc}); its healings are not in the merged {HEAL_FILE}")
+            continue
+        found = data.get("healings") if isinstance(data, dict) else None
+        healings.extend(h for h in (found if isinstance(found, list) else []) if h not in healings)
+    if healings:
+        tmp = output / (HEAL_FILE + ".tmp")
+        tmp.write_text(json.dumps({"version": 1, "healings": healings}, indent=1), encoding="utf-8")
+        os.replace(tmp, output / HEAL_FILE)
+
+
 def merge_results(inputs: list[Path], output: Path) -> tuple[RunResult, dict[str, Path]]:
     """Merge several results files (or folders holding one) into `output`; return the model and written paths."""
     from panoptic.report import write_model_reports
@@ -190,6 +214,10 @@ def merge_results(inputs: list[Path], output: Path) -> tuple[RunResult, dict[str
         )
     if arts.missing:
         notes.append(f"{arts.missing} artifact file(s) named in the results were missing and are not in the report")
+    try:
+        _join_healings(shards, output, notes)
+    except OSError as exc:
+        raise ReportError("PAN003", f"cannot write {output / HEAL_FILE}: {exc.strerror or exc}") from None
     model = build_model(merged)
     model = dataclasses.replace(model, notes=(*model.notes, *notes))
     paths = write_model_reports(model, output, output)

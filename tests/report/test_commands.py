@@ -108,3 +108,24 @@ def test_report_of_json_that_is_not_events_is_an_error(tmp_path):
         proc = panoptic("report", "r.jsonl", cwd=tmp_path)
         assert proc.returncode == 2, (content, proc.stdout)
         assert "error[PAN001]" in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
+
+
+def test_merge_joins_the_shards_healings(run):
+    import json
+
+    from panoptic.families.ai.heal_apply import read_healings
+
+    def healing(line: int, new: str) -> dict:
+        return {"path": str(run.src), "line": line, "col": 5, "start": line * 10, "end": line * 10 + 9,
+                "source": 'id "old"', "old": 'id "old"', "new": new, "score": 0.97}  # fmt: skip
+
+    shared, only_a, only_b = healing(3, 'id "new"'), healing(5, 'testid "a"'), healing(7, 'testid "b"')
+    for name, entries in (("a", [shared, only_a]), ("b", [shared, only_b]), ("c", None)):
+        write_results(run.events, run.folder / name / "results.jsonl")
+        if entries is not None:
+            (run.folder / name / "heal.json").write_text(json.dumps({"version": 1, "healings": entries}))
+    proc = panoptic("merge", "a", "b", "c", "--output", "merged", cwd=run.folder)
+    assert proc.returncode == 0, proc.stderr
+    assert read_healings(run.folder / "merged") == [shared, only_a, only_b]
+    proc = panoptic("merge", "c", "--output", "plain", cwd=run.folder)
+    assert proc.returncode == 0 and not (run.folder / "plain" / "heal.json").exists()
