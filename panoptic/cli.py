@@ -9,7 +9,21 @@ from __future__ import annotations
 
 import sys
 
-COMMANDS = ("check", "fmt", "compile", "run", "report", "merge", "doctor", "lsp", "docs", "convert", "init", "show")
+COMMANDS = (
+    "check",
+    "fmt",
+    "compile",
+    "run",
+    "report",
+    "merge",
+    "doctor",
+    "lsp",
+    "docs",
+    "convert",
+    "init",
+    "show",
+    "record",
+)
 
 
 def build_app():

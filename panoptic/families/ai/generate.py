@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -62,14 +63,21 @@ class Chosen:
     target: ResolvedTarget
 
 
-def target_items(target: ResolvedTarget) -> list[Any]:
-    """The statement items of a target (`role button "Go"`, `testid "x"`, …)."""
+def target_items(target: ResolvedTarget, string: Callable[[str], ast.Str] = literal) -> list[Any]:
+    """The statement items of a target (`role button "Go"`, `testid "x"`, a CSS selector, …).
+
+    `string` makes the string literals (the recorder passes its tree builder's).
+    """
     if target.kind == "role":
         items: list[Any] = ["role", target.role or ""]
         if target.value is not None:
-            items.append(literal(target.value))
+            items.append(string(target.value))
         return items
-    return [target.kind, literal(target.value or "")]
+    if target.kind == "css":
+        return [string(target.value or "")]
+    if target.kind == "text" and target.exact:
+        return ["text", "exact", string(target.value or "")]
+    return [target.kind, string(target.value or "")]
 
 
 def candidates(e: Any) -> list[ResolvedTarget]:
@@ -120,13 +128,14 @@ def _param(e: Any, taken: set[str]) -> str:
     if not base or not base[0].isalpha():
         base = "value"
     name, n = base[:30], 2
-    while name in taken or name in _RESERVED:
+    while name in taken or name in RESERVED_NAMES:
         name, n = f"{base[:28]}_{n}", n + 1
     taken.add(name)
     return name
 
 
-_RESERVED = {
+# Words a generated parameter name must not be: keywords and words that statements read.
+RESERVED_NAMES = {
     "app",
     "flow",
     "scenario",
