@@ -150,42 +150,54 @@ TOKEN_MODIFIERS = ["declaration", "readonly", "defaultLibrary"]
 LEGEND = lsp.SemanticTokensLegend(token_types=TOKEN_TYPES, token_modifiers=TOKEN_MODIFIERS)
 _KIND_TYPE = {"app": "type", "flow": "function", "variable": "variable", "secret": "variable", "param": "parameter"}
 _KIND_TYPE["loop"] = "variable"
+_TYPE_INDEX = {name: i for i, name in enumerate(TOKEN_TYPES)}
+_KIND_INDEX = {kind: _TYPE_INDEX[name] for kind, name in _KIND_TYPE.items()}
+_KEYWORD, _FUNCTION, _VARIABLE = _TYPE_INDEX["keyword"], _TYPE_INDEX["function"], _TYPE_INDEX["variable"]
+_STRING, _NUMBER, _COMMENT = _TYPE_INDEX["string"], _TYPE_INDEX["number"], _TYPE_INDEX["comment"]
+_NUMBERS = (ast.Num, ast.Duration, ast.Size)
+_computed: dict[str, tuple[ModuleIndex, lsp.SemanticTokens]] = {}  # by module path: the latest index's tokens
 
 
 def semantic_tokens(index: ModuleIndex) -> lsp.SemanticTokens:
-    """Tokens for the names (declarations and uses), statement words, literals and comments of one module."""
-    own = index.module.source.path
-    tokens: list[tuple[int, int, int, int, int]] = []  # line, col, length, type, modifiers
+    """Tokens for the names (declarations and uses), statement words, literals and comments of one module.
 
-    def add(span: Span, kind: str, modifiers: int = 0) -> None:
-        if span.file != own or span.line != span.end_line or span.end_col <= span.col:
-            return
-        tokens.append((span.line, span.col, span.end_col - span.col, TOKEN_TYPES.index(kind), modifiers))
+    An index is immutable once built (one per compile), so its tokens are computed once and kept with it
+    until a newer index of the same module comes.
+    """
+    own = index.module.source.path
+    kept = _computed.get(own)
+    if kept is not None and kept[0] is index:
+        return kept[1]
+    tokens: list[tuple[int, int, int, int, int]] = []  # line, col, length, type, modifiers
+    append = tokens.append
+
+    def add(span: Span, kind: int, modifiers: int = 0) -> None:
+        if span.file == own and span.line == span.end_line and span.end_col > span.col:
+            append((span.line, span.col, span.end_col - span.col, kind, modifiers))
 
     for d in index.definitions:
-        readonly = 2 if d.kind == "secret" else 0
-        add(d.name_span, _KIND_TYPE.get(d.kind, "variable"), 1 | readonly)
+        add(d.name_span, _KIND_INDEX.get(d.kind, _VARIABLE), 3 if d.kind == "secret" else 1)
     for ref in index.references:
         target = ref.definition
         if ref.kind == "function":
-            add(ref.span, "function", 4)
+            add(ref.span, _FUNCTION, 4)
         elif target is not None:
-            add(ref.span, _KIND_TYPE.get(target.kind, "variable"), 2 if target.kind == "secret" else 0)
+            add(ref.span, _KIND_INDEX.get(target.kind, _VARIABLE), 2 if target.kind == "secret" else 0)
     for info in index.statements:
         for word in info.literal_words:
-            add(word.span, "keyword")
+            add(word.span, _KEYWORD)
         for item in info.statement.items:
-            _literal(item, add)
+            if isinstance(item, ast.Str):
+                add(item.span, _STRING)
+            elif isinstance(item, _NUMBERS):
+                add(item.span, _NUMBER)
     for comment in index.module.module.comments:
-        add(comment.span, "comment")
-    return lsp.SemanticTokens(data=_encode(tokens, index.module.source))
-
-
-def _literal(item: object, add) -> None:
-    if isinstance(item, ast.Str):
-        add(item.span, "string")
-    elif isinstance(item, (ast.Num, ast.Duration, ast.Size)):
-        add(item.span, "number")
+        add(comment.span, _COMMENT)
+    result = lsp.SemanticTokens(data=_encode(tokens, index.module.source))
+    if len(_computed) >= 64 and own not in _computed:
+        _computed.pop(next(iter(_computed)))
+    _computed[own] = (index, result)
+    return result
 
 
 def _encode(tokens: list[tuple[int, int, int, int, int]], source: Source) -> list[int]:
@@ -193,16 +205,23 @@ def _encode(tokens: list[tuple[int, int, int, int, int]], source: Source) -> lis
     from panoptic.lsp.convert import utf16_len
 
     lines = source.text.split("\n")
+    ascii_only = source.text.isascii()  # then a UTF-16 column is the character column
     data: list[int] = []
+    extend = data.extend
     prev_line, prev_char, prev_end = 0, 0, (0, 0)
     for line, col, length, kind, mods in sorted(set(tokens)):
         if (line, col) < prev_end:
             continue
         text = lines[line - 1] if line - 1 < len(lines) else ""
-        char = utf16_len(text[: col - 1])
-        size = utf16_len(text[col - 1 : col - 1 + length])
+        if ascii_only:
+            width = len(text)
+            char = min(col - 1, width)
+            size = min(col - 1 + length, width) - char
+        else:
+            char = utf16_len(text[: col - 1])
+            size = utf16_len(text[col - 1 : col - 1 + length])
         delta_line = line - 1 - prev_line
-        data += [delta_line, char - prev_char if delta_line == 0 else char, size, kind, mods]
+        extend((delta_line, char - prev_char if delta_line == 0 else char, size, kind, mods))
         prev_line, prev_char, prev_end = line - 1, char, (line, col + length)
     return data
 
