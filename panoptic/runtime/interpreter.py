@@ -13,8 +13,8 @@ numbering after the `then` block); loops (`repeat`, `for each`, `retry`) add
 the iteration: the first statement of the second iteration is `2.1.0`.
 
 Self-healing targets (`heal: on`, `--heal`; `panoptic.contract.healing`): the healer of a family
-remembers the element of each literal target; a step whose target names nothing (TargetNotFound, or an
-expectation whose target was not found) is retried once with the healer's replacement and its
+remembers the element of each literal target; a step whose target names nothing (TargetNotFound, an
+expectation whose target was not found, or a `wait until` that timed out) is retried once with the healer's replacement and its
 `StepFinished.healed` says so, or its failure says why there was none.
 
 Status of a failing step: `failed` for failed expectations, missing targets,
@@ -41,6 +41,7 @@ from panoptic.contract.errors import (
     BackendCrashed,
     InfrastructureError,
     StepError,
+    StepTimeout,
     TargetNotFound,
 )
 from panoptic.contract.family import POLL_INTERVAL, BlockFailed, FamilyRuntime, StepContext, StepResult
@@ -530,7 +531,7 @@ class AttemptRunner:
         pending = [k for k in keys if not self._remember(healer, args[k], step.args[k].span)]
         try:
             result = runtime.perform(step.action, args, context)
-        except (TargetNotFound, AssertionFailed) as exc:
+        except (TargetNotFound, AssertionFailed, StepTimeout) as exc:  # StepTimeout: `wait until` found nothing
             return self._heal(healer, runtime, step, args, context, path, keys, exc)
         for key in pending:  # not found before the step acted (the page was still loading): try again
             self._remember(healer, args[key], step.args[key].span)

@@ -327,3 +327,18 @@ def test_the_healer_remembers_masked_fingerprints_and_heals_from_them(tmp_path: 
     assert later.heal(app, ResolvedTarget("css", "#save-button"), _FakeBackend(renamed), span) is None  # found
     missing = later.heal(app, ResolvedTarget("css", "#never-seen"), _FakeBackend(renamed), span)
     assert missing is not None and not missing.healed and "no fingerprint" in missing.note
+
+
+def test_a_wait_until_on_a_renamed_element_heals(cli, tmp_path: Path, chromium) -> None:
+    suite = SUITE.replace(
+        '    click "#save-btn"\n', '    wait until "#save-btn" visible within 1s\n    click role button "Save"\n'
+    )
+    _project(tmp_path, suite=suite, page=PAGE.replace('id="SAVE"', 'id="save-btn"'))
+    assert cli("run", "t.pan", "-o", "out1").returncode == 0
+    (tmp_path / "site" / "index.html").write_text(PAGE.replace('id="SAVE"', 'id="save-button"'), encoding="utf-8")
+    healed = cli("run", "t.pan", "-o", "out2")
+    assert healed.returncode == 0, healed.stdout + healed.stderr
+    [row] = _healed_rows(tmp_path / "out2")
+    assert row.startswith('`"#save-btn"` → `"#save-button"`')
+    [entry] = json.loads((tmp_path / "out2" / "heal.json").read_text())["healings"]
+    assert entry["line"] == 10 and entry["old"] == '"#save-btn"'
