@@ -21,7 +21,7 @@ from panoptic.compiler.files import (
     stdlib_dir,
     stdlib_modules,
 )
-from panoptic.diagnostics import Diagnostic, diagnostic
+from panoptic.diagnostics import Diagnostic, Severity, diagnostic
 from panoptic.source import Source
 from panoptic.syntax import ast
 from panoptic.syntax.parser import parse_source
@@ -46,6 +46,7 @@ class LoadedModule:
     module: ast.Module
     is_input: bool
     uses: list[tuple[ast.Use, str]] = field(default_factory=list)  # (use decl, key of the used module)
+    broken: bool = False  # the parser reported an error: some of the text is not in `module`
 
 
 class ParseCache:
@@ -128,7 +129,8 @@ class Loader:
         module, diags = self._parse(source)
         self.diagnostics.extend(diags)
         self.sources[source.path] = source
-        loaded = LoadedModule(key, source.path, source, module, is_input)
+        broken = any(d.severity is Severity.ERROR for d in diags)
+        loaded = LoadedModule(key, source.path, source, module, is_input, broken=broken)
         self.modules[key] = loaded
         return loaded
 

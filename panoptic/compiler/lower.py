@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -136,6 +137,20 @@ def did_you_mean(name: str, options: Iterable[str]) -> str | None:
     return f"did you mean `{close[0]}`?" if close else None
 
 
+_CODE_NOISE = re.compile(r'"(?:[^"\\\n]|\\.)*"?|#[^\n]*')  # strings (closed or not) and comments
+_INTERPOLATED = re.compile(r"\$\{([^}\n]*)\}")
+_NAME_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")
+
+
+def _code_names(text: str) -> Counter[str]:
+    """How often each name is written in a file's code: outside comments, and in strings only inside `${…}`."""
+
+    def keep(m: re.Match[str]) -> str:
+        return " ".join(_INTERPOLATED.findall(m.group())) if m.group().startswith('"') else " "
+
+    return Counter(_NAME_WORD.findall(_CODE_NOISE.sub(keep, text)))
+
+
 @dataclass
 class Var:
     id: str
@@ -249,6 +264,7 @@ class Lowerer:
         self._else_actions = {e.action for e in REGISTRY.entries if e.allows_else}
         self.symbols = SymbolTable(modules)
         self._base_dirs: dict[str, Path] = {}
+        self._broken_names: dict[str, Counter[str]] = {}  # file -> names written in it, for files with syntax errors
 
     def error(self, code: str, message: str, span: Span | None, **kw) -> None:
         self.diags.append(diagnostic(code, message, span, **kw))
@@ -807,8 +823,21 @@ class Lowerer:
 
     def _report_unused_locals(self, scope: Scope) -> None:
         for name, var in scope.names.items():
-            if not var.used:
+            if not var.used and not self._maybe_used_where_broken(name, var.span):
                 self.error("PAN213", f"`{name}` is never used", var.span, help="remove it, or use it")
+
+    def _maybe_used_where_broken(self, name: str, defined: Span) -> bool:
+        """Whether the file defining `name` has a syntax error and writes `name` somewhere besides its definition.
+
+        A line that did not parse is not in the syntax tree, so what it uses is unknown; a name written anywhere
+        else in such a file counts as used rather than be reported as never used (PAN213, PAN214).
+        """
+        names = self._broken_names.get(defined.file)
+        if names is None:
+            mod = next((m for m in self.modules.values() if m.path == defined.file), None)
+            names = _code_names(mod.source.text) if mod is not None and mod.broken else Counter()
+            self._broken_names[defined.file] = names
+        return names[name] > 1
 
     def _text(self, ctx: _Context, span: Span) -> str:
         return ctx.module.source.text[span.start : span.end]
@@ -1180,11 +1209,11 @@ class Lowerer:
             return
         arguments: dict[str, Argument] = {}
         for name, raw in found.items():
-            lowered = args.get(name)
-            known = isinstance(lowered, ir.Const)
+            folded = _constant(args.get(name))
+            known = folded is not _UNKNOWN
             secret = any((var := scope.lookup(ref)) is not None and var.secret for ref in _referenced_names(raw))
             plain = isinstance(raw, ast.Str) and not any(isinstance(p, ast.Interp) for p in raw.parts)
-            value = lowered.value if known else raw.text if isinstance(raw, ast.Word) else None
+            value = folded if known else raw.text if isinstance(raw, ast.Word) else None
             arguments[name] = Argument(
                 span=getattr(raw, "span", span),
                 value=value,
@@ -1287,10 +1316,14 @@ class Lowerer:
             if names is None:
                 continue
             for name, var in names.globals.items():
-                if var.owner == key and not var.used:
+                if var.owner == key and not var.used and not self._maybe_used_where_broken(name, var.span):
                     self.error("PAN213", f"`{name}` is never used", var.span, help="remove it, or use it")
             for name, info in names.flows.items():
-                if info.owner == key and not info.called:
+                if (
+                    info.owner == key
+                    and not info.called
+                    and not self._maybe_used_where_broken(name, info.decl.name_span)
+                ):
                     self.error(
                         "PAN214",
                         f"flow `{name}` is never called",
@@ -1631,6 +1664,22 @@ def _collect_flow_calls(steps: Iterable[ir.AnyStep], out: list[str]) -> None:
         elif step.body or step.orelse:
             _collect_flow_calls(step.body, out)
             _collect_flow_calls(step.orelse, out)
+
+
+_UNKNOWN = object()
+
+
+def _constant(expr: Any) -> Any:
+    """The value of a literal, or of a list or map made only of literals (for family checks); else _UNKNOWN."""
+    if isinstance(expr, ir.Const):
+        return expr.value
+    if isinstance(expr, ir.ListExpr):
+        items = [_constant(item) for item in expr.items]
+        return _UNKNOWN if any(item is _UNKNOWN for item in items) else tuple(items)
+    if isinstance(expr, ir.MapExpr):
+        entries = {key: _constant(value) for key, value in expr.entries}
+        return _UNKNOWN if any(value is _UNKNOWN for value in entries.values()) else entries
+    return _UNKNOWN
 
 
 def _referenced_names(value: Any) -> list[str]:
