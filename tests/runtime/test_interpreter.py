@@ -429,3 +429,18 @@ def test_hand_built_ir_with_paths_inside_tmp(tmp_path: Path) -> None:
 
     folder = scenario_folder(tmp_path, 0, "A / B", 2)
     assert folder.parent.parent == tmp_path and folder.name == "001-A-B-r2"
+
+
+def test_interpolation_of_names_with_dashes(compile_pan, run_program) -> None:
+    program = compile_pan(
+        """
+let first-name = "Ann"
+let user = {last-name: "Lee"}
+
+scenario "dashes" on shop {
+    log "${first-name} ${user.last-name}"
+}
+"""
+    )
+    ran = run_program(program)
+    assert ran.messages() == ["Ann Lee"]
