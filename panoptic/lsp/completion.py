@@ -17,10 +17,13 @@ from panoptic.compiler.functions import FUNCTIONS
 from panoptic.compiler.registry import TARGET_WORDS, StatementDef, registry
 from panoptic.editor_grammars import DECLARATION_SNIPPETS, TARGET_MODIFIERS
 from panoptic.lsp.analysis import Definition, ModuleIndex
-from panoptic.syntax.scan import code_chars, walk
+from panoptic.syntax.scan import walk
 
 _STRINGS = re.compile(r'"(?:[^"\\\n]|\\.)*"')
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*$")
+# A line's strings (an unclosed one runs to the end), its comment, and the braces of its code: the braces
+# matched here are the `{` and `}` that `panoptic.syntax.scan.code_chars` yields, found in one regex pass.
+_BRACES = re.compile(r'"(?:[^"\\]|\\.)*"?|#.*|[{}]')
 _KIND = {
     "flow": lsp.CompletionItemKind.Function,
     "app": lsp.CompletionItemKind.Class,
@@ -59,9 +62,10 @@ def context_at(text: str, line: int, col: int) -> Context:
 
 
 def _walk_braces(raw: str, stack: list[str]) -> None:
-    for i, ch in code_chars(raw):
+    for m in _BRACES.finditer(raw):
+        ch = m.group()
         if ch == "{":
-            stack.append(raw[:i].strip())
+            stack.append(raw[: m.start()].strip())
         elif ch == "}" and stack:
             stack.pop()
 
@@ -106,23 +110,29 @@ def _platforms_for(entry: StatementDef) -> list[str]:
     return sorted(name for name, spec in platforms().items() if entry.capability in spec.capabilities)
 
 
+@functools.lru_cache(maxsize=4096)
+def _entry_texts(entry: StatementDef) -> tuple[str, str, str]:
+    """(head words, display, snippet) of a statement form: computed once, asked at every completion."""
+    return " ".join(entry.head), entry.display, entry.snippet()
+
+
 def _statement_items(prefix: str, replace: lsp.Range) -> list[lsp.CompletionItem]:
     items = []
     typed = prefix.strip()
     for i, entry in enumerate(registry().entries):
-        head = " ".join(entry.head)
+        head, display, snippet = _entry_texts(entry)
         if typed and not (head.startswith(typed) or typed.startswith(head.split(" ")[0])):
             continue
         items.append(
             lsp.CompletionItem(
-                label=entry.display,
+                label=display,
                 kind=lsp.CompletionItemKind.Function if entry.block == "none" else lsp.CompletionItemKind.Keyword,
                 detail=entry.summary,
                 data={"statement": entry.signature},  # documentation is filled in by completionItem/resolve
-                filter_text=entry.display,
+                filter_text=display,
                 sort_text=f"1{i:04d}",
                 insert_text_format=lsp.InsertTextFormat.Snippet,
-                text_edit=lsp.TextEdit(range=replace, new_text=entry.snippet()),
+                text_edit=lsp.TextEdit(range=replace, new_text=snippet),
             )
         )
     return items
