@@ -8,6 +8,7 @@ of the language server; `convert` turns them into LSP positions.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable
 
 from lsprotocol import types as lsp
@@ -156,6 +157,7 @@ _KEYWORD, _FUNCTION, _VARIABLE = _TYPE_INDEX["keyword"], _TYPE_INDEX["function"]
 _STRING, _NUMBER, _COMMENT = _TYPE_INDEX["string"], _TYPE_INDEX["number"], _TYPE_INDEX["comment"]
 _NUMBERS = (ast.Num, ast.Duration, ast.Size)
 _computed: dict[str, tuple[ModuleIndex, lsp.SemanticTokens]] = {}  # by module path: the latest index's tokens
+_computed_lock = threading.Lock()  # the analysis thread computes them ahead of the request
 
 
 def semantic_tokens(index: ModuleIndex) -> lsp.SemanticTokens:
@@ -165,7 +167,8 @@ def semantic_tokens(index: ModuleIndex) -> lsp.SemanticTokens:
     until a newer index of the same module comes.
     """
     own = index.module.source.path
-    kept = _computed.get(own)
+    with _computed_lock:
+        kept = _computed.get(own)
     if kept is not None and kept[0] is index:
         return kept[1]
     tokens: list[tuple[int, int, int, int, int]] = []  # line, col, length, type, modifiers
@@ -194,9 +197,10 @@ def semantic_tokens(index: ModuleIndex) -> lsp.SemanticTokens:
     for comment in index.module.module.comments:
         add(comment.span, _COMMENT)
     result = lsp.SemanticTokens(data=_encode(tokens, index.module.source))
-    if len(_computed) >= 64 and own not in _computed:
-        _computed.pop(next(iter(_computed)))
-    _computed[own] = (index, result)
+    with _computed_lock:
+        if len(_computed) >= 64 and own not in _computed:
+            _computed.pop(next(iter(_computed)))
+        _computed[own] = (index, result)
     return result
 
 

@@ -97,7 +97,17 @@ class PanopticLanguageServer(LanguageServer):
     def _prewarm(self, snap: Snapshot, uri: str) -> None:
         doc = self.engine.documents.get(uri)
         if doc is not None and doc.path:
-            self.engine.build_index(snap, doc.path)
+            index = self.engine.build_index(snap, doc.path)
+            if index is not None and self._asks_semantic_tokens():
+                features.semantic_tokens(index)  # asked after every change: ready before the request comes
+
+    def _asks_semantic_tokens(self) -> bool:
+        """Whether the editor said it uses semantic tokens (VS Code and Neovim do)."""
+        try:
+            text_document = self.client_capabilities.text_document
+        except Exception:  # no initialize yet
+            return False
+        return text_document is not None and text_document.semantic_tokens is not None
 
     def publish_internal_error(self, uri: str, exc: BaseException) -> None:
         """Replace the file's diagnostics by one PAN005 at its top: stale ones must not stay on screen."""

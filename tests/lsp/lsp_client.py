@@ -167,6 +167,12 @@ class LspClient:
                         "rename": {"prepareSupport": True},
                         "documentSymbol": {"hierarchicalDocumentSymbolSupport": True},
                         "publishDiagnostics": {"relatedInformation": True},
+                        "semanticTokens": {
+                            "requests": {"full": True},
+                            "tokenTypes": [],
+                            "tokenModifiers": [],
+                            "formats": ["relative"],
+                        },
                     },
                     "workspace": {"workspaceFolders": True},
                 },

@@ -70,3 +70,33 @@ def test_tokens_are_computed_once_per_index_and_again_for_a_new_compile(tmp_path
     assert again is not tokens
     assert (9, "string", '"#more"') in _decode(again.data, edited, features.TOKEN_TYPES)
     assert all(t[2] != '"#more"' for t in _decode(tokens.data, SUITE, features.TOKEN_TYPES))
+
+
+def test_tokens_are_computed_after_a_compile_only_for_an_editor_that_uses_them(tmp_path: Path) -> None:
+    from lsprotocol import types as lsp
+
+    from panoptic.lsp.server import build_server
+
+    path = tmp_path / "suite.pan"
+    path.write_text(SUITE)
+    uri = path.as_uri()
+    for uses_them in (False, True):
+        server = build_server()
+        try:
+            caps = lsp.TextDocumentClientCapabilities()
+            if uses_them:
+                caps.semantic_tokens = lsp.SemanticTokensClientCapabilities(
+                    requests=lsp.ClientSemanticTokensRequestOptions(full=True),
+                    token_types=[],
+                    token_modifiers=[],
+                    formats=[lsp.TokenFormat.Relative],
+                )
+            server.protocol.client_capabilities = lsp.ClientCapabilities(text_document=caps)
+            server.engine.open(uri, SUITE, 1)
+            snap = server.engine.compile(uri)
+            server._prewarm(snap, uri)
+            index = snap.indexes[str(path)]
+            kept = features._computed.get(index.module.source.path)
+            assert (kept is not None and kept[0] is index) is uses_them
+        finally:
+            server.pool.shutdown()
