@@ -10,8 +10,11 @@ balance) and the file is parsed again. Each pass reports one error; a file
 with several broken lines gets one diagnostic for each. Where the grammar
 takes no error mark (an app's settings, a list) the marked line is dropped
 instead; a list left open on an earlier line is read as an empty list, and a
-setting written with `=` as one written with `:`. The mark itself never
-appears in a message.
+setting written with `=` as one written with `:`. A map left open is read
+as an empty map (one diagnostic, not one per line read as its entries), and
+a top-level block whose `}` is missing before the next declaration (`app`,
+`scenario`, `flow` …) ends there: the text before it is parsed with the `}`
+added, the rest on its own. The mark itself never appears in a message.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import re
 import sys
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -512,31 +516,44 @@ def parse_source(source: Source) -> tuple[ast.Module, list[Diagnostic]]:
                 )
             )
         work = work.replace(ERROR_MARK, " ")
-    seen_positions: set[int] = set()
-    decls: list = []
-    comments: list[ast.Comment] = []
-    for _ in range(MAX_ERRORS_PER_FILE + 1):
-        try:
-            decls, comments, problems = _parse_pass(source if work == original else Source(source.path, work))
-            diags.extend(problems)
-            break
-        except UnexpectedInput as exc:
-            diag, work = _recover(source, work, exc, seen_positions)
-            if diag is not None:
-                diags.append(diag)
-            if work is None:
-                decls = []
-                break
-        except (VisitError, ValueError, AssertionError, IndexError, AttributeError) as exc:  # a bug, not the user's
-            diags.append(diagnostic("PAN900", f"internal parser error: {exc}", source.span(0, 0)))
-            decls = []
-            break
-    else:
-        decls = []
+    decls, comments = _parse_recovering(source, work, diags, set(), [MAX_ERRORS_PER_FILE + 1])
     if _may_nest_deeply(source.text):
         decls = _limit_depth(decls, diags)
     module = ast.Module(source.path, tuple(decls), tuple(comments))
     return module, diags
+
+
+def _parse_recovering(
+    source: Source, work: str, diags: list[Diagnostic], seen: set[int], passes: list[int]
+) -> tuple[list, list[ast.Comment]]:
+    """Parse `work`, recovering from each syntax error (`passes[0]` counts the passes left, shared by splits).
+
+    A top-level block left open before the next declaration is split off: the text up to that declaration, with
+    the missing `}` added at its end, is parsed on its own, and the rest with that part blanked (lines kept).
+    """
+    head: list = []
+    head_comments: list[ast.Comment] = []
+    while passes[0] > 0:
+        passes[0] -= 1
+        try:
+            decls, comments, problems = _parse_pass(source if work == source.text else Source(source.path, work))
+            diags.extend(problems)
+            return head + decls, head_comments + comments
+        except UnexpectedInput as exc:
+            diag, recovered = _recover(source, work, exc, seen)
+            if diag is not None:
+                diags.append(diag)
+            if isinstance(recovered, _Split):
+                more, more_comments = _parse_recovering(source, recovered.head, diags, seen, passes)
+                head, head_comments = head + more, head_comments + more_comments
+                recovered = recovered.rest
+            if recovered is None:
+                return head, head_comments
+            work = recovered
+        except (VisitError, ValueError, AssertionError, IndexError, AttributeError) as exc:  # a bug, not the user's
+            diags.append(diagnostic("PAN900", f"internal parser error: {exc}", source.span(0, 0)))
+            return [], []
+    return [], []
 
 
 MAX_DEPTH = 100  # nested blocks / `else if` links, and nested lists / maps / calls, each
@@ -632,7 +649,17 @@ def _line_bounds(text: str, pos: int) -> tuple[int, int]:
     return start, len(text) if end == -1 else end
 
 
-def _recover(source: Source, work: str, exc: UnexpectedInput, seen: set[int]) -> tuple[Diagnostic | None, str | None]:
+@dataclass(frozen=True)
+class _Split:
+    """Recovery's answer for a top-level block left open: parse `head` (closed) on its own, then go on with `rest`."""
+
+    head: str
+    rest: str
+
+
+def _recover(
+    source: Source, work: str, exc: UnexpectedInput, seen: set[int]
+) -> tuple[Diagnostic | None, str | _Split | None]:
     """Report the error and return the text with the offending line neutralised (None: give up)."""
     original_len = len(source.text)
     pos = exc.pos_in_stream if exc.pos_in_stream is not None else 0
@@ -658,6 +685,8 @@ def _recover(source: Source, work: str, exc: UnexpectedInput, seen: set[int]) ->
             seen.add(opener)
             end = len(work) if at_end else _line_bounds(work, pos)[0]
             return diag, _close_list(work, opener, end) or _neutralise_span(work, opener, end)
+    if isinstance(exc, UnexpectedToken) and (found := _open_block(source, work, pos, at_end, seen)) is not None:
+        return found
     if isinstance(exc, UnexpectedToken) and exc.token.type == "_NL":
         opener = _unclosed_bracket(work, pos)
         if opener is not None and work.count("\n", opener, pos) == 0 and work[opener] == "(":
@@ -838,6 +867,29 @@ def _blank_from(work: str, pos: int) -> str | None:
 
 def _unclosed_bracket(work: str, pos: int) -> int | None:
     """The offset of the innermost `[` or `(` still open at `pos` (outside strings and comments), if any."""
+    stack = _open_braces(work, pos)
+    return stack[-1] if stack and work[stack[-1]] in "[(" else None
+
+
+def _close_list(work: str, opener: int, end: int) -> str | None:
+    """The text with a list (or map) left open read as an empty one (`let xs = []`, so `xs` stays defined), or None."""
+    body = work[opener + 1 : end]
+    if work[opener] not in "[{" or sum(brace_balance(line) for line in body.split("\n")) != 0:
+        return None
+    blanked = re.sub(r"[^\n]", " ", body)
+    at = blanked.find(" ")
+    if at == -1:
+        return None
+    close = "]" if work[opener] == "[" else "}"
+    return work[: opener + 1] + blanked[:at] + close + blanked[at + 1 :] + work[end:]
+
+
+# A top-level declaration's first word, at the start of a line.
+_DECL_START = re.compile(r"^(?:app|scenario|flow|setup|teardown|use)(?![A-Za-z0-9_\-])", re.M)
+
+
+def _open_braces(work: str, pos: int) -> list[int]:
+    """The offsets of the `{`, `[` and `(` still open at `pos` (outside strings and comments), outermost first."""
     stack: list[int] = []
     offset = 0
     for line in work[:pos].splitlines(keepends=True):
@@ -847,19 +899,109 @@ def _unclosed_bracket(work: str, pos: int) -> int | None:
             elif ch in "])}" and stack:
                 stack.pop()
         offset += len(line)
-    return stack[-1] if stack and work[stack[-1]] in "[(" else None
+    return stack
 
 
-def _close_list(work: str, opener: int, end: int) -> str | None:
-    """The text with a list left open read as an empty one (`let xs = []`, so `xs` stays defined), or None."""
-    body = work[opener + 1 : end]
-    if work[opener] != "[" or sum(brace_balance(line) for line in body.split("\n")) != 0:
+def _opens_map(work: str, brace: int) -> bool:
+    """Whether the `{` at `brace` opens a map (it stands where a value goes), not a block."""
+    before = work[:brace].rstrip(" \t\r\n")
+    return work[brace] == "{" and before[-1:] in ("=", ":", ",", "(", "[")
+
+
+def _opens_declaration(work: str, brace: int) -> bool:
+    """Whether the `{` at `brace` opens the block of a top-level declaration (an app, scenario, flow or hook)."""
+    start = _line_bounds(work, brace)[0]
+    return work[brace] == "{" and _DECL_START.match(work, start) is not None and work[start:brace].count("{") == 0
+
+
+def _indent(work: str, pos: int) -> str:
+    start = _line_bounds(work, pos)[0]
+    line = work[start : _line_bounds(work, pos)[1]]
+    return line[: len(line) - len(line.lstrip(" \t"))]
+
+
+def _map_closed_by(work: str, block: int, end: int) -> tuple[int, int] | None:
+    """A map inside the block opened at `block` whose `}` is alone on a line at the block's own indentation.
+
+    That `}` was meant to close the block: the map is the one left open. Returns (the map's `{`, the line of that `}`).
+    """
+    indent = _indent(work, block)
+    stack: list[int] = []
+    offset = _line_bounds(work, block)[1]
+    for line in work[offset:end].splitlines(keepends=True):
+        for i, ch in code_chars(line):
+            if ch in "[({":
+                stack.append(offset + i)
+            elif ch in "])}" and stack:
+                opener = stack.pop()
+                alone = line.strip() == "}" and _indent(work, offset + i) == indent
+                if alone and _opens_map(work, opener) and work.count("\n", opener, offset + i) > 0:
+                    return opener, offset
+        offset += len(line)
+    return None
+
+
+def _open_block(
+    source: Source, work: str, pos: int, at_end: bool, seen: set[int]
+) -> tuple[Diagnostic, str | _Split | None] | None:
+    """An unclosed map, or a top-level block whose `}` is missing before the next declaration, as one diagnostic.
+
+    Without this the parser reads the lines that follow as the map's entries or the block's settings, and
+    reports them too. A map left open is read as an empty one; a block left open ends before the declaration.
+    """
+    stack = _open_braces(work, len(work) if at_end else pos)
+    if not stack or work[stack[-1]] != "{":
         return None
-    blanked = re.sub(r"[^\n]", " ", body)
-    at = blanked.find(" ")
-    if at == -1:
+    line_start = _line_bounds(work, pos)[0]
+    maps = [b for b in stack if _opens_map(work, b)]
+    if maps and maps[-1] == stack[-1] and (at_end or work.count("\n", stack[-1], pos) > 0):
+        outer = stack[-1]
+        while len(maps) > 1 and stack[stack.index(outer) - 1] == maps[-2]:  # nested maps all left open: the outer
+            maps.pop()
+            outer = maps[-1]
+        return _unclosed_map(source, work, outer, len(work) if at_end else line_start, seen)
+    block = stack[-1]
+    if not _opens_declaration(work, block):
         return None
-    return work[: opener + 1] + blanked[:at] + "]" + blanked[at + 1 :] + work[end:]
+    if at_end:
+        found = _DECL_START.search(work, _line_bounds(work, block)[1])
+        if found is None:
+            return None
+        split = found.start()
+    elif _DECL_START.match(work, line_start) is not None and line_start > block:
+        split = line_start
+    else:
+        return None
+    if (stolen := _map_closed_by(work, block, split)) is not None:
+        return _unclosed_map(source, work, stolen[0], stolen[1], seen)
+    keyword = _DECL_START.match(work, split)
+    assert keyword is not None
+    diag = diagnostic(
+        "PAN104",
+        "this block is never closed",
+        source.span(block, block + 1),
+        help=f"add a matching `}}` before the next `{keyword.group(0)}`",  # no line number: the editor shifts spans
+    )
+    if block in seen:
+        return diag, None
+    seen.add(block)
+    rest = re.sub(r"[^\n]", " ", work[:split]) + work[split:]
+    return diag, _Split(work[:split] + "}\n", rest)
+
+
+def _unclosed_map(source: Source, work: str, opener: int, end: int, seen: set[int]) -> tuple[Diagnostic, str | None]:
+    """PAN101 for a map whose `}` is missing, and the text with it read as an empty map up to `end`."""
+    where = source.span(opener, opener + 1)
+    diag = diagnostic(
+        "PAN101",
+        f"`{{` opened at {where.line}:{where.col} is never closed",
+        where,
+        help="add the closing `}` of the map",
+    )
+    if opener in seen:
+        return diag, None
+    seen.add(opener)
+    return diag, _close_list(work, opener, end) or _neutralise_span(work, opener, end)
 
 
 def _neutralise_span(work: str, start: int, end: int) -> str | None:
