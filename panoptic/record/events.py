@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-KINDS = ("testid", "role", "label", "placeholder", "id", "text")
+KINDS = ("testid", "role", "label", "placeholder", "id", "text", "text_exact")
 
 
 @dataclass(frozen=True)

@@ -33,14 +33,24 @@ next click records an expectation for the clicked element instead of acting.
 
 from __future__ import annotations
 
+import json
+
+from panoptic.families.ai.generate import ROLE_KINDS
+
 BINDING = "__panopticRecord"
 """The name of the function the page calls to report an action."""
 
 LISTENER_JS = r"""
 (() => {
   if (window !== window.top || window.__panopticRecorder) return;
-  window.__panopticRecorder = true;
+  // What the listener costs the page: events sent and milliseconds spent in its handlers.
+  const stats = window.__panopticRecorder = {events: 0, ms: 0};
+  const timed = (fn) => (e) => {
+    const start = performance.now();
+    try { fn(e); } finally { stats.ms += performance.now() - start; }
+  };
   const send = (event) => {
+    stats.events += 1;
     try {
       event.t = Date.now();
       window.__panopticRecord(event);
@@ -65,6 +75,7 @@ LISTENER_JS = r"""
     textbox: 'input,textarea,[role]', searchbox: 'input[type=search],[role]', combobox: 'select,input[list],[role]',
     heading: 'h1,h2,h3,h4,h5,h6,[role]', slider: 'input[type=range],[role]', spinbutton: 'input[type=number],[role]',
   };
+  const ROLE_KINDS = __ROLE_KINDS__;
   const norm = (s) => (s || '').replace(/\s+/g, ' ').trim();
   const low = (s) => norm(s).toLowerCase();
   const roleOf = (e) => {
@@ -104,7 +115,7 @@ LISTENER_JS = r"""
     const label = labelOf(e);
     if (label) return label;
     if (['button', 'link', 'heading', 'checkbox', 'radio', 'tab', 'menuitem', 'option', 'switch'].includes(role)) {
-      const t = norm(e.innerText !== undefined ? e.innerText : e.textContent);
+      const t = norm(e.textContent);  // no layout: counting reads the names of many elements
       if (t) return t;
     }
     const title = norm(e.getAttribute('title'));
@@ -142,12 +153,17 @@ LISTENER_JS = r"""
     return n;
   };
   const SKIP_TEXT = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'HEAD', 'TITLE']);
-  const countText = (text) => {
-    const want = text.toLowerCase();
+  const countText = (text, exact) => {
+    const want = exact ? text : text.toLowerCase();
     let n = 0;
     const walk = (e) => {
       if (SKIP_TEXT.has(e.tagName)) return false;
-      if (!low(e.textContent).includes(want)) return false;
+      if (!low(e.textContent).includes(want.toLowerCase())) return false;
+      if (exact && norm(e.textContent) !== want) {
+        let child = false;
+        for (const c of e.children) if (walk(c)) child = true;
+        return child;
+      }
       let child = false;
       for (const c of e.children) if (walk(c)) child = true;
       if (!child) n += 1;
@@ -182,15 +198,25 @@ LISTENER_JS = r"""
     const placeholder = norm(e.getAttribute('placeholder')).slice(0, 60);
     const testid = e.getAttribute('data-testid') || '';
     const id = e.id || '';
-    let text = ['INPUT', 'SELECT', 'TEXTAREA'].includes(e.tagName) ? '' : textOf(e);
+    let text = ['INPUT', 'SELECT', 'TEXTAREA'].includes(e.tagName) ? '' : norm(e.textContent);
     if (text.length > 50) text = '';
+    // Counted in the recorder's order of robustness, up to the first kind that matches this element alone.
     const counts = {};
-    if (testid) counts.testid = countAttr('data-testid', testid);
-    if (role && name) counts.role = countRole(role, name);
-    if (label) counts.label = countLabel(label);
-    if (placeholder) counts.placeholder = countPlaceholder(placeholder);
-    if (id) counts.id = countAttr('id', id);
-    if (text) counts.text = countText(text);
+    const FIELD = ['INPUT', 'SELECT', 'TEXTAREA'].includes(e.tagName);
+    const steps = [
+      ['testid', testid, () => countAttr('data-testid', testid)],
+      ['role', ROLE_KINDS.includes(role) && name, () => countRole(role, name)],
+      ['label', FIELD && label, () => countLabel(label)],
+      ['placeholder', placeholder, () => countPlaceholder(placeholder)],
+      ['id', /^[A-Za-z][\w-]*$/.test(id), () => countAttr('id', id)],
+      ['text', text, () => countText(text, false)],
+      ['text_exact', text, () => countText(text, true)],
+    ];
+    for (const [kind, usable, count] of steps) {
+      if (!usable) continue;
+      counts[kind] = count();
+      if (counts[kind] === 1) break;
+    }
     const full = textOf(e);
     return {
       tag, type: (e.getAttribute('type') || '').toLowerCase(), role, name, label, placeholder, testid, id, text,
@@ -249,18 +275,18 @@ LISTENER_JS = r"""
     acted();
     send({type: kind, el: describe(t)});
   };
-  document.addEventListener('click', onClick('click'), true);
-  document.addEventListener('dblclick', onClick('dblclick'), true);
-  document.addEventListener('contextmenu', onClick('rightclick'), true);
+  document.addEventListener('click', timed(onClick('click')), true);
+  document.addEventListener('dblclick', timed(onClick('dblclick')), true);
+  document.addEventListener('contextmenu', timed(onClick('rightclick')), true);
   document.addEventListener('mousedown', (e) => { if (picking && e.isTrusted) { e.preventDefault(); e.stopPropagation(); } }, true);
 
-  document.addEventListener('input', (e) => {
+  document.addEventListener('input', timed((e) => {
     const t = e.target;
     if (!isTextField(t)) return;  // untrusted too: a script or a driver may set a field and announce it
     acted();
     send({type: 'fill', el: describeField(t), value: t.value});
-  }, true);
-  document.addEventListener('change', (e) => {
+  }), true);
+  document.addEventListener('change', timed((e) => {
     const t = e.target;
     if (!(t instanceof Element)) return;
     if (t.tagName === 'SELECT') {
@@ -272,13 +298,13 @@ LISTENER_JS = r"""
       acted();
       send({type: 'check', el: describe(t), checked: !!t.checked});
     }
-  }, true);
+  }), true);
 
   const NAMED_KEYS = new Set(['Enter', 'Escape', 'Tab']);
   const MOVE_KEYS = new Set(['ArrowUp', 'ArrowDown', 'ArrowLeft', 'ArrowRight', 'PageUp', 'PageDown', 'Home', 'End',
     'Backspace', 'Delete']);
   const EDIT_CHORDS = new Set(['a', 'c', 'v', 'x', 'z', 'y']);
-  document.addEventListener('keydown', (e) => {
+  document.addEventListener('keydown', timed((e) => {
     if (!e.isTrusted || e.repeat) return;
     if (e.ctrlKey && e.shiftKey && (e.code === 'KeyE' || e.key === 'E' || e.key === 'e')) {
       e.preventDefault(); e.stopPropagation();
@@ -301,7 +327,7 @@ LISTENER_JS = r"""
     const focused = active && active !== document.body && active !== document.documentElement ? active : null;
     acted();
     send({type: 'press', key: mods + key, el: focused ? (isTextField(focused) ? describeField(focused) : describe(focused)) : null});
-  }, true);
+  }), true);
 
   window.addEventListener('beforeunload', () => store.set('leave', Date.now()), true);
   const loaded = () => {
@@ -328,4 +354,4 @@ LISTENER_JS = r"""
     document.addEventListener('DOMContentLoaded', () => { mount(); loaded(); }, {once: true});
   } else { mount(); loaded(); }
 })();
-"""
+""".replace("__ROLE_KINDS__", json.dumps(list(ROLE_KINDS)))

@@ -2,7 +2,8 @@
 
 The order is `panoptic generate`'s (`families.ai.generate.candidates`: test id,
 role and accessible name, label, placeholder, id), then visible text, then the
-CSS path the listener built (which names the element alone by construction).
+same text matched exactly (`text exact`), then the CSS path the listener built
+(which names the element alone by construction).
 A kind is taken only when the listener counted exactly one match for it at the
 moment of the action.
 """
@@ -18,7 +19,7 @@ def ranked(element: Element) -> list[ResolvedTarget]:
     """Every target for the element, most robust first (whether or not it is unique)."""
     out = candidates(element)
     if element.text:
-        out.append(ResolvedTarget("text", element.text))
+        out += [ResolvedTarget("text", element.text), ResolvedTarget("text", element.text, exact=True)]
     out.append(ResolvedTarget("css", element.css))
     return out
 
@@ -26,6 +27,7 @@ def ranked(element: Element) -> list[ResolvedTarget]:
 def choose(element: Element) -> ResolvedTarget:
     """The first target in `ranked` order that matched only this element; the CSS path otherwise."""
     for target in ranked(element):
-        if target.kind == "css" or element.count(target.kind) == 1:
+        kind = "text_exact" if target.kind == "text" and target.exact else target.kind
+        if target.kind == "css" or element.count(kind) == 1:
             return target
     return ResolvedTarget("css", element.css)
