@@ -35,6 +35,7 @@ from panoptic.runtime.execution import (
     run_scenario,
     scenario_header,
 )
+from panoptic.runtime.tracker import reaped_resource_tracker
 
 STOP_GRACE = 10.0  # seconds the parent waits for workers to wind down after Ctrl-C
 
@@ -92,8 +93,8 @@ class _Pool:
         self.emitter = emitter
         self.state = state
         self.ctx = mp.get_context("spawn")
-        self.results = self.ctx.Queue()
-        self.stop = self.ctx.Event()
+        self.results: Any = self.ctx.Queue()
+        self.stop: Any = self.ctx.Event()
         self.workers: dict[int, _Worker] = {}
         self.next_number = 1
 
@@ -204,6 +205,17 @@ class _Pool:
                 worker.process.kill()
                 worker.process.join(timeout=5)
 
+    def release(self) -> None:
+        """Close the queues once the workers are gone, so their semaphores are unregistered now."""
+        queues = [self.results, *(w.tasks for w in self.workers.values())]
+        for q in queues:
+            with contextlib.suppress(Exception):
+                q.close()
+                q.join_thread()
+        for worker in self.workers.values():
+            worker.tasks = None
+        self.results = self.stop = None
+
 
 class ProcessExecutor:
     """`--workers N`: the selection on N local worker processes."""
@@ -217,8 +229,22 @@ class ProcessExecutor:
 def run_parallel(
     program: Program, selected: list[int], options: RunOptions, emitter: OrderedEmitter, state: RunState
 ) -> None:
-    """Run the selection on `options.workers` processes; events reach `emitter` (ordered by it)."""
-    pool = _Pool(program, options, emitter, state)
+    """Run the selection on `options.workers` processes; events reach `emitter` (ordered by it).
+
+    When they have exited, the resource tracker their queues started is reaped too (`runtime/tracker.py`), so
+    the run leaves no defunct child behind."""
+    with reaped_resource_tracker():
+        pool = _Pool(program, options, emitter, state)
+        try:
+            _dispatch(pool, program, selected, options, emitter, state)
+        finally:
+            pool.release()
+            del pool
+
+
+def _dispatch(
+    pool: _Pool, program: Program, selected: list[int], options: RunOptions, emitter: OrderedEmitter, state: RunState
+) -> None:
     pending = deque(selected)
     try:
         for _ in range(min(options.workers, len(selected))):

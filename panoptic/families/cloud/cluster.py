@@ -145,9 +145,11 @@ class ClusterExecutor:
     def run(
         self, program: Program, selected: Sequence[int], options: RunOptions, emitter: OrderedEmitter, state: RunState
     ) -> None:
+        from panoptic.runtime.tracker import reaped_resource_tracker
+
         address = options.cluster or "local:2"
         try:
-            with _client(address) as client:
+            with reaped_resource_tracker(), _client(address) as client:  # a LocalCluster's tracker is reaped
                 self._run(client, program, selected, options, emitter, state)
         except InfrastructureError as exc:  # no cluster: every scenario not yet reported is skipped with the reason
             UnavailableExecutor(exc).run(program, selected, options, emitter, state)
