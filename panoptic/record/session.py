@@ -5,12 +5,13 @@ was recorded since the last write, atomically through a temporary file).
 `attach(context, recorder)` puts the listener into a browser context.
 `record(...)` is what `panoptic record` runs: it opens the browser, writes the
 file at most every `WRITE_EVERY` seconds while the user works, and once more
-when the page or the browser is closed or on Ctrl+C (SIGINT) or SIGTERM.
+when the page or the browser is closed, or on Ctrl+C (SIGINT), SIGTERM or SIGHUP.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import signal
 import tempfile
@@ -147,7 +148,9 @@ def record(url: str, options: Options, *, on_saved: Callable[[Path], None] | Non
 
     recorder = Recorder(options.output, title=options.title, command=options.command)
     stop = threading.Event()
-    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
+    previous = {
+        sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    }
     try:
         with tempfile.TemporaryDirectory(prefix="panoptic-record-") as profile, sync_playwright() as playwright:
             context = _launch(playwright, options, profile)
@@ -167,6 +170,9 @@ def record(url: str, options: Options, *, on_saved: Callable[[Path], None] | Non
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+        if stop.is_set():
+            # Ctrl+C in a terminal reaches Playwright's driver too; its closed connection is expected then.
+            logging.getLogger("asyncio").setLevel(logging.CRITICAL)
         if recorder.save(force=not options.output.exists()) and on_saved is not None:
             on_saved(options.output)
     return recorder
