@@ -13,6 +13,11 @@ results folder (`--panoptic-output`, default `panoptic-results/pytest`) with
 failure like `panoptic run` does: code, message, file:line:col, the source line
 with a caret, expected and actual.
 
+Consecutive scenarios share their backends as the scenarios of one `panoptic
+run` do: each pytest process (each xdist worker) keeps one `BackendPool`, so
+one browser serves them all, with a fresh browser context per scenario. It is
+closed before an item that is not a `.pan` scenario runs, and at the end.
+
 Fixtures: `panoptic_run(paths, **options)` runs files or folders through the
 Python API into the test's temporary folder; `panoptic_flow(module, flow, *args)`
 runs one flow of a `.pan` module in a scenario of its own.
@@ -31,6 +36,8 @@ if TYPE_CHECKING:
     from panoptic.api import Results
     from panoptic.compiler.ir import Program
     from panoptic.runtime.events import Event, Failure, Listener
+    from panoptic.runtime.execution import RunOptions
+    from panoptic.runtime.platforms import BackendPool
 
 DEFAULT_OUTPUT = "panoptic-results/pytest"
 _OUTPUT_KEY = "panoptic_output"
@@ -65,6 +72,7 @@ def pytest_configure_node(node: Any) -> None:
 
 
 _OUTPUT = pytest.StashKey[Path]()
+_POOL = pytest.StashKey["BackendPool"]()  # this process's live backends, shared by consecutive scenarios
 _SHARDS = "shards"
 
 
@@ -166,6 +174,7 @@ class PanItem(pytest.Item):
 
 def _run_one(item: PanItem, shard: Path, on_event: Callable[[Event], None]) -> int:
     from panoptic.report import RESULTS_FILE, JsonlWriter
+    from panoptic.runtime.execution import SerialExecutor
     from panoptic.runtime.output import prepare_output_dir
     from panoptic.runtime.runner import RunOptions, execute
 
@@ -178,11 +187,38 @@ def _run_one(item: PanItem, shard: Path, on_event: Callable[[Event], None]) -> i
         timeout=item.config.getoption("--panoptic-timeout"),
         command=f"pytest {item.nodeid}",
     )
+    executor = SerialExecutor(_pool(item.config, item.program, options))
     try:
-        outcome = execute(item.program, [item.index], options, [writer, cast("Listener", on_event)])
+        outcome = execute(item.program, [item.index], options, [writer, cast("Listener", on_event)], executor=executor)
     finally:
         writer.close()
     return outcome.exit_code
+
+
+def _pool(config: pytest.Config, program: Program, options: RunOptions) -> BackendPool:
+    """This process's backend pool, made on the first scenario (the executor hands it each run's program)."""
+    pool = config.stash.get(_POOL, None)
+    if pool is None:
+        pool = config.stash[_POOL] = options.pool(program)
+    return pool
+
+
+def _close_pool(config: pytest.Config) -> None:
+    """Stop this process's browser and other backends (the next scenario starts them again)."""
+    pool = config.stash.get(_POOL, None)
+    if pool is not None:
+        del config.stash[_POOL]
+        pool.close()
+
+
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    """Keep the backends for the next scenario; close them before another kind of test (or none) runs."""
+    if not isinstance(nextitem, PanItem):
+        _close_pool(item.config)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    _close_pool(config)
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

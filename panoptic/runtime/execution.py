@@ -63,9 +63,12 @@ class RunOptions:
             poll_interval=self.poll_interval,
         )
 
+    def run_context(self) -> RunContext:
+        """What family runtimes learn about the run."""
+        return RunContext(output_dir=Path(self.output_dir), project_dir=Path.cwd(), options=dict(self.family_options))
+
     def pool(self, program: Program) -> BackendPool:
-        run = RunContext(output_dir=Path(self.output_dir), project_dir=Path.cwd(), options=dict(self.family_options))
-        return BackendPool(program, headed=self.headed, overrides=dict(self.backend_overrides), run=run)
+        return BackendPool(program, headed=self.headed, overrides=dict(self.backend_overrides), run=self.run_context())
 
 
 def run_scenario(
@@ -239,12 +242,23 @@ class Executor(Protocol):
 
 
 class SerialExecutor:
-    """Every scenario in this process, one after the other."""
+    """Every scenario in this process, one after the other.
+
+    With a `pool`, the run uses that pool's live backends (`BackendPool.reuse`) and leaves them running for the
+    next run: the pool's owner closes it (the pytest plugin, whose items are runs of one scenario each).
+    """
+
+    def __init__(self, pool: BackendPool | None = None) -> None:
+        self.kept = pool
 
     def run(
         self, program: Program, selected: Sequence[int], options: RunOptions, emitter: OrderedEmitter, state: RunState
     ) -> None:
-        pool = options.pool(program)
+        if self.kept is not None:
+            pool = self.kept
+            pool.reuse(program, options.run_context())
+        else:
+            pool = options.pool(program)
         settings = options.attempt_settings()
         try:
             for index in selected:
@@ -260,7 +274,10 @@ class SerialExecutor:
                 emitter.done(sid)
         finally:
             try:
-                pool.close()
+                if self.kept is None:
+                    pool.close()
+                else:
+                    pool.families.close()  # the run's family runtimes end with it; the backends stay
             except Exception:
                 pass
 

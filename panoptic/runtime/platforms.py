@@ -8,7 +8,9 @@ the first scenario on an app of that platform runs.
 
 `BackendPool` keeps one backend instance per app, `start()`s it on first use,
 restarts it after a crash, and remembers an infrastructure failure so the
-remaining scenarios on that app are skipped with the same reason.
+remaining scenarios on that app are skipped with the same reason. A pool may
+outlive one run (`reuse`): the pytest plugin keeps one per process, so its
+scenarios share a browser the way the scenarios of one `panoptic run` do.
 """
 
 from __future__ import annotations
@@ -84,6 +86,24 @@ class BackendPool:
             )
             self._broken[app_name] = err
             raise err from None
+
+    def reuse(self, program: Program, run: RunContext) -> None:
+        """Serve another run with the backends still live: an app of `program` defined as before (same name,
+        platform and settings) keeps its started backend; the other backends are stopped. Family runtimes belong
+        to one run: they start afresh for `run`. Infrastructure failures are forgotten (a new run tries again)."""
+        self.families.close()
+        self.families = FamilyPool(run)
+        new = {app.name: app for app in program.apps}
+        for name in list(self._backends):
+            old = next((a for a in self.program.apps if a.name == name), None)
+            app = new.get(name)
+            if old is None or app is None or (old.platform, old.settings) != (app.platform, app.settings):
+                if name in self._started:
+                    _quietly(self._backends[name].stop)
+                    self._started.discard(name)
+                del self._backends[name]
+        self._broken.clear()
+        self.program = program
 
     def broken(self, app_name: str) -> InfrastructureError | None:
         return self._broken.get(app_name)

@@ -99,8 +99,12 @@ def execute(
     listeners: Iterable[Listener],
     *,
     live: Iterable[Listener] = (),
+    executor: Executor | None = None,
 ) -> RunOutcome:
-    """Run the selected scenarios and report to the listeners; always ends with RunFinished."""
+    """Run the selected scenarios and report to the listeners; always ends with RunFinished.
+
+    `executor` overrides the one `options` name (`executor_for`), e.g. a `SerialExecutor` keeping its pool.
+    """
     order = [program.scenarios[i].id for i in selected]
     emitter = OrderedEmitter(order, listeners, live)
     state = RunState(program, options.fail_fast)
@@ -116,10 +120,11 @@ def execute(
     )
     interrupted = False
     try:
-        try:
-            executor: Executor = executor_for(options, len(selected))
-        except StepError as exc:
-            executor = UnavailableExecutor(exc)
+        if executor is None:
+            try:
+                executor = executor_for(options, len(selected))
+            except StepError as exc:
+                executor = UnavailableExecutor(exc)
         executor.run(program, selected, options, emitter, state)
     except KeyboardInterrupt:
         interrupted = True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -38,7 +39,7 @@ def project(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def pytest_in(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def pytest_in(folder: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     # `-p no:panoptic -p panoptic.pytest_plugin`: the plugin by module, whether or not the entry point is installed
     command = [
         sys.executable,
@@ -51,7 +52,8 @@ def pytest_in(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
         "-p",
         "no:cacheprovider",
     ]
-    return subprocess.run([*command, *args], capture_output=True, text=True, cwd=folder, timeout=300)
+    environ = {**os.environ, **env} if env else None
+    return subprocess.run([*command, *args], capture_output=True, text=True, cwd=folder, timeout=300, env=environ)
 
 
 def test_collection_tags_as_markers_and_k_on_titles(project: Path) -> None:
@@ -122,3 +124,45 @@ def test_suite(panoptic_run):
     done = pytest_in(project, "-q", "test_flows.py")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "4 passed" in done.stdout
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("workers", [None, "2"])
+def test_one_browser_per_process_with_a_fresh_context_per_scenario(project: Path, workers: str | None) -> None:
+    from panoptic.environment import find_chromium
+
+    chromium = find_chromium(None)
+    if chromium is None:
+        pytest.skip("no Chromium")
+    # Every launch of the browser (not `--version`) is logged by a wrapper that then runs the real Chromium.
+    log = project / "launches.log"
+    wrapper = project / "chromium-wrapper"
+    wrapper.write_text(
+        f'#!/bin/sh\ncase "$*" in *--version*) ;; *) echo "$$" >> "{log}" ;; esac\nexec "{chromium}" "$@"\n',
+        encoding="utf-8",
+    )
+    wrapper.chmod(0o755)
+    # A page counting its visits in localStorage: each scenario sees 1 only if its browser context is fresh.
+    (project / "site" / "count.html").write_text(
+        '<!doctype html><html><body><p id="n"></p><script>'
+        'const n = Number(localStorage.getItem("n") || 0) + 1; localStorage.setItem("n", n);'
+        'document.getElementById("n").textContent = String(n);</script></body></html>',
+        encoding="utf-8",
+    )
+    # A second file using the first's app: its scenarios run on the same app definition, so on the same browser.
+    (project / "more.pan").write_text(
+        'use "./suite.pan"\n\n'
+        'scenario "first visit" on site {\n    open "/count.html"\n    expect "#n" has text "1"\n}\n\n'
+        'scenario "first visit again" on site {\n    open "/count.html"\n    expect "#n" has text "1"\n}\n',
+        encoding="utf-8",
+    )
+    args = ["-q", "--panoptic-output", "out", "-k", "not wrong"] + (["-n", workers] if workers else [])
+    done = pytest_in(project, *args, env={"PANOPTIC_BROWSER": str(wrapper)})
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "3 passed" in done.stdout
+    launches = log.read_text(encoding="utf-8").split()
+    # One launch per pytest process (the xdist workers each start one), not one per scenario.
+    assert (len(launches) == 1) if workers is None else (1 <= len(launches) <= 2), launches
+    finished = [e for e in panoptic.events(project / "out") if e.kind == "scenario_finished"]
+    assert sorted(e.status for e in finished) == ["passed"] * 3
+    assert (project / "out" / "report.html").is_file() and (project / "out" / "junit.xml").is_file()

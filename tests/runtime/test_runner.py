@@ -242,3 +242,27 @@ def test_a_failing_listener_is_dropped_and_the_run_goes_on(compile_pan, tmp_path
     assert outcome.exit_code == 0
     assert len([e for e in seen if e.kind == "scenario_finished"]) == 3
     assert len(outcome.listener_errors) == 1 and "No space left" in outcome.listener_errors[0]
+
+
+def test_a_kept_pool_serves_later_runs_with_the_backends_of_apps_defined_the_same_way(compile_pan, tmp_path) -> None:
+    from panoptic.runtime.execution import SerialExecutor
+    from panoptic.runtime.runner import RunOptions, execute
+
+    first = three(compile_pan, 'click "#add-now"')
+    again = three(compile_pan, 'click "#add-now"')  # compiled again: another program, the same app definition
+    site = 'app site: web {\n    url: "fake://shop"\n    timeout: 1s\n}\n'
+    other = compile_pan(site + THREE.replace("CLICK2", 'click "#add-now"').replace("on shop", "on site"), header=False)
+    options = RunOptions(output_dir=tmp_path, run_id="r", backend_overrides=(("web", "runtime_fakes:FakeBackend"),))
+    pool = options.pool(first)
+    runtime_fakes.JOURNAL.clear()
+    for program, index in ((first, 0), (again, 2), (first, 1)):
+        assert execute(program, [index], options, [], executor=SerialExecutor(pool)).exit_code == 0
+    assert [e[1] for e in runtime_fakes.JOURNAL if e[1] in ("start", "stop")] == ["start"]  # one start, kept
+    assert execute(other, [0], options, [], executor=SerialExecutor(pool)).exit_code == 0  # `shop` is stopped
+    pool.close()
+    assert [(e[0], e[1]) for e in runtime_fakes.JOURNAL if e[1] in ("start", "stop")] == [
+        ("shop", "start"),
+        ("shop", "stop"),
+        ("site", "start"),
+        ("site", "stop"),
+    ]
