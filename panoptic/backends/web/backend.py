@@ -129,6 +129,38 @@ _READ_FIRST_JS = r"""
 }
 """
 
+# One evaluated poll for the element queries `query.enabled`, `query.checked`, `query.classes`, `query.attribute` and
+# `query.css`: [how many elements match, what the first one answers]. Enabled and checked are answered here only where
+# Playwright's own rules reduce to the DOM (a native input, textarea, select or button with no `aria-disabled` on it or
+# an ancestor; a checkbox or radio input); any other element answers null and is asked through Playwright.
+_READ_STATE_JS = r"""
+(els, [what, arg]) => {
+  const e = els[0];
+  if (!e) return [0, null];
+  const n = els.length;
+  if (what === 'classes') return [n, Array.from(e.classList)];
+  if (what === 'attribute') return [n, e.hasAttribute(arg) ? e.getAttribute(arg) : false];
+  if (what === 'css') return [n, getComputedStyle(e).getPropertyValue(arg)];
+  if (what === 'checked') {
+    return [n, e.tagName === 'INPUT' && (e.type === 'checkbox' || e.type === 'radio') ? e.checked : null];
+  }
+  if (!['INPUT', 'TEXTAREA', 'SELECT', 'BUTTON'].includes(e.tagName)) return [n, null];
+  for (let a = e; a; a = a.parentElement || (a.parentNode instanceof ShadowRoot ? a.parentNode.host : null)) {
+    if (a.hasAttribute('aria-disabled')) return [n, null];
+  }
+  const fieldset = e.closest('FIELDSET[DISABLED]');
+  const legend = fieldset ? fieldset.querySelector(':scope > LEGEND') : null;
+  return [n, !(e.hasAttribute('disabled') || (!!fieldset && !(legend && legend.contains(e))))];
+}
+"""
+_STATE_QUERIES = {
+    "query.enabled": "enabled",
+    "query.checked": "checked",
+    "query.classes": "classes",
+    "query.attribute": "attribute",
+    "query.css": "css",
+}
+
 _OPTIONS_JS = "el => el.tagName === 'SELECT' ? Array.from(el.options).map(o => [o.label || o.text, o.value]) : null"
 
 _FIELD_VALUES_JS = r"""
@@ -217,6 +249,8 @@ class WebBackend:
     """A web app in Chromium: see the module docstring for the behaviour, `specs.WEB` for the settings."""
 
     spec: ClassVar[PlatformSpec] = WEB
+    # What a trace records (`context.tracing.start`): screencast frames, DOM snapshots of every action, sources.
+    TRACE_OPTIONS: ClassVar[dict[str, bool]] = {"screenshots": True, "snapshots": True, "sources": True}
 
     def __init__(self, app: AppDef, *, headed: bool = False) -> None:
         self.app = app
@@ -499,7 +533,7 @@ class WebBackend:
         self._track_page(page)
         self._context, self._page = context, page
         if self.settings.get("trace", "on-failure") != "off":
-            context.tracing.start(title=self._scrub(ctx.title), screenshots=True, snapshots=True, sources=True)
+            context.tracing.start(title=self._scrub(ctx.title), **self.TRACE_OPTIONS)
             self._tracing = True
 
     def step_begin(self, text: str, span: Any) -> None:
@@ -1220,26 +1254,27 @@ class WebBackend:
             if found > 1:
                 raise self._strict_error(target, f"resolved to {found} elements")
             return value if found else None
-        count = self._run(what, target, 0, locator.count)
         if capability == "query.count":
-            return int(count)
-        if count == 0:
-            return None
-        if count > 1:
-            raise self._strict_error(target, f"resolved to {count} elements")
-        element = locator.first
-        answers: dict[str, Callable[[], Any]] = {
-            "query.enabled": lambda: element.is_enabled(timeout=1000),
-            "query.checked": lambda: element.is_checked(timeout=1000),
-        }
-        answer = answers.get(capability) or extended.element_query(capability, element, args)
-        if answer is None:
+            return int(self._run(what, target, 0, locator.count))
+        state = _STATE_QUERIES.get(capability)
+        if state is None:
             raise ActionFailed(f"the web backend cannot answer {capability}")
+        read = [state, str(args.get("property" if state == "css" else "attribute") or "")]
+        found, value = self._run(what, target, 0, lambda: locator.evaluate_all(_READ_STATE_JS, read))
+        if found > 1:
+            raise self._strict_error(target, f"resolved to {found} elements")
+        if not found:
+            return None
+        if value is not None:
+            return value
+        # Playwright's own rules (ARIA roles, `aria-disabled`, labels): a second call, as every poll made before.
+        element = locator.first
+        answer = element.is_enabled if state == "enabled" else element.is_checked
         try:
-            return answer()
+            return answer(timeout=1000)
         except Exception as exc:
             if type(exc).__name__ == "TimeoutError":
-                return None  # the element went away between the count and the read
+                return None  # the element went away between the two calls
             if self._is_crash(exc):
                 raise self._crashed(str(exc)) from None
             if "not a checkbox" in str(exc).lower():

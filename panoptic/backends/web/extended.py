@@ -26,9 +26,6 @@ from panoptic.contract.errors import ActionFailed, StepTimeout
 
 WebBackend: TypeAlias = Any  # the live `backend.WebBackend` (not imported: it imports this module)
 
-_CLASSES_JS = "e => Array.from(e.classList)"
-_ATTRIBUTE_JS = "(e, name) => e.hasAttribute(name) ? e.getAttribute(name) : false"
-_CSS_JS = "(e, prop) => getComputedStyle(e).getPropertyValue(prop)"
 _STORAGE_GET_JS = "([kind, key]) => window[kind].getItem(key)"
 _STORAGE_SET_JS = "([kind, key, value]) => window[kind].setItem(key, value)"
 _STORAGE_REMOVE_JS = "([kind, key]) => window[kind].removeItem(key)"
@@ -615,17 +612,6 @@ ACTIONS: dict[str, Callable[[WebBackend, dict[str, Any], float], Any]] = {
 
 
 # ---- queries (answer at once, never wait) --------------------------------------------
-
-
-def element_query(capability: str, element: Any, args: dict[str, Any]) -> Callable[[], Any] | None:
-    """A reader for the element queries of this module, or None when `capability` is not one of them."""
-    if capability == "query.classes":
-        return lambda: element.evaluate(_CLASSES_JS, timeout=1000)
-    if capability == "query.attribute":
-        return lambda: element.evaluate(_ATTRIBUTE_JS, str(args.get("attribute") or ""), timeout=1000)
-    if capability == "query.css":
-        return lambda: element.evaluate(_CSS_JS, str(args.get("property") or ""), timeout=1000)
-    return None
 
 
 def page_query(web: WebBackend, capability: str, args: dict[str, Any]) -> tuple[bool, Any]:

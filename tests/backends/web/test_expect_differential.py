@@ -1,10 +1,13 @@
 """Old vs new expectation semantics on the web: one evaluated poll per attempt answers as the two round trips did.
 
-The web backend used to answer `query.visible`, `query.text` and `query.value` with two Playwright calls per
-poll (`locator.count()`, then a read of the matches). It now makes one `evaluate_all`. `OldQueries` below keeps
-the old code; every query and every expectation form built on them runs through both on pages this test writes
-(hidden, display:contents, visibility, zero size, off screen, several matches, fields, whitespace, missing
-targets), and the answers, the failure messages, their help (did-you-mean) and the poll counts must agree.
+The web backend used to answer `query.visible`, `query.text`, `query.value`, `query.enabled`, `query.checked`,
+`query.classes`, `query.attribute` and `query.css` with two Playwright calls per poll (`locator.count()`, then a
+read of the matches). It now makes one `evaluate_all` (enabled and checked ask Playwright a second time only for
+elements whose state follows ARIA rules: roles, `aria-disabled`, labels). `OldQueries` below keeps the old code;
+every query and every expectation form built on them runs through both on pages this test writes (hidden,
+display:contents, visibility, zero size, off screen, several matches, fields, whitespace, disabled fields and
+fieldsets, ARIA states, checkboxes, classes, attributes, styles, missing targets), and the answers, the failure
+messages, their help (did-you-mean) and the poll counts must agree.
 """
 
 from __future__ import annotations
@@ -48,6 +51,27 @@ line two</textarea>
 <div id="div-value">no value here</div>
 <span id="blank"></span>
 <button>Save</button><a href="#">Save draft</a>
+<button id="off" disabled class="btn primary" data-state="off">Off</button>
+<fieldset disabled><legend><input id="in-legend"></legend><input id="in-fieldset"><select id="sel-fieldset"></select>
+</fieldset>
+<fieldset><legend>Open</legend><textarea id="ta-open" readonly></textarea></fieldset>
+<div role="button" id="aria-off" aria-disabled="true" class="fake">Fake</div>
+<div aria-disabled="true"><button id="under-aria">Under</button><span id="plain-under-aria">plain</span></div>
+<div aria-disabled="false"><input id="aria-false"></div>
+<button id="btn-span"><span id="span-in-btn">Inner</span></button>
+<input type="checkbox" id="cb-on" checked><input type="checkbox" id="cb-off">
+<input type="radio" id="radio-on" name="r" checked><input type="radio" id="radio-off" name="r">
+<input type="checkbox" id="cb-mixed">
+<div role="checkbox" id="aria-cb" aria-checked="true">Aria box</div>
+<div role="switch" id="aria-switch" aria-checked="mixed">Switch</div>
+<label id="lbl">Agree <input type="checkbox" id="cb-in-label" checked></label>
+<label id="lbl-for" for="cb-off">For</label>
+<div id="host"></div>
+<script>
+document.getElementById("cb-mixed").indeterminate = true;
+const root = document.getElementById("host").attachShadow({mode: "open"});
+root.innerHTML = '<div aria-disabled="true"><button id="shadow-btn">Shadow</button></div>';
+</script>
 </body></html>
 """
 
@@ -62,7 +86,7 @@ class OldQueries:
         from panoptic.backends.web.locate import build_locator
 
         web = self.web
-        if capability not in ("query.visible", "query.text", "query.value"):
+        if capability not in OLD_CAPABILITIES:
             return web.query(capability, args)
         page = web._require_page()
         target: ResolvedTarget = args["target"]
@@ -77,6 +101,8 @@ class OldQueries:
         if count > 1:
             raise web._strict_error(target, f"resolved to {count} elements")
         element = locator.first
+        if capability in STATE_READERS:
+            return _old_state(web, target, what, STATE_READERS[capability](element, args))
         if capability == "query.text":
             return element.evaluate(
                 "(e, raw) => raw ? e.textContent : (e.innerText ?? e.textContent)", bool(args.get("raw")), timeout=1000
@@ -89,6 +115,44 @@ class OldQueries:
 
     def suggest(self, target: ResolvedTarget) -> tuple[str, ...]:
         return self.web.suggest(target)
+
+
+STATE_READERS: dict[str, Any] = {
+    "query.enabled": lambda el, a: lambda: el.is_enabled(timeout=1000),
+    "query.checked": lambda el, a: lambda: el.is_checked(timeout=1000),
+    "query.classes": lambda el, a: lambda: el.evaluate("e => Array.from(e.classList)", timeout=1000),
+    "query.attribute": lambda el, a: (
+        lambda: el.evaluate(
+            "(e, name) => e.hasAttribute(name) ? e.getAttribute(name) : false",
+            str(a.get("attribute") or ""),
+            timeout=1000,
+        )
+    ),
+    "query.css": lambda el, a: (
+        lambda: el.evaluate(
+            "(e, prop) => getComputedStyle(e).getPropertyValue(prop)", str(a.get("property") or ""), timeout=1000
+        )
+    ),
+}
+OLD_CAPABILITIES = ("query.visible", "query.text", "query.value", *STATE_READERS)
+
+
+def _old_state(web: Any, target: ResolvedTarget, what: str, answer: Any) -> Any:
+    """The old second call of the element queries, with its error handling."""
+    from panoptic.contract.errors import ActionFailed
+
+    try:
+        return answer()
+    except Exception as exc:
+        if type(exc).__name__ == "TimeoutError":
+            return None
+        if web._is_crash(exc):
+            raise web._crashed(str(exc)) from None
+        if "not a checkbox" in str(exc).lower():
+            raise ActionFailed(
+                f"{web._scrub(target.describe())} is not a checkbox or radio button", help="target the checkbox"
+            ) from None
+        raise web._translate(exc, what, target, 0) from None
 
 
 TARGETS = [
@@ -123,6 +187,40 @@ TARGETS = [
     ResolvedTarget("testid", "nothing"),
     ResolvedTarget("xpath", "//p[@id='plain']"),
     ResolvedTarget("id", "name"),
+    *(
+        ResolvedTarget("css", f"#{name}")
+        for name in [
+            "off",
+            "in-legend",
+            "in-fieldset",
+            "sel-fieldset",
+            "ta-open",
+            "aria-off",
+            "under-aria",
+            "plain-under-aria",
+            "aria-false",
+            "btn-span",
+            "span-in-btn",
+            "cb-on",
+            "cb-off",
+            "radio-on",
+            "radio-off",
+            "cb-mixed",
+            "aria-cb",
+            "aria-switch",
+            "lbl",
+            "cb-in-label",
+            "lbl-for",
+            "host",
+        ]
+    ),
+    ResolvedTarget("css", "#host >> #shadow-btn"),
+    ResolvedTarget("css", "input[type=checkbox]"),
+    ResolvedTarget("role", "Fake", role="button"),
+    ResolvedTarget("role", "Aria box", role="checkbox"),
+    ResolvedTarget("label", "Agree"),
+    ResolvedTarget("label", "For"),
+    ResolvedTarget("text", "Under"),
 ]
 
 QUERIES = [
@@ -131,6 +229,14 @@ QUERIES = [
     ("query.text", {}),
     ("query.text", {"raw": True}),
     ("query.value", {}),
+    ("query.enabled", {}),
+    ("query.checked", {}),
+    ("query.classes", {}),
+    ("query.attribute", {"attribute": "data-state"}),
+    ("query.attribute", {"attribute": "disabled"}),
+    ("query.attribute", {"attribute": "id"}),
+    ("query.css", {"property": "display"}),
+    ("query.css", {"property": "no-such-property"}),
 ]
 
 EXPECTATIONS = [
@@ -146,6 +252,16 @@ EXPECTATIONS = [
     ("has_value", {"text": "Ada Lovelace"}),
     ("has_exact_value", {"text": "m"}),
     ("has_exact_value", {"text": "42"}),
+    ("enabled", {}),
+    ("disabled", {}),
+    ("checked", {}),
+    ("unchecked", {}),
+    ("has_class", {"text": "btn primary"}),
+    ("lacks_class", {"text": "fake"}),
+    ("has_attribute", {"attribute": "data-state", "text": "off"}),
+    ("has_attribute", {"attribute": "disabled"}),
+    ("lacks_attribute", {"attribute": "aria-disabled"}),
+    ("has_css", {"property": "display", "text": "block"}),
 ]
 
 
