@@ -162,6 +162,7 @@ _STATE_QUERIES = {
 }
 
 _OPTIONS_JS = "el => el.tagName === 'SELECT' ? Array.from(el.options).map(o => [o.label || o.text, o.value]) : null"
+_ALL_OPTIONS_JS = f"els => els.map({_OPTIONS_JS})"
 
 _FIELD_VALUES_JS = r"""
 () => Array.from(document.querySelectorAll('input, textarea, [contenteditable]'))
@@ -1077,7 +1078,11 @@ class WebBackend:
         ms = timeout * 1000
 
         def options() -> Any:
-            locator.wait_for(state="attached", timeout=ms)
+            # One call when the element is there (as it almost always is); else wait for it, as Playwright would.
+            now = locator.evaluate_all(_ALL_OPTIONS_JS)
+            if len(now) == 1:
+                return now[0]
+            locator.wait_for(state="attached", timeout=ms)  # none yet: wait; several: Playwright's strict error
             return locator.evaluate(_OPTIONS_JS, timeout=ms)
 
         found = self._run("select in", target, timeout, options)

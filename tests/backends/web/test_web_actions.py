@@ -140,6 +140,23 @@ def test_select_by_label_then_value_and_unknown_option(session):
         web.perform("select", {"target": css("#user"), "value": "x"}, T)
 
 
+def test_select_waits_for_a_late_select_and_keeps_strict_and_missing_errors(session):
+    """The options are read in one call when the select is there; a late one is still waited for."""
+    web, _ctx = session
+    web._page.evaluate(
+        "() => setTimeout(() => { const s = document.createElement('select'); s.id = 'late';"
+        ' s.innerHTML = \'<option value="a">Alpha</option><option value="b">Beta</option>\';'
+        " document.body.appendChild(s); }, 700)"
+    )
+    web.perform("select", {"target": css("#late"), "value": "Beta"}, T)
+    assert web.query("query.value", {"target": css("#late")}) == "b"
+    web._page.evaluate("() => document.body.insertAdjacentHTML('beforeend', '<select class=twin></select>' .repeat(2))")
+    with pytest.raises(ActionFailed, match="2 elements match"):
+        web.perform("select", {"target": css(".twin"), "value": "x"}, T)
+    with pytest.raises(TargetNotFound, match="no element matches"):
+        web.perform("select", {"target": css("#never"), "value": "x"}, 0.5)
+
+
 def test_check_and_uncheck(session):
     web, _ctx = session
     agree = ResolvedTarget("label", "I agree")
