@@ -1209,11 +1209,11 @@ class Lowerer:
             return
         arguments: dict[str, Argument] = {}
         for name, raw in found.items():
-            lowered = args.get(name)
-            known = isinstance(lowered, ir.Const)
+            folded = _constant(args.get(name))
+            known = folded is not _UNKNOWN
             secret = any((var := scope.lookup(ref)) is not None and var.secret for ref in _referenced_names(raw))
             plain = isinstance(raw, ast.Str) and not any(isinstance(p, ast.Interp) for p in raw.parts)
-            value = lowered.value if known else raw.text if isinstance(raw, ast.Word) else None
+            value = folded if known else raw.text if isinstance(raw, ast.Word) else None
             arguments[name] = Argument(
                 span=getattr(raw, "span", span),
                 value=value,
@@ -1664,6 +1664,22 @@ def _collect_flow_calls(steps: Iterable[ir.AnyStep], out: list[str]) -> None:
         elif step.body or step.orelse:
             _collect_flow_calls(step.body, out)
             _collect_flow_calls(step.orelse, out)
+
+
+_UNKNOWN = object()
+
+
+def _constant(expr: Any) -> Any:
+    """The value of a literal, or of a list or map made only of literals (for family checks); else _UNKNOWN."""
+    if isinstance(expr, ir.Const):
+        return expr.value
+    if isinstance(expr, ir.ListExpr):
+        items = [_constant(item) for item in expr.items]
+        return _UNKNOWN if any(item is _UNKNOWN for item in items) else tuple(items)
+    if isinstance(expr, ir.MapExpr):
+        entries = {key: _constant(value) for key, value in expr.entries}
+        return _UNKNOWN if any(value is _UNKNOWN for value in entries.values()) else entries
+    return _UNKNOWN
 
 
 def _referenced_names(value: Any) -> list[str]:

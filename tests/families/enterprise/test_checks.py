@@ -70,6 +70,14 @@ def test_scope_lists_known_at_check_time() -> None:
     assert [d.code for d in empty] == ["PAN445"]
 
 
+def test_list_literals_in_the_file_reach_the_check() -> None:
+    found = _codes('    api key create "ci" for "ada" scopes ["projects:raed", "status:read"]')
+    assert found == [("PAN441", "unknown scope `projects:raed`", "did you mean `projects:read`?")]
+    assert [c for c, _, _ in _codes('    api key create "ci" for "ada" scopes []')] == ["PAN445"]
+    # a list built from a variable is not known before the run: nothing is said about it
+    assert _codes('    let s = env("SCOPE", "x")\n    api key create "ci" for "ada" scopes [s]') == []
+
+
 def test_every_rule_is_in_the_family_blocks() -> None:
     for rule in FAMILY.rules:
         number = int(rule.code[3:])
