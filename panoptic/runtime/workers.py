@@ -83,6 +83,7 @@ class _Worker:
     tasks: Any
     running: int | None = None
     exited: bool = False
+    retired: bool = False  # told to stop: nothing is left to hand it
     sent: list[int] = field(default_factory=list)
 
 
@@ -117,7 +118,14 @@ class _Pool:
         return any(w.running is not None for w in self.workers.values())
 
     def idle(self) -> list[_Worker]:
-        return [w for w in self.workers.values() if w.running is None and not w.exited]
+        return [w for w in self.workers.values() if w.running is None and not w.exited and not w.retired]
+
+    def retire(self, worker: _Worker) -> None:
+        """Tell an idle worker to stop: it closes its browsers and exits while the others finish."""
+        if not worker.retired and not worker.exited:
+            worker.retired = True
+            with contextlib.suppress(Exception):
+                worker.tasks.put(None)
 
     def handle(self, message: tuple) -> None:
         kind, number = message[0], message[1]
@@ -184,9 +192,7 @@ class _Pool:
 
     def shutdown(self) -> None:
         for worker in self.workers.values():
-            if not worker.exited:
-                with contextlib.suppress(Exception):
-                    worker.tasks.put(None)
+            self.retire(worker)
         deadline = time.monotonic() + STOP_GRACE
         while time.monotonic() < deadline and any(not w.exited for w in self.workers.values()):
             if not self.drain(0.2):
@@ -261,6 +267,8 @@ def _dispatch(
                     worker.running = index
                     worker.tasks.put(index)
                     break
+                if worker.running is None:  # nothing left to hand it: it winds down while the others finish
+                    pool.retire(worker)
             if not pending and not pool.busy():
                 break
             if not pool.drain(0.25):

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 HERE = Path(__file__).parent
+FAKE_WEB = "runtime_fakes:FakeBackend"
 ROOT = HERE.parents[1]
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="lists child processes from /proc")
@@ -99,3 +100,37 @@ def test_a_local_cluster_run_leaves_no_child(tmp_path: Path) -> None:
     assert found["exit"] == 0
     assert found["children"] == []
     assert found["tracker"] is None
+
+
+def test_a_worker_with_nothing_left_exits_while_the_others_finish(compile_pan, tmp_path: Path) -> None:
+    import multiprocessing
+
+    from panoptic.runtime.runner import RunOptions, execute
+
+    program = compile_pan(
+        """
+scenario "long" on shop {
+    wait 4s
+    click "#add-now"
+}
+
+scenario "short" on shop {
+    click "#add-now"
+}
+"""
+    )
+    alive_when_long_finished: list[int] = []
+
+    def live(event) -> None:
+        if event.kind == "scenario_finished" and event.scenario.endswith("::long"):
+            alive_when_long_finished.append(len(multiprocessing.active_children()))
+
+    options = RunOptions(
+        output_dir=tmp_path / "out", run_id="retire", workers=2, backend_overrides=(("web", FAKE_WEB),)
+    )
+    outcome = execute(program, [0, 1], options, [], live=[live])
+    assert outcome.exit_code == 0
+    # the worker that ran "short" had nothing left: it was told to stop, closed its backends and was reaped
+    # while "long" still ran, so only the worker running "long" was left
+    assert alive_when_long_finished == [1]
+    assert multiprocessing.active_children() == []
