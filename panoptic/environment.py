@@ -20,6 +20,8 @@ import json
 import os
 import shutil
 import subprocess
+import threading
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -318,8 +320,38 @@ def _first_line(command: list[str], timeout: float = 5.0) -> str | None:
     return lines[0].strip() if lines else None
 
 
+_VERSIONS: dict[str, Future[str | None]] = {}  # executable -> the first line of its `--version`
+_VERSIONS_LOCK = threading.Lock()
+
+
+def _version_of(path: str) -> Future[str | None]:
+    """The `path --version` probe of this process, started in a background thread on first use."""
+    with _VERSIONS_LOCK:
+        pending = _VERSIONS.get(path)
+        if pending is None:
+            pending = _VERSIONS[path] = Future()
+            answer = pending
+
+            def probe() -> None:
+                try:
+                    answer.set_result(_first_line([path, "--version"]))
+                except BaseException:  # never leave a reader waiting
+                    answer.set_result(None)
+
+            threading.Thread(target=probe, name="panoptic-browser-version", daemon=True).start()
+    return pending
+
+
+def prefetch_browser_version(explicit: str | None = None) -> None:
+    """Start asking the Chromium a run would launch for its version (a `--version` process, 0.1–0.3 s) in the
+    background, so that `web_environment` finds the answer ready; nothing happens when there is no Chromium."""
+    path = find_chromium(explicit)
+    if path is not None:
+        _version_of(path)
+
+
 def web_environment(settings_list: list[dict]) -> dict[str, str]:
-    """The browser each web app will launch, with its version (`chromium --version`)."""
+    """The browser each web app will launch, with its version (`chromium --version`, asked once per process)."""
     found: dict[str, str] = {}
     for settings in settings_list:
         if str(settings.get("browser") or "chromium") != "chromium":
@@ -327,7 +359,7 @@ def web_environment(settings_list: list[dict]) -> dict[str, str]:
             continue
         path = find_chromium(str(settings["browser_path"]) if settings.get("browser_path") else None)
         if path is not None:
-            found.setdefault("browser", _first_line([path, "--version"]) or path)
+            found.setdefault("browser", _version_of(path).result() or path)
     return found
 
 

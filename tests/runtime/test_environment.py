@@ -65,3 +65,21 @@ def test_an_unreachable_server_is_named_without_a_version(tmp_path: Path) -> Non
     )
     assert program.program is not None
     assert environment(options(tmp_path), program.program)["appium"] == "http://127.0.0.1:9"
+
+
+def test_the_browser_version_is_asked_once_in_the_background(tmp_path: Path) -> None:
+    """`panoptic run` starts the `--version` probe before compiling; the report's environment then reads its answer."""
+    import time
+
+    from panoptic.environment import prefetch_browser_version, web_environment
+
+    calls = tmp_path / "calls"
+    browser = tmp_path / "slow-chromium"
+    browser.write_text(f'#!/bin/sh\necho probed >> "{calls}"\nsleep 0.4\necho "Chromium 999.0.1 test build"\n')
+    browser.chmod(0o755)
+    started = time.perf_counter()
+    prefetch_browser_version(str(browser))
+    assert time.perf_counter() - started < 0.3  # it does not wait for the answer
+    assert web_environment([{"browser_path": str(browser)}]) == {"browser": "Chromium 999.0.1 test build"}
+    assert web_environment([{"browser_path": str(browser)}]) == {"browser": "Chromium 999.0.1 test build"}
+    assert calls.read_text().splitlines() == ["probed"]  # one process for the prefetch and both readings
