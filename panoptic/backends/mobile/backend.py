@@ -221,7 +221,7 @@ class MobileBackend:
         return self._guard(lambda: method(args, timeout))
 
     def query(self, capability: str, args: dict[str, Any]) -> Any:
-        """Answer `query.visible` / `query.text` at once."""
+        """Answer `query.visible` / `query.text` at once (and `query.count`, which failed expectations ask)."""
         name = capability.removeprefix("query.")
         method = getattr(self, "_query_" + name, None)
         if method is None:
@@ -419,6 +419,15 @@ class MobileBackend:
             return any(self._displayed(el) for el in found)
         width, height = self._viewport()
         return any(self._displayed(el) and _overlaps(el.rect, width, height) for el in found)
+
+    def _query_count(self, args: dict[str, Any]) -> int:
+        """How many elements match (an image: 1 when it shows): a failed `visible` says "absent (0 matches)"."""
+        target: ResolvedTarget = args["target"]
+        if target.kind == "image":
+            return int(self._match_image(target).found)
+        if target.kind == "point":
+            raise ActionFailed("a point is not something that can be counted; use an element or an image target")
+        return len(self._find_all(target))
 
     def _query_text(self, args: dict[str, Any]) -> str | None:
         target: ResolvedTarget = args["target"]

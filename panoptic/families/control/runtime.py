@@ -13,7 +13,7 @@ from typing import Any
 from panoptic.contract.backend import ResolvedTarget
 from panoptic.contract.errors import ActionFailed, AssertionFailed, ExplicitFail, StepTimeout, TargetNotFound
 from panoptic.contract.family import BaseRuntime, BlockFailed, StepContext
-from panoptic.families.expect.checks import poll, suggestions
+from panoptic.families.expect.checks import poll, suggestions, visibility_actual
 from panoptic.runtime.values import format_duration, format_value
 
 
@@ -124,11 +124,12 @@ class ControlRuntime(BaseRuntime):
         )
         if held:
             return
-        candidates = suggestions(step.backend, target) if want_visible else ()
+        actual, count = visibility_actual(step.backend, target, last, hidden="hidden")
+        candidates = suggestions(step.backend, target) if want_visible and count in (None, 0) else ()
         raise StepTimeout(
             f"{target.describe()} did not become {state} within {format_duration(step.timeout)}",
             expected=state,
-            actual="visible" if last else "hidden" if last is not None else "not found",
+            actual=actual,
             candidates=candidates,
             help=("did you mean " + " or ".join(candidates[:3]) + "?") if candidates else None,
         )

@@ -550,18 +550,59 @@ def check(
         return polls
     candidates: tuple[str, ...] = ()
     target = args.get("target")
-    if spec.uses_target and spec.missing(last) and isinstance(target, ResolvedTarget):
+    actual, missing = spec.describe(last), spec.uses_target and spec.missing(last)
+    count = None
+    if spec.query == "query.visible" and isinstance(target, ResolvedTarget):
+        actual, count = visibility_actual(backend, target, last, on_screen=bool(dict(spec.options).get("on_screen")))
+        missing = missing and count in (None, 0)
+    if missing and isinstance(target, ResolvedTarget):
         candidates = suggestions(backend, target)
     waited = format_duration(timeout)
     message = f"expected {subject(name, args)} {spec.phrase(args)} (waited {waited})"
     help_text = None
     if candidates:
         help_text = "did you mean " + " or ".join(candidates[:3]) + "?"
-    elif spec.uses_target and spec.missing(last):
+    elif missing:
         help_text = "check the target, or give it more time with `within`"
-    raise AssertionFailed(
-        message, expected=spec.expected(args), actual=spec.describe(last), candidates=candidates, help=help_text
-    )
+    elif count and not last:
+        some, it = ("it is", "it") if count == 1 else (f"its {count} matches are all", "one")
+        if name == "on_screen":
+            help_text = f"{some} on the page but not visible in the viewport: `scroll to` {it}, or wait (`within`)"
+        else:
+            help_text = f"{some} on the page but hidden: wait for {it} to show (`within`), or target a visible element"
+    raise AssertionFailed(message, expected=spec.expected(args), actual=actual, candidates=candidates, help=help_text)
+
+
+def match_count(backend: Any, target: ResolvedTarget) -> int | None:
+    """How many elements match `target` now (`query.count`), or None when the backend cannot count them."""
+    try:
+        found = backend.query("query.count", {"target": target})
+    except BackendCrashed:
+        raise
+    except Exception:
+        return None
+    return found if isinstance(found, int) and not isinstance(found, bool) and found >= 0 else None
+
+
+def visibility_actual(
+    backend: Any, target: ResolvedTarget, seen: Any, *, on_screen: bool = False, hidden: str = "not visible"
+) -> tuple[str, int | None]:
+    """What a failed `visible` / `hidden` / `on screen` saw, and how many elements match (None: not countable).
+
+    A target that matches nothing is "absent (0 matches)", not "not visible"; one whose matches are all hidden is
+    `hidden` ("not visible"), with the number of matches when there are several. Backends that cannot count (the
+    desktop, which finds things on the screen) keep "not visible".
+    """
+    shown = "visible inside the viewport" if on_screen else "visible"
+    count = match_count(backend, target)
+    if seen:
+        return shown + (f" (at least one of {count} matches)" if count and count > 1 else ""), count
+    if count == 0:
+        return "absent (0 matches)", count
+    if seen is None and count is None:
+        return "not found", count
+    no = f"not {shown}" if on_screen else hidden
+    return no + (f" (none of {count} matches)" if count and count > 1 else ""), count
 
 
 def suggestions(backend: Any, target: ResolvedTarget) -> tuple[str, ...]:
