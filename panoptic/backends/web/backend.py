@@ -8,8 +8,9 @@ inside the methods only, so `panoptic check` never loads it.
 Decisions worth knowing:
 
 * **Strict targets.** An action on a target that matches several elements
-  fails with "3 elements match 'button'; make the target more specific" and
-  lists targets that pick each element alone. Acting on "the first one" would
+  fails with "3 elements match 'button': …; make the target unique" and
+  lists targets that pick each element alone (`:nth-match(…, n)` for a CSS
+  selector whose matches look alike). Acting on "the first one" would
   silently click the wrong thing when a page changes. Queries follow the same
   rule, except `query.visible` (true when any match is visible, so `hidden`
   means none is) and `query.count`.
@@ -46,7 +47,7 @@ from typing import Any, ClassVar
 from urllib.parse import urljoin, urlsplit
 
 from panoptic.backends.serve import StaticServer
-from panoptic.backends.web import extended
+from panoptic.backends.web import extended, failures
 from panoptic.backends.web.capture import ViewportCapture
 from panoptic.backends.web.locate import KEY_HELP, POSITION_KINDS, build_locator, normalize_key
 from panoptic.backends.web.secrets import contains_secret, safe_filename, scrub_text, scrub_trace, unique_path
@@ -772,34 +773,41 @@ class WebBackend:
         return ActionFailed(f"could not {what}" + (f" {desc}" if desc else "") + f": {detail}")
 
     def _call_log(self, message: str) -> str | None:
-        lines = [ln.strip(" -") for ln in message.splitlines() if ln.strip().startswith("-")]
-        return self._scrub(lines[-1]) if lines else None
+        reason = failures.call_log_reason(message)  # what stopped the action, not its last "waiting 500ms"
+        return self._scrub(reason) if reason else None
 
     def _strict_error(self, target: ResolvedTarget, message: str) -> StepError:
         found = re.search(r"resolved to (\d+) elements", message)
         count = found.group(1) if found else "several"
-        candidates: tuple[str, ...] = ()
+        described: tuple[str, ...] = ()
         try:
             raw = build_locator(self._page, target).evaluate_all(DESCRIBE_JS)
-            candidates = tuple(c for c in describe_elements(raw) if not contains_secret(c, self._secrets()))
+            described = tuple(c for c in describe_elements(raw) if not contains_secret(c, self._secrets()))
         except Exception:
             pass
-        return ActionFailed(
-            f"{count} elements match {self._scrub(target.describe())}; make the target more specific",
-            help="pick one with a more specific target (an id, a testid, a role and name, or exact text)",
-            candidates=candidates,
-        )
+        text, candidates = failures.several_matches(count, self._scrub(target.describe()), target, described)
+        return ActionFailed(text, help=self._scrub(failures.pick_one_help(target)), candidates=candidates)
 
     def _why_not(self, target: ResolvedTarget, what: str, timeout: float, message: str) -> StepError:
         """After a timeout: the element is missing, hidden, disabled or blocked — say which."""
         desc = self._scrub(target.describe())
+        reason = self._call_log(message)
         try:
             locator = build_locator(self._page, target)
             count = locator.count()
-        except Exception:
-            count = 0
-            locator = None
-        if count == 0 or locator is None:
+        except Exception:  # the page went away or navigated: how many match is not known, so none is claimed
+            return ActionFailed(
+                f"could not {what} {desc} within {_seconds(timeout)}" + (f": {reason}" if reason else ""),
+                help="the page changed while the step waited; wait for it to settle (`expect …`) first",
+            )
+        if count == 0:
+            seen = failures.resolved_element(message)
+            if seen is not None:  # it matched while the action waited, then went away
+                return TargetNotFound(
+                    f"{desc} matched {self._scrub(seen)} while waiting to {what} it, but matches nothing now"
+                    + (f" (last: {reason})" if reason else ""),
+                    help="the page replaced or removed the element; wait for the page to settle (`expect …`) first",
+                )
             candidates = self.suggest(target)
             return TargetNotFound(
                 f"no element matches {desc} within {_seconds(timeout)}",
@@ -823,9 +831,12 @@ class WebBackend:
                 )
         except Exception:
             pass
+        covered = reason is not None and "intercepts pointer events" in reason
         return ActionFailed(
-            f"could not {what} {desc} within {_seconds(timeout)}",
-            help=self._call_log(message) or "another element may cover it, or it keeps moving",
+            f"could not {what} {desc} within {_seconds(timeout)}" + (f": {reason}" if reason else ""),
+            help="another element covers it: close or wait for that element first (`expect … hidden`)"
+            if covered
+            else "another element may cover it, or it keeps moving",
         )
 
     # ---- positions (point and image targets) ------------------------------------------

@@ -264,7 +264,9 @@ def test_hidden_disabled_and_ambiguous_targets_say_why(session):
         web.perform("click", {"target": css("#disabled-btn")}, 1.0)
     with pytest.raises(ActionFailed) as err:
         web.perform("click", {"target": css(".dup")}, 1.0)
-    assert err.value.message == "2 elements match '.dup'; make the target more specific"
+    assert err.value.message == (
+        '2 elements match \'.dup\': role button "One", role button "Two"; make the target unique'
+    )
     assert err.value.candidates == ('role button "One"', 'role button "Two"')
     with pytest.raises(ActionFailed, match="not a valid CSS selector"):
         web.perform("click", {"target": css("button[")}, 1.0)
