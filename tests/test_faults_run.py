@@ -307,6 +307,13 @@ scenario "a screenshot after a secret was typed" on notes {{
     type pw into at 290, 131
     screenshot "after-secret"
 }}
+
+scenario "a video while a secret is typed" on notes {{
+    record video
+    wait 1s
+    type pw into at 290, 131
+    wait 1s
+}}
 """
 
 
@@ -331,6 +338,18 @@ def test_desktop_dead_app_and_typed_secret(tmp_path: Path) -> None:
     from panoptic.perception import ocr
 
     with Image.open(shot) as image:
+        assert "Tr0ub4dor" not in ocr.read_text(image.convert("RGB"))
+
+    filmed = results["a video while a secret is typed"]
+    assert filmed["status"] == "passed", filmed
+    video = artifact(out, "video.mp4")
+    last = tmp_path / "last-frame.png"
+    subprocess.run(
+        ["ffmpeg", "-loglevel", "error", "-y", "-sseof", "-0.3", "-i", str(video), "-frames:v", "1", str(last)],
+        check=True,
+    )
+    with Image.open(last) as image:
+        assert image.convert("L").getpixel((290, 131)) < 24  # the entry is blacked out (H.264: near black)
         assert "Tr0ub4dor" not in ocr.read_text(image.convert("RGB"))
 
 

@@ -139,6 +139,8 @@ class DesktopBackend:
         with contextlib.suppress(Exception):
             if self.recorder is not None:
                 self.recorder.stop()
+                if self.recorder.problem:  # deleted rather than kept with a secret in it
+                    ctx.written[:] = [a for a in ctx.written if a.kind != "video"]
         self.recorder = None
         with contextlib.suppress(Exception):
             if self.process is not None and self.process.stop():
@@ -187,6 +189,10 @@ class DesktopBackend:
         path, _ = self.ctx.artifact("video", "video.mp4", "video")
         self.recorder = ScreenRecorder(self._display(), path)
         self.recorder.start()
+        if self._secret_boxes is None:  # a secret went somewhere unknown before the video began
+            self.recorder.mask(None, since_start=True)
+        for box in self._secret_boxes or ():
+            self.recorder.mask(box, since_start=True)
 
     # -- targets ------------------------------------------------------------------
 
@@ -311,7 +317,7 @@ class DesktopBackend:
         return self.ctx is not None and any(s and s in text for s in self.ctx.secrets)
 
     def _note_secret_field(self, target: ResolvedTarget | None, timeout: float) -> None:
-        """Remember the box of the field a secret goes into, to black it out of later screenshots.
+        """Remember the box of the field a secret goes into, to black it out of later screenshots and the video.
 
         The widget under the pointer (where `type … into` clicked), else the window with the keyboard
         focus; when neither is known, later screenshots of the scenario are refused instead.
@@ -323,6 +329,8 @@ class DesktopBackend:
             self._secret_boxes = None
         elif self._secret_boxes is not None:
             self._secret_boxes.append(box)
+        if self.recorder is not None and self.recorder.recording:
+            self.recorder.mask(box)  # in the video from now on (the whole frame when the box is unknown)
 
     def _masked(self, shot: Any) -> Any:
         """`shot` with the fields that received a secret blacked out; ActionFailed when one cannot be located."""

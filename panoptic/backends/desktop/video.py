@@ -3,6 +3,10 @@
 ffmpeg finalises an MP4 only when it ends on its own terms: the recorder
 sends `q` on its standard input and waits; only if ffmpeg does not finish
 does it fall back to SIGINT and then SIGKILL.
+
+Secrets: the backend tells the recorder, as a secret is about to be typed,
+the box of the field it goes into (or that the box is unknown); when the
+recording stops, `panoptic.backends.video_mask` blacks those boxes out.
 """
 
 from __future__ import annotations
@@ -19,9 +23,11 @@ from typing import IO
 
 from panoptic.backends.desktop.lifeline import die_with_parent
 from panoptic.backends.desktop.xvfb import XDisplay
+from panoptic.backends.video_mask import VideoMask, blackout, fractions
 from panoptic.contract.errors import ActionFailed, InfrastructureError
 
 FRAMERATE = 15
+Box = tuple[int, int, int, int]  # left, top, width, height
 
 
 class ScreenRecorder:
@@ -33,6 +39,15 @@ class ScreenRecorder:
         self.framerate = framerate
         self.proc: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] | None = None
+        self._started = 0.0
+        self.masks: list[VideoMask] = []
+        self.problem: str | None = None  # why the video was deleted, when masking it failed
+
+    def mask(self, box: Box | None, *, since_start: bool = False) -> None:
+        """Black out `box` (pixels; None: the whole frame) from now on, or from the first frame with `since_start`."""
+        at = 0.0 if since_start else max(0.0, time.monotonic() - self._started - 1.0 / self.framerate)
+        width, height = self.display.size
+        self.masks.append(VideoMask(at, None if box is None else fractions(box, width, height)))
 
     @property
     def recording(self) -> bool:
@@ -56,6 +71,7 @@ class ScreenRecorder:
             str(self.out_path),
         ]  # fmt: skip
         self._log = tempfile.TemporaryFile(prefix="panoptic-ffmpeg-")  # noqa: SIM115 - open while ffmpeg runs
+        self._started = time.monotonic()
         self.proc = subprocess.Popen(
             cmd,
             stdin=subprocess.PIPE,
@@ -115,4 +131,5 @@ class ScreenRecorder:
             with contextlib.suppress(OSError):
                 self._log.close()
             self._log = None
+        self.problem = blackout(self.out_path, self.masks)
         return clean and self.out_path.exists()

@@ -62,6 +62,7 @@ from panoptic.backends.mobile.targets import (
     suggestions,
 )
 from panoptic.backends.serve import StaticServer
+from panoptic.backends.video_mask import VideoMask, blackout, fractions
 from panoptic.contract import PlatformSpec, ResolvedTarget, ScenarioContext
 from panoptic.contract.app import AppDef
 from panoptic.contract.artifacts import Artifact
@@ -135,6 +136,8 @@ class MobileBackend:
         self._record_error: StepError | None = None
         self._pixel_scale: float | None = None
         self._secret_fields: list[Any] = []  # elements a secret was typed into: masked in screenshots
+        self._record_started = 0.0
+        self._video_masks: list[VideoMask] = []  # the same fields, blacked out of the video when it is saved
         self._site: StaticServer | None = None
 
     # ---- lifecycle -------------------------------------------------------
@@ -162,6 +165,7 @@ class MobileBackend:
         self._record_error = None
         self._pixel_scale = None
         self._secret_fields = []
+        self._video_masks = []
         try:
             caps = build_capabilities(self.settings, headed=self.headed or ctx.headed)
         except CapabilityError as exc:
@@ -189,9 +193,11 @@ class MobileBackend:
             try:
                 data = driver.stop_recording_screen()
                 if data:
-                    path, _ = ctx.artifact("video", "video.mp4", "video")
+                    path, art = ctx.artifact("video", "video.mp4", "video")
                     path.parent.mkdir(parents=True, exist_ok=True)
                     path.write_bytes(base64.b64decode(data))
+                    if blackout(path, self._video_masks) is not None:  # deleted rather than kept with a secret
+                        ctx.written.remove(art)
             except Exception:
                 pass
         try:
@@ -517,6 +523,10 @@ class MobileBackend:
                 help="remove `record video` for this app",
             ) from exc
         self._recording = True
+        self._record_started = time.monotonic()
+        self._video_masks = []
+        for element in self._secret_fields:  # secrets typed before the recording began
+            self._mask_in_video(element, since_start=True)
 
     def _require_ctx(self) -> ScenarioContext:
         if self._ctx is None or self.driver is None:
@@ -718,10 +728,27 @@ class MobileBackend:
         )
 
     def _note_secret_field(self, element: Any, text: str) -> None:
-        """Remember a field a secret is typed into: its rectangle is blacked out of later screenshots."""
+        """Remember a field a secret is typed into: its rectangle is blacked out of later screenshots and the video."""
         secrets = self._ctx.secrets if self._ctx else ()
         if any(s and s in text for s in secrets) and element not in self._secret_fields:
             self._secret_fields.append(element)
+            if self._recording:
+                self._mask_in_video(element)
+
+    def _mask_in_video(self, element: Any, *, since_start: bool = False) -> None:
+        """Black the field out of the recording from now on (the whole frame when its rectangle cannot be read).
+
+        The rectangle is read once, as the secret goes in: a field that moves later (a scrolled form) is
+        masked where it was.
+        """
+        since = 0.0 if since_start else max(0.0, time.monotonic() - self._record_started - 0.2)
+        try:
+            rect = element.rect
+            width, height = self._viewport()
+            box = fractions((rect["x"], rect["y"], rect["width"], rect["height"]), width, height, margin=2.0)
+        except Exception:
+            box = None
+        self._video_masks.append(VideoMask(since, box))
 
     def _screenshot_png(self) -> bytes:
         return self._masked_png(self.driver.get_screenshot_as_png())
