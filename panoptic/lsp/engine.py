@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import os
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,6 +41,7 @@ class Snapshot:
 
     result: CompileResult
     texts: dict[str, str]  # absolute path -> text compiled
+    started: float = field(default_factory=time.monotonic)  # when the compile began (monotonic clock)
     indexes: dict[str, ModuleIndex] = field(default_factory=dict)  # absolute path -> index (built lazily)
     globals_cache: dict = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -108,14 +110,24 @@ class Engine:
             files.extend(siblings)
         return files
 
-    def compile(self, uri: str) -> Snapshot | None:
-        """Compile a document (with its folder) and remember the result for every file it holds."""
+    def compile(self, uri: str, since: float | None = None) -> Snapshot | None:
+        """Compile a document (with its folder) and remember the result for every file it holds.
+
+        With `since` (a `time.monotonic()` time, the document's last change), a compile that began at or
+        after it and saw every open document's current text is returned instead of compiling again: a
+        request that needed the new text compiled it already.
+        """
         doc = self.documents.get(uri)
         if doc is None:
             return None
+        if since is not None:
+            done = self.snapshots.get(self.key(doc))
+            if done is not None and done.started >= since and self._sees_open_texts(done):
+                return done
+        started = time.monotonic()
         if doc.path is None:
             result = compile_text(doc.text, "untitled.pan")
-            snap = Snapshot(result, {uri: doc.text})
+            snap = Snapshot(result, {uri: doc.text}, started)
             self.snapshots[uri] = snap
             return snap
         files = self.group(doc.path)
@@ -126,10 +138,18 @@ class Engine:
         finally:
             gc.enable()
         texts = {span_file_path(m.path): m.source.text for m in result.modules.values()}
-        snap = Snapshot(result, texts)
+        snap = Snapshot(result, texts, started)
         for path in texts:
             self.snapshots[path] = snap
         return snap
+
+    def _sees_open_texts(self, snap: Snapshot) -> bool:
+        """Whether every open document that a compile holds still has the text that compile saw."""
+        for doc in list(self.documents.values()):
+            seen = snap.texts.get(self.key(doc))
+            if seen is not None and seen != doc.text:
+                return False
+        return True
 
     def diagnostics(self, snap: Snapshot) -> dict[str, list[Diagnostic]]:
         """Diagnostics by absolute path for every input file of a compile (an empty list clears a file)."""

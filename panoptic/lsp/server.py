@@ -14,6 +14,7 @@ import asyncio
 import functools
 import logging
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 from lsprotocol import types as lsp
@@ -44,6 +45,7 @@ class PanopticLanguageServer(LanguageServer):
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="panoptic-analysis")
         self.timers: dict[str, asyncio.TimerHandle] = {}
         self.last_change: dict[str, float] = {}
+        self.requested_at: dict[str, float] = {}  # by uri: when the last check was asked (time.monotonic)
         self.checking = False
         self.stopping = False
         self.dirty: set[str] = set()
@@ -55,6 +57,7 @@ class PanopticLanguageServer(LanguageServer):
         now = loop.time()
         burst = now - self.last_change.get(uri, float("-inf")) < self.debounce
         self.last_change[uri] = now
+        self.requested_at[uri] = time.monotonic()  # a compile begun after this saw the text to check
         delay = 0.0 if immediate else (self.debounce if burst else self.quick)
         old = self.timers.pop(uri, None)
         if old is not None:
@@ -71,7 +74,8 @@ class PanopticLanguageServer(LanguageServer):
         self.checking = True
         loop = asyncio.get_running_loop()
         try:
-            snap = await loop.run_in_executor(self.pool, self.engine.compile, uri)
+            since = self.requested_at.get(uri)
+            snap = await loop.run_in_executor(self.pool, self.engine.compile, uri, since)
             if snap is not None:
                 found = self.engine.diagnostics(snap)
                 self.published.update(found)
