@@ -16,7 +16,10 @@ the children it waited for, from wait4) and the load average when it started; th
 the ratios against Playwright of the same rounds.
 
     .venv/bin/python benchmarks/web_step_bench.py [--rounds 6] [--cases playwright off on-failure ...]
-        [--json out.json] [--keep]
+        [--before TREE] [--json out.json] [--keep]
+
+`--before TREE` adds the cases "off before" and "on-failure before": the same scenario run by the `panoptic`
+package of another tree (`mkdir /tmp/old && git archive <commit> panoptic grammar stdlib | tar -x -C /tmp/old`).
 
 Every Panoptic run must pass (exit code 0) and the Playwright script must finish: a broken scenario on
 either side stops the benchmark.
@@ -169,7 +172,14 @@ def write_files(folder: Path) -> None:
     (folder / "raw_playwright.py").write_text(raw, encoding="utf-8")
 
 
-def commands(folder: Path, cases: list[str]) -> dict[str, list[str]]:
+# `panoptic` from another tree: the editable install's finder is dropped so that the tree's package is imported.
+BEFORE = (
+    "import sys; sys.meta_path[:] = [f for f in sys.meta_path if 'editable' not in getattr(f, '__module__', '')]; "
+    "sys.path.insert(0, sys.argv.pop(1)); sys.argv[0] = 'panoptic'; from panoptic.cli import main; sys.exit(main())"
+)
+
+
+def commands(folder: Path, cases: list[str], before: Path | None = None) -> dict[str, list[str]]:
     from panoptic.environment import CHROMIUM_ARGS, find_chromium
 
     chromium = find_chromium(None)
@@ -186,6 +196,9 @@ def commands(folder: Path, cases: list[str]) -> dict[str, list[str]]:
         elif case in TRACE_VARIANTS:
             options = json.dumps(TRACE_VARIANTS[case])
             out[case] = [str(PYTHON), "-c", WRAPPER, options, "run", "scenario-default.pan", "-o", "out"]
+        elif case in ("off before", "on-failure before") and before is not None:
+            pan = "scenario-off.pan" if case == "off before" else "scenario-default.pan"
+            out[case] = [str(PYTHON), "-c", BEFORE, str(before.resolve()), "run", pan, "-o", "out"]
         else:
             raise SystemExit(f"unknown case {case!r}: playwright, off, on-failure, {', '.join(TRACE_VARIANTS)}")
     return out
@@ -210,6 +223,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rounds", type=int, default=6)
     ap.add_argument("--cases", nargs="+", default=["playwright", "off", "on-failure", "snapshots only"])
+    ap.add_argument("--before", type=Path, help="a tree holding an earlier `panoptic` package")
     ap.add_argument("--json", type=Path)
     ap.add_argument("--keep", action="store_true", help="keep the work folder")
     args = ap.parse_args()
@@ -217,7 +231,8 @@ def main() -> int:
     WORK.mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix="run-", dir=WORK))
     write_files(folder)
-    cases = commands(folder, args.cases)
+    names = args.cases + (["off before", "on-failure before"] if args.before else [])
+    cases = commands(folder, names, args.before)
     runs: dict[str, list[dict[str, float]]] = {name: [] for name in cases}
     timed(cases[next(iter(cases))], folder)  # warm the page cache and the bytecode, not counted
     for r in range(args.rounds):
