@@ -145,6 +145,7 @@ TRACE_VARIANTS: dict[str, dict[str, bool]] = {
     "snapshots only": {"screenshots": False, "snapshots": True, "sources": True},
     "screencast only": {"screenshots": True, "snapshots": False, "sources": True},
     "screencast + snapshots": {"screenshots": True, "snapshots": True, "sources": True},
+    "full trace, no step groups": {"screenshots": True, "snapshots": True, "sources": True, "groups": False},
     "snapshots + action screenshots": {
         "screenshots": False,
         "snapshots": True,
@@ -153,9 +154,12 @@ TRACE_VARIANTS: dict[str, dict[str, bool]] = {
     },
 }
 
+# "groups": False also opens no trace group per step (to measure what the groups cost; a kept trace would lose them).
 WRAPPER = (
     "import json, sys; from panoptic.backends.web.backend import WebBackend; "
-    "WebBackend.TRACE_OPTIONS = json.loads(sys.argv.pop(1)); sys.argv[0] = 'panoptic'; "
+    "options = json.loads(sys.argv.pop(1)); groups = options.pop('groups', True); "
+    "WebBackend.TRACE_OPTIONS = options; sys.argv[0] = 'panoptic'; "
+    "WebBackend._open_group = WebBackend._open_group if groups else (lambda self, *a: 0); "
     "from panoptic.cli import main; main()"
 )
 
