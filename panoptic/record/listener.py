@@ -3,15 +3,18 @@
 `LISTENER_JS` is added with `BrowserContext.add_init_script`, so it runs in
 every document of the recorded browser before the page's own scripts. It
 listens in the capture phase (a page that stops propagation does not hide an
-action) and reports through the binding `BINDING` (`BrowserContext.expose_binding`),
-one JSON-ready object per action:
+action) and reports through the binding `BINDING`, one JSON text per action. The
+binding is the Chrome DevTools Protocol's own (`Runtime.addBinding` on the
+recorded page): a one-way message, where Playwright's `expose_binding` would
+answer every call with a round trip into the page. The actions:
 
 ==========  ================================================================
 `load`      a document of the top frame loaded: its URL, the navigation type
             (`navigate`, `reload`, `back_forward`) and whether a recorded
             action came just before the previous document was left
 `click`     a click with the mouse (`detail` > 0); also `dblclick`, `rightclick`
-`fill`      the value of a text field after an `input` event
+`fill`      the value of a text field once typing into it rests (250 ms), or
+            before the next report, or when the page is left
 `select`    the chosen option of a `<select>` (its label)
 `check`     a checkbox or radio button after `change` (`checked`)
 `press`     a key that is not text typing: Enter, Escape, Tab, arrows outside
@@ -43,18 +46,45 @@ BINDING = "__panopticRecord"
 LISTENER_JS = r"""
 (() => {
   if (window !== window.top || window.__panopticRecorder) return;
-  // What the listener costs the page: events sent and milliseconds spent in its handlers.
-  const stats = window.__panopticRecorder = {events: 0, ms: 0};
+  // What the listener costs the page: actions seen, reports sent, milliseconds spent in its handlers.
+  const stats = window.__panopticRecorder = {actions: 0, events: 0, ms: 0, flush: () => flushFill()};
   const timed = (fn) => (e) => {
     const start = performance.now();
     try { fn(e); } finally { stats.ms += performance.now() - start; }
   };
-  const send = (event) => {
+  const sendNow = (event) => {
     stats.events += 1;
     try {
-      event.t = Date.now();
-      window.__panopticRecord(event);
+      window.__panopticRecord(JSON.stringify(event));
     } catch (err) { /* the binding is gone while the page closes */ }
+  };
+  // Typing is reported once the field's value rests (FILL_REST ms), before any other report, when another
+  // field is typed into, and when the page is left: one report per field instead of one per key.
+  const FILL_REST = 250;
+  let pendingFill = null;
+  let pendingField = null;
+  let fillTimer = 0;
+  const flushFill = () => {
+    clearTimeout(fillTimer);
+    if (!pendingFill) return;
+    const event = pendingFill;
+    pendingFill = pendingField = null;
+    sendNow(event);
+  };
+  const send = (event) => {
+    stats.actions += 1;
+    flushFill();
+    event.t = Date.now();
+    sendNow(event);
+  };
+  const queueFill = (field, event) => {
+    stats.actions += 1;
+    if (pendingField !== field) flushFill();
+    event.t = Date.now();
+    pendingFill = event;
+    pendingField = field;
+    clearTimeout(fillTimer);
+    fillTimer = setTimeout(flushFill, FILL_REST);
   };
   const KEY = 'panoptic-recorder';
   const store = {
@@ -284,11 +314,12 @@ LISTENER_JS = r"""
     const t = e.target;
     if (!isTextField(t)) return;  // untrusted too: a script or a driver may set a field and announce it
     acted();
-    send({type: 'fill', el: describeField(t), value: t.value});
+    queueFill(t, {type: 'fill', el: describeField(t), value: t.value});
   }), true);
   document.addEventListener('change', timed((e) => {
     const t = e.target;
     if (!(t instanceof Element)) return;
+    if (t === pendingField) flushFill();  // a text field's change: typing into it is over
     if (t.tagName === 'SELECT') {
       const option = t.selectedOptions && t.selectedOptions[0];
       if (!option) return;
@@ -329,7 +360,8 @@ LISTENER_JS = r"""
     send({type: 'press', key: mods + key, el: focused ? (isTextField(focused) ? describeField(focused) : describe(focused)) : null});
   }), true);
 
-  window.addEventListener('beforeunload', () => store.set('leave', Date.now()), true);
+  window.addEventListener('beforeunload', () => { flushFill(); store.set('leave', Date.now()); }, true);
+  window.addEventListener('pagehide', flushFill, true);
   const loaded = () => {
     const entry = performance.getEntriesByType('navigation')[0];
     const action = Number(store.get('action') || 0);

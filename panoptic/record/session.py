@@ -2,7 +2,7 @@
 
 `Recorder` keeps the events and writes the file (`save`: only when something
 was recorded since the last write, atomically through a temporary file).
-`attach(context, recorder)` puts the listener into a browser context.
+`attach(page, recorder)` puts the listener into a page.
 `record(...)` is what `panoptic record` runs: it opens the browser, writes the
 file at most every `WRITE_EVERY` seconds while the user works, and once more
 when the page or the browser is closed, or on Ctrl+C (SIGINT), SIGTERM or SIGHUP.
@@ -11,6 +11,7 @@ when the page or the browser is closed, or on Ctrl+C (SIGINT), SIGTERM or SIGHUP
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 import signal
@@ -64,11 +65,13 @@ class Recorder:
         self._lock = threading.Lock()
         self._dirty = False
 
-    def receive(self, source: Any, payload: Any) -> None:
-        """The binding's callback: keep the event of the recorded page (other tabs are not recorded)."""
-        if self.page is not None and isinstance(source, dict) and source.get("page") not in (None, self.page):
-            return
-        event = parse_event(payload, time.monotonic())
+    def receive(self, payload: str) -> None:
+        """Keep the event of one report of the listener (its JSON text)."""
+        try:
+            raw = json.loads(payload)
+        except ValueError:
+            raw = None
+        event = parse_event(raw, time.monotonic())
         with self._lock:
             if isinstance(event, BadEvent):
                 self.rejected.append(event)
@@ -103,10 +106,23 @@ class Recorder:
         return True
 
 
-def attach(context: Any, recorder: Recorder) -> None:
-    """Report every action in the context's pages to `recorder` (before any page of it loads)."""
-    context.expose_binding(BINDING, recorder.receive)
-    context.add_init_script(LISTENER_JS)
+def attach(page: Any, recorder: Recorder) -> None:
+    """Report the actions in `page` to `recorder`, from its next document on (Chromium only).
+
+    The listener goes into every document of the page's context; only `page` gets the binding, so actions in
+    other tabs are not reported.
+    """
+    recorder.page = page
+    page.context.add_init_script(LISTENER_JS)
+    cdp = page.context.new_cdp_session(page)
+
+    def on_binding(params: dict[str, Any]) -> None:
+        if params.get("name") == BINDING:
+            recorder.receive(str(params.get("payload", "")))
+
+    cdp.on("Runtime.bindingCalled", on_binding)
+    cdp.send("Runtime.enable")  # binding calls are reported to a session with the Runtime domain on
+    cdp.send("Runtime.addBinding", {"name": BINDING})  # in every later document of the page, any site
 
 
 def has_display() -> bool:
@@ -155,9 +171,8 @@ def record(url: str, options: Options, *, on_saved: Callable[[Path], None] | Non
         with tempfile.TemporaryDirectory(prefix="panoptic-record-") as profile, sync_playwright() as playwright:
             context = _launch(playwright, options, profile)
             try:
-                attach(context, recorder)
                 page = context.pages[0] if context.pages else context.new_page()
-                recorder.page = page
+                attach(page, recorder)
                 try:
                     page.goto(url)
                 except Exception as exc:
@@ -185,8 +200,11 @@ def _watch(page: Any, recorder: Recorder, stop: threading.Event) -> None:
         try:
             page.wait_for_timeout(100)
         except Exception:  # the page or the browser went away: the recording is over
-            break
+            return
         now = time.monotonic()
         if now - last >= WRITE_EVERY:
             last = now
             recorder.save()
+    with contextlib.suppress(Exception):  # stopped by a signal: typing the page still holds is reported
+        page.evaluate("() => window.__panopticRecorder && window.__panopticRecorder.flush()")
+        page.wait_for_timeout(100)
