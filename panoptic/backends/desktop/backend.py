@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -262,56 +263,63 @@ class DesktopBackend:
     # -- actions --------------------------------------------------------------------
 
     def perform(self, capability: str, args: dict[str, Any], timeout: float) -> Any:
+        """Do one action; `_ACTIONS` maps each capability of `DESKTOP` to its method."""
         if self.ctx is None:
             raise ActionFailed("no scenario is running on this desktop app")
+        handler = self._ACTIONS.get(capability)
+        if handler is None:
+            raise ActionFailed(f"desktop apps cannot `{capability}`")
         self._require_app()
-        if capability in ("click", "double_click", "right_click", "move_to"):
-            x, y = self._point(args["target"], timeout)
-            if capability == "move_to":
-                self.input.move(x, y)
-            else:
-                self.input.click(
-                    x,
-                    y,
-                    button="right" if capability == "right_click" else "left",
-                    clicks=2 if capability == "double_click" else 1,
-                )
-            return None
-        if capability == "drag":
-            start = self._point(args["source"], timeout)
-            end = self._point(args["destination"], timeout)
-            self.input.drag(start, end)
-            return None
-        if capability == "type":
-            target = args.get("target")
-            if target is not None:
-                self.input.click(*self._point(target, timeout))
-            text = str(args["text"])
-            if self._holds_secret(text):
-                self._note_secret_field(target, timeout)
-            self.input.type(text)
-            return None
-        if capability == "press":
-            from panoptic.backends.desktop.input import parse_keys
+        return handler(self, args, timeout)
 
-            key = str(args["key"])
-            self.input.check_keys(parse_keys(key))  # an unknown key fails before anything is clicked
-            target = args.get("target")
-            if target is not None:
-                self.input.click(*self._point(target, timeout))
-            self.input.press(key)
-            return None
-        if capability == "scroll":
-            amount = args.get("amount")
-            clicks = DEFAULT_SCROLL_CLICKS if amount is None else max(1, round(float(amount) / SCROLL_STEP))
-            self.input.scroll(str(args["direction"]), clicks)
-            return None
-        if capability == "screenshot":
-            return self._screenshot(str(args.get("name") or "screenshot"))
-        if capability == "record_video":
-            self._start_video()
-            return None
-        raise ActionFailed(f"desktop apps cannot `{capability}`")
+    def _click(self, args: dict[str, Any], timeout: float, *, button: str = "left", clicks: int = 1) -> None:
+        x, y = self._point(args["target"], timeout)
+        self.input.click(x, y, button=button, clicks=clicks)
+
+    def _move_to(self, args: dict[str, Any], timeout: float) -> None:
+        self.input.move(*self._point(args["target"], timeout))
+
+    def _drag(self, args: dict[str, Any], timeout: float) -> None:
+        start = self._point(args["source"], timeout)
+        end = self._point(args["destination"], timeout)
+        self.input.drag(start, end)
+
+    def _type(self, args: dict[str, Any], timeout: float) -> None:
+        target = args.get("target")
+        if target is not None:
+            self.input.click(*self._point(target, timeout))
+        text = str(args["text"])
+        if self._holds_secret(text):
+            self._note_secret_field(target, timeout)
+        self.input.type(text)
+
+    def _press(self, args: dict[str, Any], timeout: float) -> None:
+        from panoptic.backends.desktop.input import parse_keys
+
+        key = str(args["key"])
+        self.input.check_keys(parse_keys(key))  # an unknown key fails before anything is clicked
+        target = args.get("target")
+        if target is not None:
+            self.input.click(*self._point(target, timeout))
+        self.input.press(key)
+
+    def _scroll(self, args: dict[str, Any], timeout: float) -> None:
+        amount = args.get("amount")
+        clicks = DEFAULT_SCROLL_CLICKS if amount is None else max(1, round(float(amount) / SCROLL_STEP))
+        self.input.scroll(str(args["direction"]), clicks)
+
+    _ACTIONS: ClassVar[dict[str, Callable[..., Any]]] = {
+        "click": _click,
+        "double_click": lambda self, a, t: self._click(a, t, clicks=2),
+        "right_click": lambda self, a, t: self._click(a, t, button="right"),
+        "move_to": _move_to,
+        "drag": _drag,
+        "type": _type,
+        "press": _press,
+        "scroll": _scroll,
+        "screenshot": lambda self, a, t: self._screenshot(str(a.get("name") or "screenshot")),
+        "record_video": lambda self, a, t: self._start_video(),
+    }
 
     def _holds_secret(self, text: str) -> bool:
         return self.ctx is not None and any(s and s in text for s in self.ctx.secrets)

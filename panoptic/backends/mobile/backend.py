@@ -32,6 +32,7 @@ from __future__ import annotations
 import base64
 import re
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import urljoin
@@ -220,11 +221,11 @@ class MobileBackend:
     # ---- dispatch --------------------------------------------------------
 
     def perform(self, capability: str, args: dict[str, Any], timeout: float) -> Any:
-        """Do one action, waiting up to `timeout` seconds for its target."""
-        method = getattr(self, "_do_" + capability, None)
-        if method is None or capability not in self.spec.capabilities:
+        """Do one action, waiting up to `timeout` seconds for its target; `_ACTIONS` maps capabilities to methods."""
+        handler = self._ACTIONS.get(capability)
+        if handler is None:
             raise ActionFailed(f"the mobile backend cannot {capability.replace('_', ' ')}")
-        return self._guard(lambda: method(args, timeout))
+        return self._guard(lambda: handler(self, args, timeout))
 
     def query(self, capability: str, args: dict[str, Any]) -> Any:
         """Answer `query.visible` / `query.text` at once (and `query.count`, which failed expectations ask)."""
@@ -271,7 +272,6 @@ class MobileBackend:
             return
         self._with_element(target, timeout, lambda el: el.click())
 
-    _do_click = _do_tap
 
     def _do_double_tap(self, args: dict[str, Any], timeout: float) -> None:
         self._gesture_on(args["target"], timeout, gestures.double_tap)
@@ -407,6 +407,24 @@ class MobileBackend:
         if self._record_error is not None:
             raise self._record_error
         self._start_recording()
+
+    _ACTIONS: ClassVar[dict[str, Callable[..., Any]]] = {
+        "navigate": _do_navigate,
+        "tap": _do_tap,
+        "click": _do_tap,
+        "double_tap": _do_double_tap,
+        "long_press": _do_long_press,
+        "fill": _do_fill,
+        "type": _do_type,
+        "swipe": _do_swipe,
+        "swipe_between": _do_swipe_between,
+        "scroll_to": _do_scroll_to,
+        "back": _do_back,
+        "home": _do_home,
+        "hide_keyboard": _do_hide_keyboard,
+        "screenshot": _do_screenshot,
+        "record_video": _do_record_video,
+    }
 
     # ---- queries ---------------------------------------------------------
 
