@@ -16,10 +16,11 @@ the children it waited for, from wait4) and the load average when it started; th
 the ratios against Playwright of the same rounds.
 
     .venv/bin/python benchmarks/web_step_bench.py [--rounds 6] [--cases playwright off on-failure ...]
-        [--before TREE] [--json out.json] [--keep]
+        [--tree TREE] [--before TREE] [--json out.json] [--keep]
 
 `--before TREE` adds the cases "off before" and "on-failure before": the same scenario run by the `panoptic`
 package of another tree (`mkdir /tmp/old && git archive <commit> panoptic grammar stdlib | tar -x -C /tmp/old`).
+`--tree TREE` runs the other Panoptic cases from such a tree too (a commit measured while the working tree changes).
 
 Every Panoptic run must pass (exit code 0) and the Playwright script must finish: a broken scenario on
 either side stops the benchmark.
@@ -40,7 +41,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "benchmarks" / "work" / "web-steps"
-PANOPTIC = ROOT / ".venv" / "bin" / "panoptic"
 PYTHON = ROOT / ".venv" / "bin" / "python"
 
 PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>Order form</title></head><body>
@@ -154,14 +154,25 @@ TRACE_VARIANTS: dict[str, dict[str, bool]] = {
     },
 }
 
-# "groups": False also opens no trace group per step (to measure what the groups cost; a kept trace would lose them).
-WRAPPER = (
-    "import json, sys; from panoptic.backends.web.backend import WebBackend; "
-    "options = json.loads(sys.argv.pop(1)); groups = options.pop('groups', True); "
-    "WebBackend.TRACE_OPTIONS = options; sys.argv[0] = 'panoptic'; "
-    "WebBackend._open_group = WebBackend._open_group if groups else (lambda self, *a: 0); "
-    "from panoptic.cli import main; main()"
-)
+# Every Panoptic case runs `panoptic run` through this wrapper: `TREE` (or "" for the installed package) is the tree
+# whose `panoptic` package runs (the editable install's finder is dropped so that the tree's package is imported);
+# `OPTIONS` ({} for none) replaces `WebBackend.TRACE_OPTIONS`, and "groups": false also opens no trace group per step
+# (to measure what the groups cost; a kept trace would lose them).
+WRAPPER = """
+import json, sys
+tree, options = sys.argv.pop(1), json.loads(sys.argv.pop(1))
+if tree:
+    sys.meta_path[:] = [f for f in sys.meta_path if "editable" not in getattr(f, "__module__", "")]
+    sys.path.insert(0, tree)
+if options:
+    from panoptic.backends.web.backend import WebBackend
+    if not options.pop("groups", True):
+        WebBackend._open_group = lambda self, *a: 0
+    WebBackend.TRACE_OPTIONS = options
+sys.argv[0] = "panoptic"
+from panoptic.cli import main
+main()
+"""
 
 
 def write_files(folder: Path) -> None:
@@ -176,33 +187,31 @@ def write_files(folder: Path) -> None:
     (folder / "raw_playwright.py").write_text(raw, encoding="utf-8")
 
 
-# `panoptic` from another tree: the editable install's finder is dropped so that the tree's package is imported.
-BEFORE = (
-    "import sys; sys.meta_path[:] = [f for f in sys.meta_path if 'editable' not in getattr(f, '__module__', '')]; "
-    "sys.path.insert(0, sys.argv.pop(1)); sys.argv[0] = 'panoptic'; from panoptic.cli import main; sys.exit(main())"
-)
-
-
-def commands(folder: Path, cases: list[str], before: Path | None = None) -> dict[str, list[str]]:
+def commands(cases: list[str], tree: Path | None = None, before: Path | None = None) -> dict[str, list[str]]:
     from panoptic.environment import CHROMIUM_ARGS, find_chromium
 
     chromium = find_chromium(None)
     if chromium is None:
         raise SystemExit("no Chromium found")
+
+    def panoptic(source: Path | None, pan: str, options: dict[str, bool] | None = None) -> list[str]:
+        where = str(source.resolve()) if source is not None else ""
+        return [str(PYTHON), "-c", WRAPPER, where, json.dumps(options or {}), "run", pan, "-o", "out"]
+
     out: dict[str, list[str]] = {}
     for case in cases:
         if case == "playwright":
             out[case] = [str(PYTHON), "raw_playwright.py", "site", chromium, *CHROMIUM_ARGS]
         elif case == "off":
-            out[case] = [str(PANOPTIC), "run", "scenario-off.pan", "-o", "out"]
+            out[case] = panoptic(tree, "scenario-off.pan")
         elif case == "on-failure":
-            out[case] = [str(PANOPTIC), "run", "scenario-default.pan", "-o", "out"]
+            out[case] = panoptic(tree, "scenario-default.pan")
         elif case in TRACE_VARIANTS:
-            options = json.dumps(TRACE_VARIANTS[case])
-            out[case] = [str(PYTHON), "-c", WRAPPER, options, "run", "scenario-default.pan", "-o", "out"]
-        elif case in ("off before", "on-failure before") and before is not None:
-            pan = "scenario-off.pan" if case == "off before" else "scenario-default.pan"
-            out[case] = [str(PYTHON), "-c", BEFORE, str(before.resolve()), "run", pan, "-o", "out"]
+            out[case] = panoptic(tree, "scenario-default.pan", dict(TRACE_VARIANTS[case]))
+        elif case == "off before" and before is not None:
+            out[case] = panoptic(before, "scenario-off.pan")
+        elif case == "on-failure before" and before is not None:
+            out[case] = panoptic(before, "scenario-default.pan")
         else:
             raise SystemExit(f"unknown case {case!r}: playwright, off, on-failure, {', '.join(TRACE_VARIANTS)}")
     return out
@@ -227,6 +236,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rounds", type=int, default=6)
     ap.add_argument("--cases", nargs="+", default=["playwright", "off", "on-failure", "snapshots only"])
+    ap.add_argument("--tree", type=Path, help="run Panoptic from this tree (default: the installed package)")
     ap.add_argument("--before", type=Path, help="a tree holding an earlier `panoptic` package")
     ap.add_argument("--json", type=Path)
     ap.add_argument("--keep", action="store_true", help="keep the work folder")
@@ -236,7 +246,7 @@ def main() -> int:
     folder = Path(tempfile.mkdtemp(prefix="run-", dir=WORK))
     write_files(folder)
     names = args.cases + (["off before", "on-failure before"] if args.before else [])
-    cases = commands(folder, names, args.before)
+    cases = commands(names, args.tree, args.before)
     runs: dict[str, list[dict[str, float]]] = {name: [] for name in cases}
     timed(cases[next(iter(cases))], folder)  # warm the page cache and the bytecode, not counted
     for r in range(args.rounds):
