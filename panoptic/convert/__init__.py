@@ -12,10 +12,12 @@ failures and reports point at the config's own lines.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+import gc
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 from panoptic.diagnostics import Diagnostic, Severity
 from panoptic.source import Source, Span
@@ -37,6 +39,30 @@ __all__ = [
 ]
 
 CONFIG_SUFFIXES = (".yaml", ".yml")
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _collector_paused(fn: Callable[_P, _R]) -> Callable[_P, _R]:
+    """`fn` with Python's cyclic garbage collector off while it runs (and on again after, if it was on).
+
+    Converting and checking a config build tens of thousands of nodes that all stay alive; the collector's
+    repeated passes over them found nothing to free and took about a third of an in-process conversion. The
+    few cycles made meanwhile are collected on the collector's next pass.
+    """
+
+    @functools.wraps(fn)
+    def paused(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        if not gc.isenabled():
+            return fn(*args, **kwargs)
+        gc.disable()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            gc.enable()
+
+    return paused
 
 
 @dataclass
@@ -94,6 +120,7 @@ def convert_file(
     return convert_source(Source(display, text), yaml_dir=file.resolve().parent, out_dir=out_dir, available=available)
 
 
+@_collector_paused
 def convert_source(
     source: Source,
     *,
@@ -160,6 +187,7 @@ def convert_source(
     )
 
 
+@_collector_paused
 def compile_inputs(
     paths: Iterable[str], *, converted: Iterable[Converted] = (), program: bool = True
 ) -> tuple[CompileResult, list[Converted]]:

@@ -4,7 +4,9 @@ The converted text is parsed again and walked beside the built tree (the
 formatter keeps the tree's shape), so every parsed node's span is paired with
 the YAML place its built twin carries. A diagnostic, an IR step or a target
 found at a `.pan` span is then reported at the YAML line and column of the
-smallest node that holds it.
+smallest node that holds it. The walk waits for the first question (`pair`
+records what to walk): `panoptic convert` of a config whose converted text
+checks clean never asks one.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ class SpanMap:
         self.yaml = yaml_source
         self._by_line: dict[int, list[tuple[int, int, Span]]] = defaultdict(list)
         self._exact: dict[tuple[int, int], Span] = {}
+        self._pending: tuple[ast.Module, ast.Module, dict[int, Span]] | None = None  # trees to walk (`pair`)
 
     def add(self, real: Span, origin: Span) -> None:
         self._exact.setdefault((real.start, real.end), origin)
@@ -40,6 +43,10 @@ class SpanMap:
 
     def origin(self, span: Span) -> Span:
         """The YAML span behind a span of the converted text (the whole first line when nothing holds it)."""
+        if self._pending is not None:
+            built, parsed, origins = self._pending
+            self._pending = None
+            _walk(built, parsed, origins, self)
         exact = self._exact.get((span.start, span.end))
         if exact is not None:
             return exact
@@ -92,6 +99,11 @@ class SpanMap:
 
 
 def pair(built: ast.Module, parsed: ast.Module, origins: dict[int, Span], spans: SpanMap) -> None:
+    """Pair the parsed module's spans with the built module's YAML places, when `spans` is first asked."""
+    spans._pending = (built, parsed, origins)
+
+
+def _walk(built: ast.Module, parsed: ast.Module, origins: dict[int, Span], spans: SpanMap) -> None:
     """Walk the built and the parsed module side by side, recording each parsed span's YAML place."""
 
     def note(b: Any, p: Any) -> None:

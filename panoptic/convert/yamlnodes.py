@@ -9,14 +9,14 @@ is not YAML at all is one diagnostic at the place the parser stopped.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any, ClassVar, Union
 
 from panoptic.diagnostics import Diagnostic, diagnostic
+from panoptic.frozen import frozen
 from panoptic.source import Source, Span
 
 
-@dataclass(frozen=True)
+@frozen
 class YScalar:
     """A scalar with its Python value (str, int, float, bool or None) and where it was written."""
 
@@ -24,23 +24,27 @@ class YScalar:
     span: Span
 
 
-@dataclass(frozen=True)
+@frozen
 class YList:
+    """A list: its items in written order."""
+
     items: tuple[YNode, ...]
     span: Span
 
 
-@dataclass(frozen=True)
+@frozen
 class YMap:
     """A mapping: `entries` in written order (keys are strings), first occurrence of each key."""
 
     entries: tuple[tuple[str, Span, YNode], ...]
     span: Span
-    _index: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    _index: ClassVar[dict[str, int]]  # per instance, set in __post_init__ (not a field: neither compared nor shown)
 
     def __post_init__(self) -> None:
+        index: dict[str, int] = {}
         for i, (key, _, _) in enumerate(self.entries):
-            self._index.setdefault(key, i)
+            index.setdefault(key, i)
+        self.__dict__["_index"] = index
 
     def get(self, key: str) -> YNode | None:
         index = self._index.get(key)
@@ -103,9 +107,18 @@ def read_yaml(source: Source) -> tuple[YNode | None, list[Diagnostic]]:
 
     constructor = SafeConstructor()
     budget = [MAX_VALUES]  # aliases can make a short file expand exponentially ("billion laughs")
+    text, path = source.text, source.path
+    mapping_node, sequence_node, scalar_node = yaml.MappingNode, yaml.SequenceNode, yaml.ScalarNode
+
+    def node_span(node: Any) -> Span:  # `_node_span`, with the source's fields at hand (~10,000 calls)
+        start, end = node.start_mark, node.end_mark
+        start_index, end_index = start.index, end.index
+        if end_index > start_index and text[end_index - 1 : end_index] in _TRIMMED:
+            return _mark_span(source, start_index, end_index)
+        return Span(path, start_index, end_index, start.line + 1, start.column + 1, end.line + 1, end.column + 1)
 
     def scalar(node: Any) -> YNode:
-        span = _node_span(source, node)
+        span = node_span(node)
         if node.tag in _TEXT_TAGS:
             return YScalar(node.value, span)
         try:
@@ -123,21 +136,21 @@ def read_yaml(source: Source) -> tuple[YNode | None, list[Diagnostic]]:
                 diagnostic(
                     "PAN012",
                     f"the config expands to more than {MAX_VALUES:,} values (through aliases); it is not read further",
-                    _node_span(source, node),
+                    node_span(node),
                     help="write the repeated parts out, or use fewer nested aliases",
                 )
             )
         if budget[0] <= 0:
-            return YScalar(None, _node_span(source, node))
+            return YScalar(None, node_span(node))
         if depth > 100:
-            diags.append(diagnostic("PAN012", "the config nests deeper than 100 levels", _node_span(source, node)))
-            return YScalar(None, _node_span(source, node))
-        if isinstance(node, yaml.MappingNode):
+            diags.append(diagnostic("PAN012", "the config nests deeper than 100 levels", node_span(node)))
+            return YScalar(None, node_span(node))
+        if isinstance(node, mapping_node):
             entries: list[tuple[str, Span, YNode]] = []
             seen: dict[str, Span] = {}
             for key_node, value_node in node.value:
-                key_span = _node_span(source, key_node)
-                if not isinstance(key_node, yaml.ScalarNode):
+                key_span = node_span(key_node)
+                if not isinstance(key_node, scalar_node):
                     diags.append(diagnostic("PAN012", "a key must be a plain name, not a list or map", key_span))
                     continue
                 key = str(key_node.value)
@@ -157,9 +170,9 @@ def read_yaml(source: Source) -> tuple[YNode | None, list[Diagnostic]]:
                     continue
                 seen[key] = key_span
                 entries.append((key, key_span, convert(value_node, depth + 1)))
-            return YMap(tuple(entries), _node_span(source, node))
-        if isinstance(node, yaml.SequenceNode):
-            return YList(tuple(convert(item, depth + 1) for item in node.value), _node_span(source, node))
+            return YMap(tuple(entries), node_span(node))
+        if isinstance(node, sequence_node):
+            return YList(tuple([convert(item, depth + 1) for item in node.value]), node_span(node))
         return scalar(node)
 
     return convert(root, 0), diags
@@ -170,13 +183,7 @@ MAX_VALUES = 200_000
 _YAML_HELP = "a config is a YAML map with `name`, `apps`, `actions` and `settings`"
 
 
-def _node_span(source: Source, node: Any) -> Span:
-    start, end = node.start_mark, node.end_mark
-    text = source.text
-    if end.index > start.index and text[end.index - 1 : end.index] in ("\n", "\r", " "):
-        return _mark_span(source, start.index, end.index)  # a block node ends after its line break: trim it
-    # The marks carry lines and columns already: no offset lookup (a 500-action config has ~10,000 nodes).
-    return Span(source.path, start.index, end.index, start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+_TRIMMED = ("\n", "\r", " ")
 
 
 def _mark_span(source: Source, start: int, end: int) -> Span:
