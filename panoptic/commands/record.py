@@ -26,6 +26,19 @@ def _fail(code: str, message: str, help: str | None = None) -> int:
     return 2
 
 
+def _unwritable(output: Path) -> str | None:
+    """Why the recording could not be written to `output` (its folder is created if missing), or None."""
+    import tempfile
+
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=output.parent, prefix=f".{output.name}."):
+            pass
+    except OSError as exc:
+        return exc.strerror or type(exc).__name__
+    return None
+
+
 def run_record(
     url: str,
     output: Path,
@@ -45,6 +58,9 @@ def run_record(
         return _fail("PAN004", f"the output must be a .pan file, not {str(output)!r}", "e.g. -o recorded.pan")
     if output.exists() and not force:
         return _fail("PAN004", f"{output} exists already", "pass --force to overwrite it, or another -o")
+    problem = _unwritable(output)
+    if problem:
+        return _fail("PAN003", f"cannot write {output}: {problem}", "pass -o with a file in a folder you can write")
     if debugging_port is not None and not 0 < debugging_port < 65536:
         return _fail("PAN004", f"--remote-debugging-port must be a port number, not {debugging_port}")
     options = Options(

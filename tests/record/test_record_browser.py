@@ -267,13 +267,15 @@ def test_without_a_display_it_says_a_display_is_needed(tmp_path: Path) -> None:
     [
         (["ftp://x", "-o", "x.pan"], "must start with http"),
         (["http://127.0.0.1:9/", "-o", "x.txt"], "must be a .pan file"),
+        (["http://127.0.0.1:9/", "-o", "/proc/x.pan", "--headless"], "PAN003"),
     ],
 )
-def test_bad_options_are_pan004(tmp_path: Path, args: list[str], needle: str) -> None:
+def test_bad_options_and_an_unwritable_output_are_diagnostics(tmp_path: Path, args: list[str], needle: str) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "panoptic", "record", *args], capture_output=True, text=True, cwd=tmp_path, timeout=60
     )
-    assert done.returncode == 2 and "PAN004" in done.stderr and needle in done.stderr, done.stderr
+    assert done.returncode == 2 and needle in done.stderr and "Traceback" not in done.stderr, done.stderr
+    assert ("PAN003" if needle == "PAN003" else "PAN004") in done.stderr
     assert not any(tmp_path.iterdir())
 
 
