@@ -231,12 +231,6 @@ class Engine:
             return self.built[key], snap
         return self.build_index(snap, key), snap
 
-    def fresh_index(self, uri: str) -> tuple[ModuleIndex | None, Snapshot | None]:
-        snap = self.snapshot_for(uri)
-        if snap is None:
-            return None, None
-        return self.latest_index(uri)
-
     def workspace_files(self, roots: list[str]) -> list[Path]:
         """Every `.pan` file under the workspace folders and every open document."""
         paths: list[str] = []

@@ -158,19 +158,47 @@ _STRING, _NUMBER, _COMMENT = _TYPE_INDEX["string"], _TYPE_INDEX["number"], _TYPE
 _NUMBERS = (ast.Num, ast.Duration, ast.Size)
 _computed: dict[str, tuple[ModuleIndex, lsp.SemanticTokens]] = {}  # by module path: the latest index's tokens
 _computed_lock = threading.Lock()  # the analysis thread computes them ahead of the request
+_running: dict[str, tuple[ModuleIndex, threading.Event]] = {}  # by module path: tokens being computed
 
 
 def semantic_tokens(index: ModuleIndex) -> lsp.SemanticTokens:
     """Tokens for the names (declarations and uses), statement words, literals and comments of one module.
 
     An index is immutable once built (one per compile), so its tokens are computed once and kept with it
-    until a newer index of the same module comes.
+    until a newer index of the same module comes. When another thread is computing them already, this
+    waits for its answer instead of doing the same work at the same time.
     """
     own = index.module.source.path
     with _computed_lock:
         kept = _computed.get(own)
-    if kept is not None and kept[0] is index:
-        return kept[1]
+        if kept is not None and kept[0] is index:
+            return kept[1]
+        running = _running.get(own)
+        other = running[1] if running is not None and running[0] is index else None
+        if other is None:
+            done = threading.Event()
+            _running[own] = (index, done)
+    if other is not None:
+        other.wait(timeout=10.0)
+        with _computed_lock:
+            kept = _computed.get(own)
+        return kept[1] if kept is not None and kept[0] is index else _compute(index)
+    try:
+        result = _compute(index)
+        with _computed_lock:
+            if len(_computed) >= 64 and own not in _computed:
+                _computed.pop(next(iter(_computed)))
+            _computed[own] = (index, result)
+    finally:
+        with _computed_lock:
+            if _running.get(own, (None,))[0] is index:
+                del _running[own]
+        done.set()
+    return result
+
+
+def _compute(index: ModuleIndex) -> lsp.SemanticTokens:
+    own = index.module.source.path
     tokens: list[tuple[int, int, int, int, int]] = []  # line, col, length, type, modifiers
     append = tokens.append
 
@@ -196,12 +224,7 @@ def semantic_tokens(index: ModuleIndex) -> lsp.SemanticTokens:
                 add(item.span, _NUMBER)
     for comment in index.module.module.comments:
         add(comment.span, _COMMENT)
-    result = lsp.SemanticTokens(data=_encode(tokens, index.module.source))
-    with _computed_lock:
-        if len(_computed) >= 64 and own not in _computed:
-            _computed.pop(next(iter(_computed)))
-        _computed[own] = (index, result)
-    return result
+    return lsp.SemanticTokens(data=_encode(tokens, index.module.source))
 
 
 def _encode(tokens: list[tuple[int, int, int, int, int]], source: Source) -> list[int]:

@@ -182,7 +182,10 @@ class PanopticLanguageServer(LanguageServer):
         snap = self.engine.snapshots.get(key)
         stale = snap is None or (doc is not None and snap.texts.get(key) != doc.text)
         if stale and (fresh or snap is None):
-            return await asyncio.get_running_loop().run_in_executor(self.pool, self.engine.fresh_index, uri)
+            # Two jobs: a check of the edit, queued meanwhile, publishes from this compile before the index.
+            loop = asyncio.get_running_loop()
+            await loop.run_in_executor(self.pool, self.engine.snapshot_for, uri)
+            return await loop.run_in_executor(self.pool, self.engine.latest_index, uri)
         return self.engine.latest_index(uri, allow_older=not fresh)
 
 

@@ -100,3 +100,29 @@ def test_tokens_are_computed_after_a_compile_only_for_an_editor_that_uses_them(t
             assert (kept is not None and kept[0] is index) is uses_them
         finally:
             server.pool.shutdown()
+
+
+def test_two_threads_asking_at_once_compute_the_tokens_once(tmp_path: Path, monkeypatch) -> None:
+    import threading
+    import time
+
+    path = tmp_path / "suite.pan"
+    path.write_text(SUITE)
+    index = _index(Engine(), path, SUITE, 1)
+    calls: list[int] = []
+    real = features._compute
+
+    def slow(ix):
+        calls.append(1)
+        time.sleep(0.3)
+        return real(ix)
+
+    monkeypatch.setattr(features, "_compute", slow)
+    answers: list[object] = []
+    threads = [threading.Thread(target=lambda: answers.append(features.semantic_tokens(index))) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(calls) == 1
+    assert len(answers) == 3 and all(a is answers[0] for a in answers)
