@@ -8,6 +8,8 @@
   its own; one the user started (the address bar) is an `open`, a reload a
   `reload`, history moves `go back` / `go forward`.
 * A double click replaces the two clicks before it.
+* What is typed into a password field is a secret: the file declares it as
+  `secret password = env("PASSWORD", "…")` and the fill uses the name.
 * "Assert this" becomes the expectation that fits the element: `checked` /
   `not checked` for a checkbox or radio button, `has value` for a field,
   `has text` for an element with a short text, `visible` otherwise.
@@ -34,9 +36,13 @@ class Step:
     action: str
     target: ResolvedTarget | None = None
     value: str | None = None
+    secret: bool = False
 
-    def shape(self) -> tuple[str, ResolvedTarget | None]:
-        """What the step does and to what, without its value (equal shapes can share a flow)."""
+    def shape(self) -> tuple[object, ...]:
+        """What the step does and to what, without its value (equal shapes can share a flow); a secret's value
+        is part of its shape, so it never becomes a flow's argument."""
+        if self.secret:
+            return (self.action, self.target, self.value)
         return (self.action, self.target)
 
 
@@ -143,7 +149,7 @@ class _Folder:
             else:
                 self.add(Step("right click" if event.kind == "rightclick" else "click", target), event.at)
         elif isinstance(event, Fill):
-            step = Step("fill", choose(event.element), event.value)
+            step = Step("fill", choose(event.element), event.value, secret=event.element.type == "password")
             if not self.replace_last(step, event.at, "fill"):
                 self.add(step, event.at)
         elif isinstance(event, Select):

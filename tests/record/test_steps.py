@@ -238,3 +238,25 @@ def test_the_written_file_is_canonical_and_checks_clean(tmp_path: Path) -> None:
     assert 'click "body > div:nth-of-type(2)"' in text
     assert 'expect id "out" has text "Thanks, Ada!"' in text
     assert text.count("open ") == 1 and 'url: "http://127.0.0.1:8000/"' in text
+
+
+def test_a_password_is_a_secret_read_from_the_environment(tmp_path: Path) -> None:
+    password = el(type="password", role="textbox", name="Password", label="Password", counts={"role": 1})
+    user = el(role="textbox", name="User", label="User", counts={"role": 1})
+    sign_in = el("button", "body > button", role="button", name="Sign in", counts={"role": 1})
+    once = [
+        {"type": "fill", "el": user, "value": "ada"},
+        {"type": "fill", "el": password, "value": 's3cret"${x}'},
+        {"type": "click", "el": sign_in},
+    ]
+    recording = fold(events(load(), *once, *once))
+    assert all(s.secret == (s.target is not None and s.target.value == "Password") for s in recording.steps)
+    path = tmp_path / "login.pan"
+    text = render(recording, path=str(path), title="sign in", command="")
+    path.write_text(text, encoding="utf-8")
+    found = panoptic.check([str(path)], cache=False)
+    assert found.ok and not found.diagnostics, [(d.code, d.message) for d in found.diagnostics]
+    assert 'secret password = env("PASSWORD", "s3cret\\"\\${x}")' in text
+    assert 'fill role textbox "Password" with password' in text
+    assert text.count("s3cret") == 1  # declared once, used by name (here inside the flow of the repeated sign-in)
+    assert "flow fill_user() {" in text and text.count("fill_user()") == 3
