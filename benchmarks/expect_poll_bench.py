@@ -30,7 +30,8 @@ from panoptic.contract import ResolvedTarget, ScenarioContext  # noqa: E402
 from panoptic.families.expect import checks  # noqa: E402
 
 PAGE = """<!doctype html><title>Poll</title><h1 id="h">Hello</h1><p id="n">3 items</p>
-<input id="name" value="Ada"><div id="hidden" style="display:none">x</div>"""
+<input id="name" value="Ada"><div id="hidden" style="display:none">x</div>
+<button id="go" class="btn primary" data-state="ready">Go</button><input type="checkbox" id="agree" checked>"""
 
 CASES = [
     ("has_text", {"target": ResolvedTarget("css", "#n"), "text": "3 items"}),
@@ -38,6 +39,11 @@ CASES = [
     ("has_value", {"target": ResolvedTarget("css", "#name"), "text": "Ada"}),
     ("visible", {"target": ResolvedTarget("text", "Hello")}),
     ("hidden", {"target": ResolvedTarget("css", "#hidden")}),
+    ("enabled", {"target": ResolvedTarget("css", "#go")}),
+    ("checked", {"target": ResolvedTarget("css", "#agree")}),
+    ("has_class", {"target": ResolvedTarget("css", "#go"), "text": "primary"}),
+    ("has_attribute", {"target": ResolvedTarget("css", "#go"), "attribute": "data-state", "text": "ready"}),
+    ("has_css", {"target": ResolvedTarget("css", "#go"), "property": "display", "text": "inline-block"}),
 ]
 
 
