@@ -19,6 +19,7 @@ from typing import Any, TypeAlias
 
 from panoptic.compiler import ir
 from panoptic.compiler.files import resolved
+from panoptic.compiler.settings import INVALID, static_value
 from panoptic.frozen import FrozenMap
 from panoptic.source import Span
 from panoptic.syntax import ast
@@ -83,8 +84,8 @@ def _static(lowerer: Lowerer, expr: Any, base: Path, module: Any, names: Any) ->
         return [_static(lowerer, item, base, module, names) for item in expr.items]
     if isinstance(expr, ast.MapLit):
         return {k: _static(lowerer, v, base, module, names) for k, v in expr.entries}
-    value = lowerer._static(expr)
-    if type(value).__name__ == "_Invalid":  # the lowerer's marker for "not known before the run"
+    value = static_value(expr)
+    if value is INVALID:
         raise _Unknown("it is computed when the scenario runs")
     return value
 

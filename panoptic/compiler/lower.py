@@ -25,18 +25,18 @@ from panoptic.compiler.functions import FUNCTIONS
 from panoptic.compiler.loader import LoadedModule
 from panoptic.compiler.match import Miss, TargetSyntax, match_statement
 from panoptic.compiler.registry import REGISTRY, StatementDef
+from panoptic.compiler.settings import CONSTANT_WORDS, SettingsReader, static_value
 from panoptic.compiler.symbols import SymbolTable
 from panoptic.contract import PlatformSpec
 from panoptic.contract.family import AppCheckRequest, Argument, CheckRequest, families
 from panoptic.contract.platform import platforms
-from panoptic.diagnostics import Diagnostic, Fix, Label, diagnostic
+from panoptic.diagnostics import Diagnostic, Fix, Label, diagnostic, did_you_mean
 from panoptic.frozen import FrozenMap
 from panoptic.source import Span
 from panoptic.syntax import ast
 from panoptic.syntax.units import unit_mistake
 
 _SNAKE = re.compile(r"[a-z_][a-z0-9_]*")
-_CONSTANT_WORDS = {"true": True, "false": False}
 _REDEFINED = {"app": "PAN207", "flow": "PAN206", "var": "PAN208"}
 MAX_CALL_DEPTH = 100  # nested flow calls (each is expanded at run time, on the stack)
 
@@ -130,13 +130,6 @@ def _source_words(items: Iterable[ast.Item]) -> str | None:
     return " ".join(out)
 
 
-def did_you_mean(name: str, options: Iterable[str]) -> str | None:
-    from difflib import get_close_matches  # only for messages
-
-    close = get_close_matches(name, sorted(set(options)), n=1, cutoff=0.6)
-    return f"did you mean `{close[0]}`?" if close else None
-
-
 _CODE_NOISE = re.compile(r'"(?:[^"\\\n]|\\.)*"?|#[^\n]*')  # strings (closed or not) and comments
 _INTERPOLATED = re.compile(r"\$\{([^}\n]*)\}")
 _NAME_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")
@@ -220,27 +213,6 @@ class _Pending:
     targets: list[TargetSyntax]
 
 
-def _out_of_range(key: str, typ: str, value: Any) -> tuple[str, str] | None:
-    """(problem, help) when a well-typed setting value is out of its range, else None."""
-    if typ == "size" and min(value) < 1:
-        return "needs a width and a height of at least 1", "write a size like `1280x720`"
-    if typ == "duration" and key == "timeout" and value <= 0:
-        return "needs a duration above zero", "write a timeout like `10s`; every wait would fail at once"
-    if key == "confidence" and typ == "number" and not 0 <= value <= 1:
-        return "needs a number from 0 to 1", "0.8 is the default: the share of the image that must match"
-    return None
-
-
-def _too_wide_to_serve(path: Path) -> bool:
-    """`/` or the home folder (after resolving links): serving it would publish every file on the machine."""
-    real = path.resolve()
-    try:
-        home = Path.home().resolve()
-    except (RuntimeError, KeyError):
-        home = None
-    return real == Path(real.anchor) or real == home
-
-
 class Lowerer:
     """Builds the Program from loaded modules and collects diagnostics."""
 
@@ -260,6 +232,8 @@ class Lowerer:
         self.fs_checks: list[tuple[str, str, bool]] = []
         self._limit_cache: dict[int, dict[str, str]] = {}
         self._families = {f.name: f for f in families(plugins=False)}
+        family_settings = frozenset(k for f in self._families.values() for k in f.app_settings)
+        self._settings_reader = SettingsReader(self.error, self.fs_checks, family_settings)
         self._terminating = {e.action: " ".join(e.head) for e in REGISTRY.entries if e.terminates}
         self._else_actions = {e.action for e in REGISTRY.entries if e.allows_else}
         self.symbols = SymbolTable(modules)
@@ -438,7 +412,7 @@ class Lowerer:
                 )
                 continue
             before = len(self.diags)
-            settings = self._settings(decl, spec, mod)
+            settings = self._settings_reader.read(decl, spec, mod.path)
             validator = spec.hook("validator")
             if validator is not None and len(self.diags) == before:
                 for problem in validator(settings):
@@ -456,7 +430,7 @@ class Lowerer:
         ]
         if not hooks:
             return
-        written = {s.key: (self._static(s.value), s.key_span) for s in decl.settings}
+        written = {s.key: (static_value(s.value), s.key_span) for s in decl.settings}
         request = AppCheckRequest(
             decl.name, spec.name, settings, written, decl.name_span, frozenset(s.name for s in spec.settings)
         )
@@ -470,171 +444,6 @@ class Lowerer:
                     decl.name_span,
                     help="this is a bug in the statement family's package; report it to its authors",
                 )
-
-    def _settings(self, decl: ast.App, spec: PlatformSpec, mod: LoadedModule) -> dict[str, Any]:
-        values: dict[str, Any] = {}
-        base = Path(mod.path).resolve().parent
-        seen: dict[str, Span] = {}
-        for setting in decl.settings:
-            known = spec.setting(setting.key)
-            if known is None and any(setting.key in f.app_settings for f in self._families.values()):
-                continue  # a family's setting: its `app_check` says whether it applies to this platform
-            if known is None:
-                hint = did_you_mean(setting.key, [s.name for s in spec.settings])
-                self.error(
-                    "PAN303",
-                    f"`{setting.key}` is not a setting of {spec.name} apps",
-                    setting.key_span,
-                    help=hint or "settings: " + ", ".join(s.name for s in spec.settings),
-                )
-                continue
-            if setting.key in seen:
-                self.error(
-                    "PAN303",
-                    f"`{setting.key}` is set twice",
-                    setting.key_span,
-                    labels=(Label(seen[setting.key], "first set here"),),
-                )
-                continue
-            seen[setting.key] = setting.key_span
-            value = self._setting_value(setting, known.type, known.choices, base)
-            if value is not _INVALID:
-                values[setting.key] = value
-        for s in spec.settings:
-            if s.required and s.name not in values and s.name not in seen:
-                self.error(
-                    "PAN304",
-                    f"{spec.name} app `{decl.name}` needs a `{s.name}` setting",
-                    decl.name_span,
-                    help=f"add `{s.name}: …` ({s.summary})",
-                )
-        for group in spec.required_one_of:
-            if not any(name in values or name in seen for name in group):
-                self.error(
-                    "PAN304",
-                    f"{spec.name} app `{decl.name}` needs one of: " + ", ".join(group),
-                    decl.name_span,
-                    help=" or ".join(f"`{n}: …`" for n in group),
-                )
-        for s in spec.settings:
-            if s.default is not None and s.name not in values:
-                values[s.name] = s.default
-        values["base_dir"] = str(base)
-        return values
-
-    def _setting_value(self, setting: ast.Setting, typ: str, choices: tuple[str, ...], base: Path) -> Any:
-        value = self._static(setting.value)
-        span = setting.value.span
-        if value is _INVALID:
-            self.error(
-                "PAN305",
-                f"`{setting.key}` must be a literal value or an env() call",
-                span,
-                help='settings are resolved before the run; use a literal or env("NAME", "default")',
-            )
-            return _INVALID
-        expected = {
-            "string": str,
-            "dir": str,
-            "path": str,
-            "choice": str,
-            "number": (int, float),
-            "duration": float,
-            "size": tuple,
-            "bool": bool,
-            "list": list,
-            "map": dict,
-        }[typ]
-        if typ == "duration" and isinstance(setting.value, ast.Num):
-            self.error(
-                "PAN305",
-                f"`{setting.key}` needs a duration, found the number {setting.value.raw}",
-                span,
-                help=f"add a unit, e.g. `{setting.value.raw}s`",
-                fix=Fix(span, f"{setting.value.raw}s", "add seconds"),
-            )
-            return _INVALID
-        if (isinstance(value, bool) and typ == "number") or not isinstance(value, expected):
-            shown = {
-                "size": "a size like 1280x720",
-                "duration": "a duration like 10s",
-                "bool": "true or false",
-                "map": "a map like {key: value}",
-                "list": "a list like [a, b]",
-            }.get(typ, f"a {typ}")
-            self.error("PAN305", f"`{setting.key}` needs {shown}", span)
-            return _INVALID
-        if typ == "choice" and value not in choices:
-            self.error(
-                "PAN305",
-                f"`{setting.key}` must be one of: " + ", ".join(choices),
-                span,
-                help=did_you_mean(value, choices),
-            )
-            return _INVALID
-        problem = _out_of_range(setting.key, typ, value)
-        if problem is not None:
-            self.error(
-                "PAN305",
-                f"`{setting.key}` {problem[0]}, found {getattr(setting.value, 'raw', value)}",
-                span,
-                help=problem[1],
-            )
-            return _INVALID
-        if typ in ("dir", "path"):
-            path = resolved(base / value)
-            if setting.key == "serve" and path.is_dir() and _too_wide_to_serve(path):
-                self.error(
-                    "PAN305",
-                    f"`serve` would publish {'the whole file system' if path.resolve() == Path('/') else 'your home folder'}",
-                    span,
-                    help='serve the folder that holds the site, e.g. `serve: "./site"`',
-                )
-                return _INVALID
-            ok = path.is_dir() if typ == "dir" else path.exists()
-            self.fs_checks.append((str(path), typ, ok))
-            if not ok and not (typ == "path" and "://" in value):
-                self.error(
-                    "PAN307",
-                    f"{'folder' if typ == 'dir' else 'file'} `{value}` does not exist",
-                    span,
-                    help=f"looked for {path}; paths are relative to this file",
-                )
-                return _INVALID
-            return str(path) if "://" not in value else value
-        return value
-
-    def _static(self, expr: ast.Expr) -> Any:
-        """The value of a setting expression, known at compile time."""
-        if isinstance(expr, ast.Str):
-            return expr.text if expr.is_plain else _INVALID
-        if isinstance(expr, ast.Num):
-            return expr.value
-        if isinstance(expr, ast.Duration):
-            return expr.seconds
-        if isinstance(expr, ast.Size):
-            return (expr.width, expr.height)
-        if isinstance(expr, ast.Var) and len(expr.path) == 1 and expr.name in _CONSTANT_WORDS:
-            return _CONSTANT_WORDS[expr.name]
-        if isinstance(expr, ast.Var) and len(expr.path) == 1:
-            return expr.name  # a bare word: `browser: chromium`
-        if isinstance(expr, ast.ListLit):
-            items = [self._static(i) for i in expr.items]
-            return _INVALID if any(i is _INVALID for i in items) else items
-        if isinstance(expr, ast.MapLit):
-            entries = {k: self._static(v) for k, v in expr.entries}
-            return _INVALID if any(v is _INVALID for v in entries.values()) else entries
-        if isinstance(expr, ast.Call) and expr.name == "env" and 1 <= len(expr.args) <= 2:
-            args = [self._static(a) for a in expr.args]
-            if any(a is _INVALID for a in args):
-                return _INVALID
-            import os
-
-            value = os.environ.get(str(args[0]))
-            if value is None:
-                return args[1] if len(args) == 2 else ""
-            return value
-        return _INVALID
 
     # ---- flows -------------------------------------------------------------------------------------------
     def _lower_flows(self, mod: LoadedModule) -> None:
@@ -1524,8 +1333,8 @@ class Lowerer:
         name = path[0]
         var = scope.lookup(name)
         if var is None:
-            if name in _CONSTANT_WORDS and len(path) == 1:
-                return ir.Const(_CONSTANT_WORDS[name], "bool"), "bool"
+            if name in CONSTANT_WORDS and len(path) == 1:
+                return ir.Const(CONSTANT_WORDS[name], "bool"), "bool"
             hint = self._indirect_hint(ctx.module, "var", name) or did_you_mean(name, scope.all_names())
             if name in ctx.names.flows:
                 hint = f"`{name}` is a flow; call it on its own line as `{name}(…)`"
@@ -1608,13 +1417,6 @@ def _spaced_unit(items: tuple[ast.Item, ...], miss: Miss) -> tuple[str, Span, st
 
 def _word_is(item: ast.Item, text: str) -> bool:
     return isinstance(item, ast.Word) and item.text == text
-
-
-class _Invalid:
-    pass
-
-
-_INVALID: Any = _Invalid()
 
 
 def _snake(name: str) -> str:

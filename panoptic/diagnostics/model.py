@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -87,3 +88,11 @@ class Diagnostic:
         if self.span is None:
             return ("", 0, 0, self.code)
         return (self.span.file, self.span.start, self.span.end, self.code)
+
+
+def did_you_mean(name: str, options: Iterable[str]) -> str | None:
+    """A help line naming the option closest to `name` ("did you mean `x`?"), or None when none is close."""
+    from difflib import get_close_matches  # only for messages
+
+    close = get_close_matches(name, sorted(set(options)), n=1, cutoff=0.6)
+    return f"did you mean `{close[0]}`?" if close else None
