@@ -63,6 +63,9 @@ PAGE = f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Ben
 """
 
 
+SETTLE_JS = "() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))"
+
+
 class _Quiet(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass
@@ -90,9 +93,9 @@ TICK = os.sysconf("SC_CLK_TCK")
 ACTIONS: list[int] = []  # user actions the listener handled, per interaction with the recorder
 
 
-def tree_cpu() -> float:
-    """CPU seconds (user + system) used so far by this process and every process under it (the Playwright
-    driver, Chromium and its renderers), read from /proc."""
+def tree_cpu() -> dict[int, float]:
+    """CPU seconds (user + system) used so far by this process and each process under it (the Playwright
+    driver, Chromium and its renderers), by process id, read from /proc."""
     stats: dict[int, tuple[int, float]] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -111,7 +114,13 @@ def tree_cpu() -> float:
             if parent in mine and pid not in mine:
                 mine.add(pid)
                 grew = True
-    return sum(stats[pid][1] for pid in mine if pid in stats)
+    return {pid: stats[pid][1] for pid in mine if pid in stats}
+
+
+def cpu_since(before: dict[int, float]) -> float:
+    """CPU seconds used since `before` by the processes alive now (one that ended meanwhile, such as the
+    renderer of the previous context, must not count against this interaction)."""
+    return sum(cpu - before.get(pid, 0.0) for pid, cpu in tree_cpu().items())
 
 
 class TimedRecorder(Recorder):
@@ -140,6 +149,10 @@ def one(browser: Any, url: str, recorder: Recorder | None) -> tuple[float, int, 
             page.wait_for_function("() => !!window.__panopticRecorder")
             while not recorder.events:  # the page's load event
                 page.evaluate("0")
+        # Both sides start from a page that has loaded and painted, and has had the same time to settle.
+        page.wait_for_load_state("load")
+        page.evaluate(SETTLE_JS)
+        page.wait_for_timeout(200)
         before = len(recorder.events) if recorder is not None else 0
         cpu = tree_cpu()
         start = time.perf_counter()
@@ -149,12 +162,12 @@ def one(browser: Any, url: str, recorder: Recorder | None) -> tuple[float, int, 
             while not isinstance(recorder.events[-1], Assert):
                 page.evaluate("0")
         elapsed = time.perf_counter() - start
-        cpu = tree_cpu() - cpu
+        cpu_used = cpu_since(cpu)
         if recorder is None:
-            return elapsed, 0, 0.0, cpu
+            return elapsed, 0, 0.0, cpu_used
         page_ms = float(page.evaluate("() => window.__panopticRecorder.ms"))
         ACTIONS.append(int(page.evaluate("() => window.__panopticRecorder.actions")))
-        return elapsed, len(recorder.events) - before, page_ms, cpu
+        return elapsed, len(recorder.events) - before, page_ms, cpu_used
     finally:
         context.close()
 
