@@ -82,6 +82,9 @@ def run_record(
     from panoptic.record.steps import fold
 
     steps = len(fold(recorder.events).steps)
+    if not output.exists():
+        sys.stderr.write("nothing was recorded (the page never loaded): no file written\n")
+        return 0
     sys.stderr.write(f"wrote {output} ({steps} step{'s' if steps != 1 else ''})\n")
     return 0
 

@@ -86,12 +86,19 @@ class Recorder:
         return render(fold(events), path=str(self.output), title=self.title, command=self.command)
 
     def save(self, *, force: bool = False) -> bool:
-        """Write the file if something was recorded since the last write (or `force`); True when written."""
+        """Write the file if something was recorded since the last write (or `force`); True when written.
+
+        Nothing is written while the recording holds no step (a page that failed to load, an error page).
+        """
         with self._lock:
             if not (self._dirty or force):
                 return False
             self._dirty = False
-        text = self.text()
+            events = list(self.events)
+        recording = fold(events)
+        if not recording.steps:
+            return False
+        text = render(recording, path=str(self.output), title=self.title, command=self.command)
         folder = self.output.parent
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{self.output.name}.", dir=folder)

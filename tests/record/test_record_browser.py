@@ -298,3 +298,4 @@ def test_a_page_that_does_not_answer_is_pan903(tmp_path: Path) -> None:
         timeout=120,
     )
     assert done.returncode == 2 and "PAN903" in done.stderr and "Traceback" not in done.stderr, done.stderr
+    assert not output.exists()  # nothing was recorded: no file
