@@ -6,7 +6,7 @@ multiprocessing's resource tracker, a helper process that lives until the
 parent exits. Nobody waits for it then: it becomes a defunct child of whatever
 adopts it (in a container, often a PID 1 that reaps late). `reaped_resource_tracker()`
 stops it and waits for it once the run's workers have exited, but only when the
-run started it and no child process of this one is still alive (a live child
+run ended without an exception, started the tracker, and no child process of this one is still alive (a live child
 holds the tracker's pipe open, so stopping it would wait for that child).
 """
 
@@ -37,13 +37,13 @@ def reaped_resource_tracker() -> Iterator[None]:
     """Within the block a run may start worker processes; after it the resource tracker the block started is
     stopped and reaped, once the block's semaphores are released and no child process is left."""
     before = tracker_pid()
-    try:
-        yield
-    finally:
-        if before is None and tracker_pid() is not None:
-            gc.collect()  # semaphores of the block held in reference cycles unregister now, not at exit
-            if not multiprocessing.active_children():  # also reaps children that have exited
-                stop = getattr(_tracker(), "_stop", None)
-                if stop is not None:
-                    with contextlib.suppress(Exception):
-                        stop()
+    # No `finally`: when the block is interrupted (Ctrl-C), its queues may still hold semaphores; stopping the
+    # tracker would unlink them under their finalizers, which then print tracebacks at exit. It exits with us.
+    yield
+    if before is None and tracker_pid() is not None:
+        gc.collect()  # semaphores of the block held in reference cycles unregister now, not at exit
+        if not multiprocessing.active_children():  # also reaps children that have exited
+            stop = getattr(_tracker(), "_stop", None)
+            if stop is not None:
+                with contextlib.suppress(Exception):
+                    stop()
