@@ -17,8 +17,9 @@ answer every call with a round trip into the page. The actions:
             before the next report, or when the page is left
 `select`    the chosen option of a `<select>` (its label)
 `check`     a checkbox or radio button after `change` (`checked`)
-`press`     a key that is not text typing: Enter, Escape, Tab, arrows outside
-            text fields, chords with Control/Alt/Meta
+`press`     a key that is not text typing: Enter, Escape, Tab, Space outside
+            fields and boxes, arrows outside text fields, chords with
+            Control/Alt/Meta
 `assert`    Control+Shift+E over an element, or a click in the overlay's pick mode
 ==========  ================================================================
 
@@ -348,6 +349,10 @@ LISTENER_JS = r"""
     const chord = e.ctrlKey || e.altKey || e.metaKey;
     if (chord) {
       if (inField && e.key.length === 1 && EDIT_CHORDS.has(e.key.toLowerCase())) return;
+    } else if (e.key === ' ') {
+      // Space presses a button (its click has detail 0 and is not recorded); on a field, a checkbox or a
+      // select it is typing or a change, recorded as such.
+      if (inField || (active && recordedElsewhere(active))) return;
     } else if (!NAMED_KEYS.has(e.key) && !(MOVE_KEYS.has(e.key) && !inField)) {
       return;
     }

@@ -121,3 +121,18 @@ def test_the_deep_twins_and_the_checkbox(page: tuple[Any, Recorder]) -> None:
     before = len(recorder.events)
     pg.get_by_label("Subscribe").check()
     _names_alone(pg, choose(_last(pg, recorder, Check, before).element), "#c1")
+
+
+@pytest.mark.parametrize("key", ["Space", "Enter"])
+def test_a_key_that_presses_a_button_is_the_key_not_a_click(page: tuple[Any, Recorder], key: str) -> None:
+    from panoptic.record.events import Press
+
+    pg, recorder = page
+    pg.focus("#b2")
+    before = len(recorder.events)
+    pg.keyboard.press(key)
+    press = _last(pg, recorder, Press, before)
+    pg.wait_for_timeout(200)  # a click report, if there were one, has arrived by now
+    assert press.key == key and press.element is not None
+    _names_alone(pg, choose(press.element), "#b2")
+    assert not [e for e in recorder.events[before:] if isinstance(e, Click)]
