@@ -102,6 +102,8 @@ _SUBMIT_JS = r"""
 }
 """
 
+_SUBMIT_ONE_JS = f"(els) => els.length === 1 ? ({_SUBMIT_JS})(els[0]) : {{kind: 'matches', count: els.length}}"
+
 # Visible as Playwright's isVisible() means it: a non-empty box and no `visibility: hidden` (a `display: contents`
 # element is visible when a child is). On screen: visible and its box overlaps the viewport. Every match is examined.
 _ANY_VISIBLE_JS = r"""
@@ -1063,6 +1065,10 @@ class WebBackend:
         ms = timeout * 1000
 
         def submit() -> dict[str, Any]:
+            # One call when exactly one element matches; else wait for it, as Playwright would (or its strict error).
+            now = locator.evaluate_all(_SUBMIT_ONE_JS)
+            if now.get("kind") != "matches":
+                return now
             locator.wait_for(state="attached", timeout=ms)
             return locator.evaluate(_SUBMIT_JS, timeout=ms)
 

@@ -176,6 +176,10 @@ def test_submit_sends_the_form_and_reports_invalid_forms(session):
     web.perform("go_back", {}, T)
     with pytest.raises(ActionFailed, match="was not submitted: email"):
         web.perform("submit", {"target": css("#req")}, T)
+    with pytest.raises(ActionFailed, match="elements match 'input'"):  # several: Playwright's strict error
+        web.perform("submit", {"target": css("input")}, T)
+    with pytest.raises(TargetNotFound, match="no element matches"):
+        web.perform("submit", {"target": css("#no-form-here")}, 0.5)
 
 
 def test_scroll_and_scroll_to(session):
