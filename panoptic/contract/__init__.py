@@ -11,7 +11,8 @@ This package is the bottom of the stack (it imports only `panoptic.source`,
 | `artifacts` | files written during a run |
 | `errors` | the run-time error family (PAN9xx) |
 | `statements` | statement signatures |
-| `family` | statement families: statements, rules, check hook, run handler, lifecycle |
+| `family` | statement families: statements, rules, check hook, the names of run handler and commands |
+| `steps` | what a family runtime gets and gives at run time (contexts, results, lifecycle) |
 | `plugins` | entry point loading with failures reported |
 """
 
