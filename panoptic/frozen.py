@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import MISSING, dataclass, fields
+from dataclasses import MISSING, FrozenInstanceError, dataclass, fields
+from reprlib import recursive_repr
 from typing import Any, TypeVar, dataclass_transform
 
 T = TypeVar("T")
@@ -13,21 +14,29 @@ V = TypeVar("V")
 
 @dataclass_transform(frozen_default=True)
 def frozen(cls: type[T]) -> type[T]:
-    """`@dataclass(frozen=True)` whose `__init__` writes the instance dict directly.
+    """`@dataclass(frozen=True)` that is quick to define and whose `__init__` writes the instance dict directly.
 
     The standard frozen `__init__` calls `object.__setattr__` once per field, which makes a node about
-    twice as slow to build as this one. Everything else is the dataclass's own: fields, equality,
-    hashing, `repr`, and the `FrozenInstanceError` on any later assignment.
+    twice as slow to build as this one. The other methods are the ones `dataclass` writes (equality,
+    hashing, `repr`, and the `FrozenInstanceError` on any later assignment), with the same
+    `__dataclass_fields__` and `__dataclass_params__`, but compiled in one piece: `dataclass` compiles
+    each method apart, and compiling is most of what defining the AST and IR classes costs at start-up.
     """
+    for name in ("__hash__", "__setattr__", "__delattr__"):
+        if name in cls.__dict__:
+            raise TypeError(f"{cls.__name__} defines {name}, which a frozen dataclass cannot have")
     documented = bool(cls.__dict__.get("__doc__"))
     if not documented:  # else dataclass writes one from `inspect.signature`, a third of its time here
         cls.__doc__ = cls.__name__
-    cls = dataclass(frozen=True, init=False)(cls)  # type: ignore[assignment]
+    # Fields, `__match_args__` and the checks of the field definitions, without generating any method:
+    cls = dataclass(init=False, repr=False, eq=False)(cls)  # type: ignore[assignment]
+    cls.__dataclass_params__ = _frozen_params()  # type: ignore[attr-defined]
+    every = fields(cls)  # type: ignore[arg-type]
     if not documented:
-        cls.__doc__ = f"{cls.__name__}({', '.join(f.name for f in fields(cls))})"  # type: ignore[arg-type]
+        cls.__doc__ = f"{cls.__name__}({', '.join(f.name for f in every)})"
     params: list[str] = []
     defaults: dict[str, object] = {}
-    for f in fields(cls):  # type: ignore[arg-type]
+    for f in every:
         if f.default_factory is not MISSING:
             raise TypeError(f"{cls.__name__}.{f.name}: default_factory is not supported by @frozen")
         if f.default is MISSING:
@@ -35,16 +44,59 @@ def frozen(cls: type[T]) -> type[T]:
         else:
             defaults[f"_default_{f.name}"] = f.default
             params.append(f"{f.name}=_default_{f.name}")
+    compared = "".join(f"self.{f.name}," for f in every if f.compare)
+    other = "".join(f"other.{f.name}," for f in every if f.compare)
+    hashed = "".join(f"self.{f.name}," for f in every if (f.compare if f.hash is None else f.hash))
+    shown = ", ".join(f"{f.name}={{self.{f.name}!r}}" for f in every if f.repr)
+    names = "".join(f"{f.name!r}," for f in every)
     lines = [f"def __init__(self, {', '.join(params)}):", "    values = self.__dict__"]
-    lines += [f"    values[{f.name!r}] = {f.name}" for f in fields(cls)]  # type: ignore[arg-type]
+    lines += [f"    values[{f.name!r}] = {f.name}" for f in every]
     if hasattr(cls, "__post_init__"):
         lines.append("    self.__post_init__()")
-    namespace = dict(defaults)
-    exec("\n".join(lines), namespace)  # one specialised function per class, as dataclasses do
-    init = namespace["__init__"]
-    init.__qualname__ = f"{cls.__qualname__}.__init__"  # type: ignore[attr-defined]
-    cls.__init__ = init  # type: ignore[misc,assignment,method-assign]
+    # The same bodies as `dataclass(frozen=True)` writes (CPython's dataclasses.py):
+    lines += [
+        "@_recursive_repr()",
+        "def __repr__(self):",
+        f'    return self.__class__.__qualname__ + f"({shown})"',
+        "def __eq__(self, other):",
+        "    if other.__class__ is self.__class__:",
+        f"        return ({compared})==({other})",
+        "    return NotImplemented",
+        "def __hash__(self):",
+        f"    return hash(({hashed}))",
+        "def __setattr__(self, name, value):",
+        f"    if type(self) is cls or name in ({names}):",
+        '        raise FrozenInstanceError(f"cannot assign to field {name!r}")',
+        "    super(cls, self).__setattr__(name, value)",
+        "def __delattr__(self, name):",
+        f"    if type(self) is cls or name in ({names}):",
+        '        raise FrozenInstanceError(f"cannot delete field {name!r}")',
+        "    super(cls, self).__delattr__(name)",
+    ]
+    namespace: dict[str, Any] = dict(defaults)
+    namespace.update(cls=cls, FrozenInstanceError=FrozenInstanceError, _recursive_repr=recursive_repr)
+    exec("\n".join(lines), namespace)  # one compilation per class
+    for name in ("__init__", "__repr__", "__eq__", "__hash__", "__setattr__", "__delattr__"):
+        method = namespace[name]
+        method.__qualname__ = f"{cls.__qualname__}.{name}"
+        if name in ("__init__", "__hash__", "__setattr__", "__delattr__") or name not in cls.__dict__:
+            setattr(cls, name, method)
     return cls
+
+
+_PARAMS: list[Any] = []
+
+
+def _frozen_params() -> Any:
+    """The `__dataclass_params__` of `@dataclass(frozen=True, init=False)` (what `@frozen` classes declare)."""
+    if not _PARAMS:
+
+        @dataclass(frozen=True, init=False)
+        class Reference:
+            """The parameters every `@frozen` class has."""
+
+        _PARAMS.append(Reference.__dataclass_params__)  # type: ignore[attr-defined]
+    return _PARAMS[0]
 
 
 class FrozenMap(Mapping[K, V]):

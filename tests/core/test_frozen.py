@@ -62,3 +62,32 @@ def test_default_factories_are_refused():
         @frozen
         class Bad:
             items: list = dataclasses.field(default_factory=list)
+
+
+def test_methods_match_those_of_a_frozen_dataclass():
+    """The methods compiled in one piece behave as `dataclass(frozen=True)`'s: field flags, params, recursion."""
+
+    def define(decorate):
+        class Node:
+            name: str
+            children: list = dataclasses.field(default=None, compare=False, repr=False)  # type: ignore[assignment]
+            weight: int = dataclasses.field(default=1, hash=False)
+
+        return decorate(Node)
+
+    ours, theirs = define(frozen), define(dataclasses.dataclass(frozen=True))
+    a, b = ours("n", [], 2), theirs("n", [], 2)
+    assert (
+        repr(a)
+        == repr(b)
+        == "test_methods_match_those_of_a_frozen_dataclass.<locals>.define.<locals>.Node(name='n', weight=2)"
+    )
+    assert hash(a) == hash(b) and a == ours("n", [1], 2) and a != ours("n", [], 3) and (a == b) is False
+    assert (
+        ours.__dataclass_params__.frozen
+        and ours.__dataclass_params__.eq
+        and ours.__match_args__ == theirs.__match_args__
+    )
+    loop = ours([], None)
+    loop.name.append(loop)
+    assert repr(loop).endswith("Node(name=[...], weight=1)")
