@@ -102,6 +102,19 @@ _SUBMIT_JS = r"""
 }
 """
 
+# `_hide_input` in one call: the style is set when exactly one element matches and it is visible as Playwright's
+# isVisible() means it (a box and no `visibility: hidden`); anything else answers false and takes the waiting path.
+_HIDE_ONE_JS = r"""
+(els) => {
+  if (els.length !== 1) return false;
+  const e = els[0], st = getComputedStyle(e), r = e.getBoundingClientRect();
+  if (st.display === 'contents' || !(r.width > 0 && r.height > 0)) return false;
+  if (st.visibility === 'hidden' || st.visibility === 'collapse' || !e.style) return false;
+  e.style.setProperty('-webkit-text-security', 'disc');
+  return true;
+}
+"""
+
 _SUBMIT_ONE_JS = f"(els) => els.length === 1 ? ({_SUBMIT_JS})(els[0]) : {{kind: 'matches', count: els.length}}"
 
 # Visible as Playwright's isVisible() means it: a non-empty box and no `visibility: hidden` (a `display: contents`
@@ -1337,5 +1350,7 @@ class WebBackend:
 
 def _hide_input(locator: Any, ms: float) -> None:
     """Show a secret input's characters as dots (in video and trace screencasts) before its value goes in."""
+    if locator.evaluate_all(_HIDE_ONE_JS):  # one call when the single match is visible already
+        return
     locator.wait_for(state="visible", timeout=ms)
     locator.evaluate(_SECRET_STYLE_JS, timeout=ms)

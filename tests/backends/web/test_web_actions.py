@@ -245,6 +245,21 @@ def test_screenshot_masks_inputs_holding_a_secret(session):
     assert image.getpixel((int(user["x"] + user["width"] / 2), int(user["y"] + user["height"] / 2))) != (255, 0, 255)
 
 
+def test_a_secret_shows_as_dots_in_a_visible_field_and_in_one_that_appears_late(session):
+    web, _ctx = session
+    security = "(e) => getComputedStyle(e).webkitTextSecurity"
+    web.perform("fill", {"target": css("#token"), "text": SECRET}, T)
+    assert web._page.locator("#token").evaluate(security) == "disc"
+    assert web._page.locator("#user").evaluate(security) == "none"
+    web._page.evaluate(
+        "() => { const i = document.createElement('input'); i.id = 'late-secret'; i.style.display = 'none';"
+        " document.body.prepend(i); setTimeout(() => { i.style.display = 'inline-block'; }, 600); }"
+    )
+    web.perform("fill", {"target": css("#late-secret"), "text": SECRET}, T)  # waits until it is visible
+    assert web._page.locator("#late-secret").evaluate(security) == "disc"
+    assert web._page.locator("#late-secret").input_value() == SECRET
+
+
 def test_missing_target_gives_did_you_mean_from_the_live_page(session):
     web, _ctx = session
     with pytest.raises(TargetNotFound) as err:
