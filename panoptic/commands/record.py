@@ -86,6 +86,13 @@ def run_record(
         sys.stderr.write("nothing was recorded (the page never loaded): no file written\n")
         return 0
     sys.stderr.write(f"wrote {output} ({steps} step{'s' if steps != 1 else ''})\n")
+    from panoptic.record.writer import secret_names
+
+    names = sorted(name.upper() for name in secret_names(fold(recorder.events).steps).values())
+    if names:
+        sys.stderr.write(
+            f"note: the passwords typed are not in the file; set {', '.join(names)} in the environment to replay it\n"
+        )
     return 0
 
 

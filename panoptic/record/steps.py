@@ -9,7 +9,7 @@
   `reload`, history moves `go back` / `go forward`.
 * A double click replaces the two clicks before it.
 * What is typed into a password field is a secret: the file declares it as
-  `secret password = env("PASSWORD", "…")` and the fill uses the name.
+  `secret password = env("PASSWORD")` (the typed value is not written) and the fill uses the name.
 * "Assert this" becomes the expectation that fits the element: `checked` /
   `not checked` for a checkbox or radio button, `has value` for a field,
   `has text` for an element with a short text, `visible` otherwise.

@@ -1,7 +1,7 @@
 """The recorded `.pan` file: a syntax tree built with `convert.build.Builder`, printed by the formatter.
 
 It holds one web app (`url:` the origin of the first page), a `secret` for
-each password typed (read from the environment, the typed value as default),
+each password typed (read from the environment; the typed value is not written),
 a flow for each repeated sequence, and one scenario that opens the first page's path and does
 the recorded steps.
 """
@@ -104,8 +104,9 @@ def build(recording: Recording, *, path: str, title: str, command: str = "") -> 
         b.comment(f"Recorded by `{command}`: review the targets and the expectations.")
     decls: list[ast.Decl] = [b.app(app, "web", [b.setting("url", b.string(origin))])]
     secrets = secret_names(recording.steps)
-    for value, name in secrets.items():
-        decls.append(b.let(name, b.call("env", [b.string(name.upper()), b.string(value)]), secret=True))
+    for name in secrets.values():
+        # The typed value never goes into the file: replaying reads it from the environment.
+        decls.append(b.let(name, b.call("env", [b.string(name.upper())]), secret=True))
     items, flows = group(list(recording.steps))
     decls.extend(_flow(b, f, secrets) for f in flows)
     start = b.scenario_start()
