@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from panoptic.contract.statements import StatementDef
+from panoptic.frozen import frozen
 from panoptic.source import Span
 
 if TYPE_CHECKING:
@@ -98,7 +99,7 @@ BUILTIN_FAMILIES = (
 )
 
 
-@dataclass(frozen=True)
+@frozen
 class Argument:
     """One argument of a statement as the static check sees it."""
 
@@ -109,7 +110,7 @@ class Argument:
     plain_literal: bool = False  # a string literal written in the file (not a variable or a call)
 
 
-@dataclass(frozen=True)
+@frozen
 class CheckRequest:
     """What a family's `check` hook gets for one statement."""
 
@@ -134,7 +135,7 @@ class CheckRequest:
 CheckHook = Callable[[CheckRequest], Iterable["Diagnostic"]]
 
 
-@dataclass(frozen=True)
+@frozen
 class AppCheckRequest:
     """What a family's `app_check` hook gets for one app declaration."""
 

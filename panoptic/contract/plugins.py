@@ -7,13 +7,14 @@ turns each into a PAN006 diagnostic and `panoptic doctor` prints them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TypeVar
+
+from panoptic.frozen import frozen
 
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
+@frozen
 class PluginProblem:
     """An entry point that could not be loaded, or loaded something of the wrong type."""
 

@@ -38,11 +38,15 @@ TYPE_NAMES = ("target", "text", "number", "int", "duration", "size", "list", "na
 
 @dataclass(frozen=True)
 class Lit:
+    """A word of the signature that must appear as written."""
+
     word: str
 
 
 @dataclass(frozen=True)
 class Par:
+    """A parameter: `<name:type>`, or `<name:a|b>` (type `choice`) with its words."""
+
     name: str
     type: str
     choices: tuple[str, ...] = ()
@@ -50,6 +54,8 @@ class Par:
 
 @dataclass(frozen=True)
 class Opt:
+    """An optional part: `[ … ]`."""
+
     parts: tuple[Lit | Par | Opt, ...]
 
 
