@@ -6,10 +6,10 @@ import bisect
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from panoptic.frozen import frozen
+from panoptic.frozen import frozen_slots
 
 
-@frozen
+@frozen_slots
 class Span:
     """A range of one source file: offsets plus the 1-based line/column of both ends."""
 

@@ -19,7 +19,7 @@ from dataclasses import field
 from typing import Any, Union
 
 from panoptic.contract.app import AppDef
-from panoptic.frozen import FrozenMap, frozen
+from panoptic.frozen import FrozenMap, frozen_slots
 from panoptic.source import Span
 
 IR_VERSION = 1
@@ -28,7 +28,7 @@ IR_VERSION = 1
 # ---- expressions ----------------------------------------------------------
 
 
-@frozen
+@frozen_slots
 class Const:
     """A literal. `type` is one of: string, number, duration (seconds), size ((w, h)), bool, none."""
 
@@ -36,7 +36,7 @@ class Const:
     type: str
 
 
-@frozen
+@frozen_slots
 class VarRef:
     """A variable. `name` is a local name or a global's id; `path` reads fields of a map (`user.name`)."""
 
@@ -45,26 +45,26 @@ class VarRef:
     path: tuple[str, ...] = ()
 
 
-@frozen
+@frozen_slots
 class Template:
     """An interpolated string: literal parts and expressions, joined at run time."""
 
     parts: tuple[str | Expr, ...]
 
 
-@frozen
+@frozen_slots
 class CallExpr:
     function: str
     args: tuple[Expr, ...]
     span: Span | None = None
 
 
-@frozen
+@frozen_slots
 class ListExpr:
     items: tuple[Expr, ...]
 
 
-@frozen
+@frozen_slots
 class MapExpr:
     entries: tuple[tuple[str, Expr], ...]
 
@@ -72,7 +72,7 @@ class MapExpr:
 Expr = Union[Const, VarRef, Template, CallExpr, ListExpr, MapExpr]
 
 
-@frozen
+@frozen_slots
 class Target:
     """Where an action points.
 
@@ -93,7 +93,7 @@ class Target:
 # ---- steps ------------------------------------------------------------------
 
 
-@frozen
+@frozen_slots
 class Step:
     """One statement. `action` is a registry key such as `web.click` or `control.repeat`.
 
@@ -110,7 +110,7 @@ class Step:
     orelse: tuple[Step, ...] = ()
 
 
-@frozen
+@frozen_slots
 class CallFlow:
     """A call of a flow by name with positional argument expressions."""
 
@@ -123,7 +123,7 @@ class CallFlow:
 AnyStep = Union[Step, CallFlow]
 
 
-@frozen
+@frozen_slots
 class Binding:
     """A `let` or `secret` at file level."""
 
@@ -133,7 +133,7 @@ class Binding:
     span: Span
 
 
-@frozen
+@frozen_slots
 class FlowDef:
     name: str
     params: tuple[str, ...]
@@ -142,7 +142,7 @@ class FlowDef:
     module: str
 
 
-@frozen
+@frozen_slots
 class Scenario:
     """A scenario with its file's setup and teardown attached.
 
@@ -161,7 +161,7 @@ class Scenario:
     record_video: bool = False  # a top-level `record video` statement: the session records from its start
 
 
-@frozen
+@frozen_slots
 class Program:
     """Everything `panoptic run` needs, with no reference back to the syntax tree."""
 

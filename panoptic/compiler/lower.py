@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from sys import intern
 from typing import Any
 
 from panoptic.compiler import datadriven, ir, phrases
@@ -649,7 +650,7 @@ class Lowerer:
         return names[name] > 1
 
     def _text(self, ctx: _Context, span: Span) -> str:
-        return ctx.module.source.text[span.start : span.end]
+        return intern(ctx.module.source.text[span.start : span.end])  # statement texts recur across a suite
 
     def statement(self, stmt: ast.Statement, ctx: _Context, scope: Scope, *, values: bool = False) -> ir.AnyStep | None:
         """Lower a statement; `values`: match the value forms (`text of <target>`) instead of the statements."""

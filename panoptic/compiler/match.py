@@ -12,14 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from panoptic.compiler.registry import TARGET_WORDS, Lit, Opt, Part, StatementDef
-from panoptic.frozen import frozen
+from panoptic.frozen import frozen_slots
 from panoptic.source import Span
 from panoptic.syntax import ast
 
 _VALUE_TARGET_WORDS = ("text", "label", "placeholder", "testid", "xpath", "id", "image", "css")
 
 
-@frozen
+@frozen_slots
 class TargetSyntax:
     kind: str
     value: ast.Expr | None
@@ -29,7 +29,7 @@ class TargetSyntax:
     exact: bool = False
 
 
-@frozen
+@frozen_slots
 class Match:
     entry: StatementDef
     args: dict  # param name -> ast.Expr | ast.Word | TargetSyntax | str (choice)

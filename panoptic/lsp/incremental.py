@@ -111,12 +111,8 @@ def _shift(obj, delta: int, lines: int):
         if not dataclasses.is_dataclass(obj):
             return obj
         names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(obj))
-    new = object.__new__(kind)
-    source = obj.__dict__
-    new.__dict__.update(
-        {name: (v if type(v) in _PLAIN else _shift(v, delta, lines)) for name in names for v in (source[name],)}
-    )
-    return new
+    # Built through the class: AST nodes keep their fields in slots (`frozen_slots`), not in an instance dict.
+    return kind(*[v if type(v) in _PLAIN else _shift(v, delta, lines) for v in map(obj.__getattribute__, names)])
 
 
 @dataclasses.dataclass

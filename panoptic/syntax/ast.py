@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Union
 
-from panoptic.frozen import frozen
+from panoptic.frozen import frozen_slots
 from panoptic.source import Span
 
 # ---- expressions -------------------------------------------------------------
 
 
-@frozen
+@frozen_slots
 class Interp:
     """`${a.b}` inside a string."""
 
@@ -18,7 +18,7 @@ class Interp:
     span: Span
 
 
-@frozen
+@frozen_slots
 class Str:
     """A string literal; `parts` are literal text and interpolations in order."""
 
@@ -43,21 +43,21 @@ class Str:
         return "".join(p if isinstance(p, str) else "${" + ".".join(p.path) + "}" for p in parts)
 
 
-@frozen
+@frozen_slots
 class Num:
     value: float
     raw: str
     span: Span
 
 
-@frozen
+@frozen_slots
 class Duration:
     seconds: float
     raw: str
     span: Span
 
 
-@frozen
+@frozen_slots
 class Size:
     width: int
     height: int
@@ -65,7 +65,7 @@ class Size:
     span: Span
 
 
-@frozen
+@frozen_slots
 class Var:
     path: tuple[str, ...]
     span: Span
@@ -75,26 +75,26 @@ class Var:
         return self.path[0]
 
 
-@frozen
+@frozen_slots
 class Call:
     name: str
     args: tuple[Expr, ...]
     span: Span
 
 
-@frozen
+@frozen_slots
 class ListLit:
     items: tuple[Expr, ...]
     span: Span
 
 
-@frozen
+@frozen_slots
 class MapLit:
     entries: tuple[tuple[str, Expr], ...]
     span: Span
 
 
-@frozen
+@frozen_slots
 class Phrase:
     """The value of a `let` written as words and operators: `text of "#count"`, `n + 1`.
 
@@ -111,7 +111,7 @@ Expr = Union[Str, Num, Duration, Size, Var, Call, ListLit, MapLit]
 # ---- statements ------------------------------------------------------------
 
 
-@frozen
+@frozen_slots
 class Word:
     """A bare name in a statement: a statement word or a variable, decided by the compiler."""
 
@@ -119,7 +119,7 @@ class Word:
     span: Span
 
 
-@frozen
+@frozen_slots
 class Comma:
     span: Span
 
@@ -127,13 +127,13 @@ class Comma:
 Item = Union[Word, Comma, Str, Num, Duration, Size, Call, ListLit, Var]
 
 
-@frozen
+@frozen_slots
 class Block:
     statements: tuple[Stmt, ...]
     span: Span
 
 
-@frozen
+@frozen_slots
 class Statement:
     items: tuple[Item, ...]
     block: Block | None
@@ -147,7 +147,7 @@ class Statement:
         return Span(first.file, first.start, last.end, first.line, first.col, last.end_line, last.end_col)
 
 
-@frozen
+@frozen_slots
 class Let:
     """`let name = value` or `secret name = value` (file level or inside a block)."""
 
@@ -158,7 +158,7 @@ class Let:
     span: Span
 
 
-@frozen
+@frozen_slots
 class ErrorNode:
     """A line that did not parse (already reported); its block is kept only to balance braces."""
 
@@ -172,14 +172,14 @@ Stmt = Union[Statement, Let, ErrorNode]
 # ---- declarations ----------------------------------------------------------
 
 
-@frozen
+@frozen_slots
 class Use:
     module: str  # "std.web" or a relative path
     is_path: bool
     span: Span
 
 
-@frozen
+@frozen_slots
 class Setting:
     key: str
     key_span: Span
@@ -187,7 +187,7 @@ class Setting:
     span: Span
 
 
-@frozen
+@frozen_slots
 class App:
     name: str
     name_span: Span
@@ -197,13 +197,13 @@ class App:
     span: Span
 
 
-@frozen
+@frozen_slots
 class Param:
     name: str
     span: Span
 
 
-@frozen
+@frozen_slots
 class Flow:
     name: str
     name_span: Span
@@ -212,13 +212,13 @@ class Flow:
     span: Span
 
 
-@frozen
+@frozen_slots
 class Tag:
     name: str
     span: Span
 
 
-@frozen
+@frozen_slots
 class Scenario:
     title: Str
     app: str | None
@@ -229,7 +229,7 @@ class Scenario:
     data: ScenarioData | None = None  # `for each row in …`: one scenario per item
 
 
-@frozen
+@frozen_slots
 class ScenarioData:
     """`scenario "…" for each [index,] name in <items>`: the names bound per item and where the items come from."""
 
@@ -238,7 +238,7 @@ class ScenarioData:
     span: Span
 
 
-@frozen
+@frozen_slots
 class Hook:
     """A file-level `setup { … }` or `teardown { … }`."""
 
@@ -250,13 +250,13 @@ class Hook:
 Decl = Union[Use, App, Let, Flow, Scenario, Hook, ErrorNode]
 
 
-@frozen
+@frozen_slots
 class Comment:
     text: str  # including the leading '#'
     span: Span
 
 
-@frozen
+@frozen_slots
 class Module:
     path: str
     decls: tuple[Decl, ...]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from sys import intern
 
 _ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\", "$": "$"}
 # Names as the grammar writes them (letters, digits, `_` and `-`, not starting with a digit), joined by dots.
@@ -20,7 +21,7 @@ def parse_string(raw: str, offset: int) -> tuple[list[Part], list[tuple[int, int
     """
     body = raw[1:-1]
     if "\\" not in body and "$" not in body:  # most literals: nothing to unescape or interpolate
-        return [body], []
+        return [intern(body)], []  # the same texts recur (selectors, labels): the AST keeps one copy
     base = offset + 1
     parts: list[Part] = []
     problems: list[tuple[int, int, str]] = []

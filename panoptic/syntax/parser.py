@@ -176,7 +176,7 @@ class _Builder(Transformer):
         return [c for c in children if not isinstance(c, Token)]
 
     def dotted(self, children):
-        names = [str(c) for c in children if isinstance(c, Token) and c.type == "NAME"]
+        names = [c.value for c in children if isinstance(c, Token) and c.type == "NAME"]
         return ast.Var(tuple(names), self._span(children))
 
     def use_decl(self, children):
@@ -187,18 +187,18 @@ class _Builder(Transformer):
 
     def setting(self, children):
         key = children[0]
-        return ast.Setting(str(key), self._tok_span(key), self._expr(children[2]), self._span(children))
+        return ast.Setting(key.value, self._tok_span(key), self._expr(children[2]), self._span(children))
 
     def app_decl(self, children):
         name, platform = children[1], children[3]
         settings = tuple(c for c in children if isinstance(c, ast.Setting))
         return ast.App(
-            str(name), self._tok_span(name), str(platform), self._tok_span(platform), settings, self._span(children)
+            name.value, self._tok_span(name), platform.value, self._tok_span(platform), settings, self._span(children)
         )
 
     def _let(self, children, secret: bool):
         name = children[1]
-        return ast.Let(str(name), self._tok_span(name), self._expr(children[3]), secret, self._span(children))
+        return ast.Let(name.value, self._tok_span(name), self._expr(children[3]), secret, self._span(children))
 
     def let_decl(self, children):
         return self._let(children, False)
@@ -207,25 +207,25 @@ class _Builder(Transformer):
         return self._let(children, True)
 
     def params(self, children):
-        return [ast.Param(str(c), self._tok_span(c)) for c in children if isinstance(c, Token) and c.type == "NAME"]
+        return [ast.Param(c.value, self._tok_span(c)) for c in children if isinstance(c, Token) and c.type == "NAME"]
 
     def flow_decl(self, children):
         name = children[1]
         params: list[ast.Param] = next((c for c in children if isinstance(c, list)), [])
         body = next(c for c in children if isinstance(c, ast.Block))
-        return ast.Flow(str(name), self._tok_span(name), tuple(params), body, self._span(children))
+        return ast.Flow(name.value, self._tok_span(name), tuple(params), body, self._span(children))
 
     def on_clause(self, children):
         return ("on", children[1])
 
     def tag(self, children):
         tok = children[0]
-        name = self._string(tok).text if tok.type == "STRING" else str(tok)
+        name = self._string(tok).text if tok.type == "STRING" else tok.value
         return ast.Tag(name, self._tok_span(tok))
 
     def for_clause(self, children):
         names = tuple(
-            ast.Param(str(c), self._tok_span(c)) for c in children if isinstance(c, Token) and c.type == "NAME"
+            ast.Param(c.value, self._tok_span(c)) for c in children if isinstance(c, Token) and c.type == "NAME"
         )
         return ("data", ast.ScenarioData(names, self._expr(children[-1]), self._span(children)))
 
@@ -241,7 +241,7 @@ class _Builder(Transformer):
             if isinstance(c, tuple) and c[0] == "data":
                 data = c[1]
             elif isinstance(c, tuple) and c[0] == "on":
-                app, app_span = str(c[1]), self._tok_span(c[1])
+                app, app_span = c[1].value, self._tok_span(c[1])
             elif isinstance(c, tuple) and c[0] == "tags":
                 tags = c[1]
         body = next(c for c in children if isinstance(c, ast.Block))
@@ -305,13 +305,13 @@ class _Builder(Transformer):
         return ("else", children[-1])
 
     def var(self, children):
-        names = tuple(str(c) for c in children if isinstance(c, Token) and c.type == "NAME")
+        names = tuple(c.value for c in children if isinstance(c, Token) and c.type == "NAME")
         return ast.Var(names, self._span(children))
 
     def call(self, children):
         name = children[0]
         args = tuple(self._expr(c) for c in children[2:-1] if not (isinstance(c, Token) and c.type == "COMMA"))
-        return ast.Call(str(name), args, self._span(children))
+        return ast.Call(name.value, args, self._span(children))
 
     def _exprs(self, children, skip: set[str]):
         return tuple(self._expr(c) for c in children if not (isinstance(c, Token) and c.type in skip))
@@ -321,7 +321,7 @@ class _Builder(Transformer):
 
     def map_entry(self, children):
         key = children[0]
-        name = self._string(key).text if key.type == "STRING" else str(key)
+        name = self._string(key).text if key.type == "STRING" else key.value
         return (name, self._expr(children[2]))
 
     def map(self, children):
