@@ -63,7 +63,7 @@ def thirty_steps(backend, base: str) -> None:
 
 
 def error_collection(base: str, repeat: int) -> None:
-    """The 30-step scenario with and without the error listeners, interleaved: median seconds each."""
+    """The 30-step scenario with and without the error listeners, in pairs of alternating order: median seconds."""
     import panoptic.backends.web.backend as web_backend
 
     watch = web_backend.watch
@@ -72,9 +72,9 @@ def error_collection(base: str, repeat: int) -> None:
     )
     backend.start()
     times: dict[bool, list[float]] = {True: [], False: []}
+    order = [on for pair in range(repeat) for on in ((True, False) if pair % 2 == 0 else (False, True))]
     try:
-        for i in range(repeat * 2):
-            on = i % 2 == 0
+        for on in order:  # pairs, each second pair in the other order
             web_backend.watch = watch if on else (lambda page: None)
             ctx = ScenarioContext("bench", "bench", Path(tempfile.mkdtemp()) / "a" / "b", (), 10.0)
             backend.begin(ctx)
@@ -95,6 +95,7 @@ def error_collection(base: str, repeat: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--errors-only", action="store_true", help="only the error collection pairs")
     opts = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="ai-bench-"))
     site = tmp / "site"
@@ -105,6 +106,10 @@ def main() -> None:
     (site / "fifty.html").write_text(fifty_controls())
     server = StaticServer(site)
     base = server.start()
+    if opts.errors_only:
+        error_collection(base, opts.repeat)
+        server.stop()
+        return
     backend = load_backend_class(platforms()["web"])(
         AppDef("bench", "web", {"url": base, "timeout": 10.0, "viewport": (1280, 720), "trace": "off"}, SPAN)
     )
