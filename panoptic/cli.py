@@ -105,6 +105,20 @@ def main(argv: list[str] | None = None) -> None:
         _internal_error(exc)
 
 
+def _exit_now(code: int) -> None:
+    """End the process with `code` once stdout and stderr are flushed, without tearing its objects down.
+
+    Freeing the syntax trees and IR of a large check one object at a time takes about a sixth of the check's
+    time (0.12 s of 0.63 s on 100,000 lines); `os._exit` skips it. The check's cache files are already
+    closed (`store_pickle` closes and renames each one before returning), and no `atexit` hook is on its path.
+    """
+    import os
+
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 def _internal_error(exc: BaseException) -> None:
     """Report a crash as PAN005 and exit 4 (not 1, which means the input has errors)."""
     import os
@@ -135,6 +149,8 @@ def _main(argv: list[str] | None) -> None:
         code = fast_main(args[1:])
         if code is not None:
             sys.stdout.flush()
+            if argv is None:  # the process's own command line: nothing is left to do but free what the check built
+                _exit_now(code)
             raise SystemExit(code)
     if args[:1] == ["convert"]:  # fast path: the converter needs no Typer and no family commands
         from panoptic.commands.convert import fast_main as convert_main

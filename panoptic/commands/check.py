@@ -78,7 +78,7 @@ def run_check(paths: list[str], *, use_cache: bool = True):
     gc.disable()
     # No per-file AST cache: writing it costs more than it saves; unchanged suites hit the check cache instead.
     try:
-        result = compile_files(files, cache=ParseCache(None), initial=io_diags)
+        result = compile_files(files, cache=ParseCache(None), initial=io_diags, program=False)
         diags = result.diagnostics + style_diagnostics(result)
     except (Exception, RecursionError):  # a bug: check each file alone, so one file's crash hides no other's findings
         return _check_each(files, io_diags), len(files)
@@ -130,7 +130,7 @@ def _check_each(files, io_diags):
     diags = list(io_diags)
     for file in files:
         try:
-            result = compile_files([file], cache=ParseCache(None))
+            result = compile_files([file], cache=ParseCache(None), program=False)
             diags.extend(result.diagnostics + style_diagnostics(result))
         except (Exception, RecursionError) as exc:
             display = display_path(file)

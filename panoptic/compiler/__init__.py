@@ -59,11 +59,13 @@ def compile_files(
     cache: ParseCache | None = None,
     overlays: dict[str, str] | None = None,
     initial: list[Diagnostic] | None = None,
+    program: bool = True,
 ) -> CompileResult:
+    """Compile files; `program=False` (a check) finds the same diagnostics but builds no program to keep."""
     from panoptic.compiler.loader import Loader
 
     loader = Loader(cache, overlays)
-    return _lower(loader, loader.load_inputs(files), initial or [])
+    return _lower(loader, loader.load_inputs(files), initial or [], program)
 
 
 def compile_text(text: str, path: str = "<memory>.pan") -> CompileResult:
@@ -74,7 +76,7 @@ def compile_text(text: str, path: str = "<memory>.pan") -> CompileResult:
     return _lower(loader, [loader.load_text(path, text)], [])
 
 
-def _lower(loader, inputs: list[LoadedModule], initial: list[Diagnostic]) -> CompileResult:
+def _lower(loader, inputs: list[LoadedModule], initial: list[Diagnostic], keep: bool = True) -> CompileResult:
     """Check and lower loaded modules; the program is dropped when any error was found."""
     from panoptic.compiler.lower import Lowerer
 
@@ -82,14 +84,14 @@ def _lower(loader, inputs: list[LoadedModule], initial: list[Diagnostic]) -> Com
     program = None
     fs_checks: list[tuple[str, str, bool]] = []
     if inputs:
-        lowerer = Lowerer(loader.modules, inputs)
+        lowerer = Lowerer(loader.modules, inputs, keep_steps=keep)
         program = lowerer.run()
         diags.extend(lowerer.diags)
         fs_checks = lowerer.fs_checks
     diags = suppress(diags, loader.modules.values())
     diags.sort(key=Diagnostic.sort_key)
     result = CompileResult(program, _dedupe(diags), loader.sources, loader.modules, [m.path for m in inputs], fs_checks)
-    if result.has_errors:
+    if result.has_errors or not keep:
         result.program = None
     return result
 

@@ -217,9 +217,12 @@ class _Pending:
 class Lowerer:
     """Builds the Program from loaded modules and collects diagnostics."""
 
-    def __init__(self, modules: dict[str, LoadedModule], inputs: list[LoadedModule]) -> None:
+    def __init__(
+        self, modules: dict[str, LoadedModule], inputs: list[LoadedModule], *, keep_steps: bool = True
+    ) -> None:
         self.modules = modules
         self.inputs = inputs
+        self.keep_steps = keep_steps  # False: a check, which reads the diagnostics only; scenarios keep no steps
         self.diags: list[Diagnostic] = []
         self.platforms = platforms(plugins=False)
         self.names: dict[str, ModuleNames] = {}
@@ -228,7 +231,8 @@ class Lowerer:
         self.bindings: list[ir.Binding] = []
         self.calls: dict[str, list[tuple[str, Span]]] = {}  # flow id -> [(called flow id, span)]
         self.flow_pending: dict[str, list[_Pending]] = {}
-        self.scenario_flows: list[tuple[ir.Scenario, PlatformSpec, Span]] = []
+        # (app, flows the scenario calls itself, platform, title span) of each scenario on a known platform
+        self.scenario_flows: list[tuple[str, list[str], PlatformSpec, Span]] = []
         # Files and folders the checks looked at, with what they found (the check cache re-verifies them).
         self.fs_checks: list[tuple[str, str, bool]] = []
         self._limit_cache: dict[int, dict[str, str]] = {}
@@ -259,7 +263,10 @@ class Lowerer:
             self._lower_flows(self.modules[key])
         scenarios: list[ir.Scenario] = []
         for mod in self.inputs:
-            scenarios.extend(self._lower_scenarios(mod))
+            lowered = self._lower_scenarios(mod)
+            if not self.keep_steps:  # each file's steps are freed once checked: a large check's peak memory
+                lowered = [dataclasses.replace(s, body=(), setup=(), teardown=()) for s in lowered]
+            scenarios.extend(lowered)
         self._check_flow_platforms()
         self._check_recursion()
         self._check_unused()
@@ -540,7 +547,7 @@ class Lowerer:
             for scenario in expanded:
                 out.append(scenario)
                 if spec is not None:
-                    self.scenario_flows.append((scenario, spec, decl.title.span))
+                    self.scenario_flows.append((scenario.app, _direct_flow_calls(scenario), spec, decl.title.span))
         return out
 
     def _scenario_app(self, decl: ast.Scenario, names: ModuleNames, mod: LoadedModule):
@@ -961,9 +968,9 @@ class Lowerer:
 
     def _check_flow_platforms(self) -> None:
         reported: set[tuple[int, str]] = set()
-        for scenario, spec, title_span in self.scenario_flows:
-            settings = self.apps[scenario.app].settings if scenario.app in self.apps else {}
-            for flow_id in self._reachable_flows(scenario):
+        for app, calls, spec, title_span in self.scenario_flows:
+            settings = self.apps[app].settings if app in self.apps else {}
+            for flow_id in self._reachable_flows(calls):
                 for pending in self.flow_pending.get(flow_id, ()):
                     key = (pending.span.start, pending.span.file + spec.name)
                     if key in reported:
@@ -971,10 +978,9 @@ class Lowerer:
                     reported.add(key)
                     self._platform_diags(pending.entry, pending.span, pending.targets, spec, settings, title_span)
 
-    def _reachable_flows(self, scenario: ir.Scenario) -> list[str]:
-        todo: list[str] = []
-        for steps in (scenario.setup, scenario.body, scenario.teardown):
-            _collect_flow_calls(steps, todo)
+    def _reachable_flows(self, calls: list[str]) -> list[str]:
+        """The flows a scenario calls, from the ones it calls itself (`_direct_flow_calls`), through the call graph."""
+        todo = list(calls)
         seen: list[str] = []
         while todo:
             flow = todo.pop()
@@ -1457,6 +1463,14 @@ def _head(span: Span) -> Span:
 
 def _stmt_span(stmt: Any) -> Span:
     return stmt.head_span if isinstance(stmt, ast.Statement) else stmt.span
+
+
+def _direct_flow_calls(scenario: ir.Scenario) -> list[str]:
+    """The flows called in a scenario's own steps (setup, body, teardown), in the order found."""
+    out: list[str] = []
+    for steps in (scenario.setup, scenario.body, scenario.teardown):
+        _collect_flow_calls(steps, out)
+    return out
 
 
 def _collect_flow_calls(steps: Iterable[ir.AnyStep], out: list[str]) -> None:
