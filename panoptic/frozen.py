@@ -190,23 +190,32 @@ def frozen_slots(cls: type[T]) -> type[T]:
     params = [f.name if f.default is MISSING else f"{f.name}=_default_{f.name}" for f in every]
     lines = [f"def __new__(cls, {', '.join(params)}):", "    self = _new(_twin)"]
     lines += [f"    self.{name} = {name}" for name in names]
-    lines += [
-        "    self.__class__ = cls",
-        "    return self",
-        "def __setattr__(self, name, value):",
-        '    raise FrozenInstanceError(f"cannot assign to field {name!r}")',
-        "def __delattr__(self, name):",
-        '    raise FrozenInstanceError(f"cannot delete field {name!r}")',
-        "def __reduce__(self):",
-        f"    return (self.__class__, ({''.join(f'self.{name},' for name in names)}))",
-    ]
+    lines += ["    self.__class__ = cls", "    return self"]
     namespace: dict[str, Any] = {f"_default_{f.name}": f.default for f in every if f.default is not MISSING}
-    namespace.update(_new=object.__new__, _twin=twin, FrozenInstanceError=FrozenInstanceError)
-    exec("\n".join(lines), namespace)  # one compilation per class, as `frozen` does
-    skipped = {*names, "__dict__", "__weakref__", "__init__", "__setattr__", "__delattr__"}
+    namespace.update(_new=object.__new__, _twin=twin)
+    exec("\n".join(lines), namespace)  # only `__new__` is compiled per class: compiling is what defining costs
+    namespace["__new__"].__qualname__ = f"{cls.__qualname__}.__new__"
+    skipped = {*names, "__dict__", "__weakref__", "__init__"}
     body = {key: value for key, value in cls.__dict__.items() if key not in skipped}
-    body.update(__slots__=(), __qualname__=cls.__qualname__)
-    for name in ("__new__", "__setattr__", "__delattr__", "__reduce__"):
-        body[name] = namespace[name]
-        namespace[name].__qualname__ = f"{cls.__qualname__}.{name}"
+    body.update(
+        __slots__=(),
+        __qualname__=cls.__qualname__,
+        __new__=namespace["__new__"],
+        __setattr__=_slots_setattr,
+        __delattr__=_slots_delattr,
+        __reduce__=_slots_reduce,
+    )
     return type(cls)(cls.__name__, (twin,), body)  # type: ignore[misc,return-value]
+
+
+def _slots_setattr(self: Any, name: str, value: object) -> None:
+    raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+
+def _slots_delattr(self: Any, name: str) -> None:
+    raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+
+def _slots_reduce(self: Any) -> tuple[Any, ...]:
+    """Pickle and copy a `frozen_slots` node as a call of its class with its field values (every field is in init)."""
+    return (self.__class__, tuple([getattr(self, name) for name in self.__match_args__]))
