@@ -272,7 +272,6 @@ class MobileBackend:
             return
         self._with_element(target, timeout, lambda el: el.click())
 
-
     def _do_double_tap(self, args: dict[str, Any], timeout: float) -> None:
         self._gesture_on(args["target"], timeout, gestures.double_tap)
 
