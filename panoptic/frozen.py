@@ -22,6 +22,37 @@ def frozen(cls: type[T]) -> type[T]:
     `__dataclass_fields__` and `__dataclass_params__`, but compiled in one piece: `dataclass` compiles
     each method apart, and compiling is most of what defining the AST and IR classes costs at start-up.
     """
+    cls, every, params, namespace = _prepare(cls)
+    names = "".join(f"{f.name!r}," for f in every)
+    lines = [f"def __init__(self, {', '.join(params)}):", "    values = self.__dict__"]
+    lines += [f"    values[{f.name!r}] = {f.name}" for f in every]
+    if hasattr(cls, "__post_init__"):
+        lines.append("    self.__post_init__()")
+    # The same bodies as `dataclass(frozen=True)` writes (CPython's dataclasses.py):
+    lines += _compare_and_show(every)
+    lines += [
+        "def __setattr__(self, name, value):",
+        f"    if type(self) is cls or name in ({names}):",
+        '        raise FrozenInstanceError(f"cannot assign to field {name!r}")',
+        "    super(cls, self).__setattr__(name, value)",
+        "def __delattr__(self, name):",
+        f"    if type(self) is cls or name in ({names}):",
+        '        raise FrozenInstanceError(f"cannot delete field {name!r}")',
+        "    super(cls, self).__delattr__(name)",
+    ]
+    namespace.update(cls=cls, FrozenInstanceError=FrozenInstanceError)
+    exec("\n".join(lines), namespace)  # one compilation per class
+    for name in ("__init__", "__repr__", "__eq__", "__hash__", "__setattr__", "__delattr__"):
+        method = namespace[name]
+        method.__qualname__ = f"{cls.__qualname__}.{name}"
+        if name in ("__init__", "__hash__", "__setattr__", "__delattr__") or name not in cls.__dict__:
+            setattr(cls, name, method)
+    return cls
+
+
+def _prepare(cls: type[T]) -> tuple[type[T], tuple[Any, ...], list[str], dict[str, Any]]:
+    """The dataclass fields of a `@frozen` class (no method generated), its `__init__` parameters, and a
+    namespace holding their defaults and what the generated methods use."""
     for name in ("__hash__", "__setattr__", "__delattr__"):
         if name in cls.__dict__:
             raise TypeError(f"{cls.__name__} defines {name}, which a frozen dataclass cannot have")
@@ -35,26 +66,25 @@ def frozen(cls: type[T]) -> type[T]:
     if not documented:
         cls.__doc__ = f"{cls.__name__}({', '.join(f.name for f in every)})"
     params: list[str] = []
-    defaults: dict[str, object] = {}
+    namespace: dict[str, Any] = {"_recursive_repr": recursive_repr}
     for f in every:
         if f.default_factory is not MISSING:
             raise TypeError(f"{cls.__name__}.{f.name}: default_factory is not supported by @frozen")
         if f.default is MISSING:
             params.append(f.name)
         else:
-            defaults[f"_default_{f.name}"] = f.default
+            namespace[f"_default_{f.name}"] = f.default
             params.append(f"{f.name}=_default_{f.name}")
+    return cls, every, params, namespace
+
+
+def _compare_and_show(every: tuple[Any, ...]) -> list[str]:
+    """`__repr__`, `__eq__` and `__hash__` with the bodies `dataclass(frozen=True)` writes."""
     compared = "".join(f"self.{f.name}," for f in every if f.compare)
     other = "".join(f"other.{f.name}," for f in every if f.compare)
     hashed = "".join(f"self.{f.name}," for f in every if (f.compare if f.hash is None else f.hash))
     shown = ", ".join(f"{f.name}={{self.{f.name}!r}}" for f in every if f.repr)
-    names = "".join(f"{f.name!r}," for f in every)
-    lines = [f"def __init__(self, {', '.join(params)}):", "    values = self.__dict__"]
-    lines += [f"    values[{f.name!r}] = {f.name}" for f in every]
-    if hasattr(cls, "__post_init__"):
-        lines.append("    self.__post_init__()")
-    # The same bodies as `dataclass(frozen=True)` writes (CPython's dataclasses.py):
-    lines += [
+    return [
         "@_recursive_repr()",
         "def __repr__(self):",
         f'    return self.__class__.__qualname__ + f"({shown})"',
@@ -64,24 +94,7 @@ def frozen(cls: type[T]) -> type[T]:
         "    return NotImplemented",
         "def __hash__(self):",
         f"    return hash(({hashed}))",
-        "def __setattr__(self, name, value):",
-        f"    if type(self) is cls or name in ({names}):",
-        '        raise FrozenInstanceError(f"cannot assign to field {name!r}")',
-        "    super(cls, self).__setattr__(name, value)",
-        "def __delattr__(self, name):",
-        f"    if type(self) is cls or name in ({names}):",
-        '        raise FrozenInstanceError(f"cannot delete field {name!r}")',
-        "    super(cls, self).__delattr__(name)",
     ]
-    namespace: dict[str, Any] = dict(defaults)
-    namespace.update(cls=cls, FrozenInstanceError=FrozenInstanceError, _recursive_repr=recursive_repr)
-    exec("\n".join(lines), namespace)  # one compilation per class
-    for name in ("__init__", "__repr__", "__eq__", "__hash__", "__setattr__", "__delattr__"):
-        method = namespace[name]
-        method.__qualname__ = f"{cls.__qualname__}.{name}"
-        if name in ("__init__", "__hash__", "__setattr__", "__delattr__") or name not in cls.__dict__:
-            setattr(cls, name, method)
-    return cls
 
 
 _PARAMS: list[Any] = []
@@ -181,26 +194,29 @@ def frozen_slots(cls: type[T]) -> type[T]:
     hashing, `repr`, `fields()` and `FrozenInstanceError` are `@frozen`'s; nodes pickle by their field values.
     A class with a base, a `__post_init__` or an `init=False` field is refused.
     """
-    cls = frozen(cls)
-    every = fields(cls)  # type: ignore[arg-type]
+    cls, every, params, namespace = _prepare(cls)
     if cls.__bases__ != (object,) or hasattr(cls, "__post_init__") or not all(f.init for f in every):
         raise TypeError(f"{cls.__name__}: @frozen_slots takes no base, `__post_init__` or `init=False` field")
     names = tuple(f.name for f in every)
     twin = type(f"{cls.__name__}Slots", (), {"__slots__": names, "__module__": cls.__module__})
-    params = [f.name if f.default is MISSING else f"{f.name}=_default_{f.name}" for f in every]
     lines = [f"def __new__(cls, {', '.join(params)}):", "    self = _new(_twin)"]
     lines += [f"    self.{name} = {name}" for name in names]
     lines += ["    self.__class__ = cls", "    return self"]
-    namespace: dict[str, Any] = {f"_default_{f.name}": f.default for f in every if f.default is not MISSING}
+    lines += _compare_and_show(every)
     namespace.update(_new=object.__new__, _twin=twin)
-    exec("\n".join(lines), namespace)  # only `__new__` is compiled per class: compiling is what defining costs
-    namespace["__new__"].__qualname__ = f"{cls.__qualname__}.__new__"
+    exec("\n".join(lines), namespace)  # one compilation per class: compiling is what defining costs
+    generated: dict[str, Any] = {}
+    for name in ("__new__", "__repr__", "__eq__", "__hash__"):
+        method = namespace[name]
+        method.__qualname__ = f"{cls.__qualname__}.{name}"
+        if name in ("__new__", "__hash__") or name not in cls.__dict__:  # as `frozen` does
+            generated[name] = method
     skipped = {*names, "__dict__", "__weakref__", "__init__"}
     body = {key: value for key, value in cls.__dict__.items() if key not in skipped}
+    body.update(generated)
     body.update(
         __slots__=(),
         __qualname__=cls.__qualname__,
-        __new__=namespace["__new__"],
         __setattr__=_slots_setattr,
         __delattr__=_slots_delattr,
         __reduce__=_slots_reduce,
