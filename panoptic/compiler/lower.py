@@ -25,6 +25,7 @@ from panoptic.compiler.files import resolved
 from panoptic.compiler.functions import FUNCTIONS
 from panoptic.compiler.loader import LoadedModule
 from panoptic.compiler.match import Miss, TargetSyntax, match_statement
+from panoptic.compiler.program_checks import call_cycles, duplicate_titles
 from panoptic.compiler.registry import REGISTRY, StatementDef
 from panoptic.compiler.settings import CONSTANT_WORDS, SettingsReader, static_value
 from panoptic.compiler.symbols import SymbolTable
@@ -39,7 +40,6 @@ from panoptic.syntax.units import unit_mistake
 
 _SNAKE = re.compile(r"[a-z_][a-z0-9_]*")
 _REDEFINED = {"app": "PAN207", "flow": "PAN206", "var": "PAN208"}
-MAX_CALL_DEPTH = 100  # nested flow calls (each is expanded at run time, on the stack)
 
 
 # Statement words users bring from other tools, and the Panoptic statement that does the same.
@@ -268,9 +268,9 @@ class Lowerer:
                 lowered = [dataclasses.replace(s, body=(), setup=(), teardown=()) for s in lowered]
             scenarios.extend(lowered)
         self._check_flow_platforms()
-        self._check_recursion()
+        self.diags.extend(call_cycles(self.calls))
         self._check_unused()
-        self._check_duplicate_titles(scenarios)
+        self.diags.extend(duplicate_titles(scenarios))
         self._report_plugin_problems()
         return ir.Program(
             apps=tuple(self.apps.values()),
@@ -1079,51 +1079,6 @@ class Lowerer:
                     )
 
     # ---- program-wide checks ----------------------------------------------------------------------
-    def _check_recursion(self) -> None:
-        state: dict[str, int] = {}
-        reported: set[str] = set()
-        depth: dict[str, int] = {}  # the longest chain of nested calls from each flow
-        last: dict[str, Span] = {}  # a call in each flow, where a too deep chain is reported
-        too_deep = False
-        for root in list(self.calls):
-            if root in state:
-                continue
-            state[root] = 1
-            stack = [root]
-            edges = [iter(self.calls.get(root, ()))]
-            while edges:  # depth first with an explicit stack: call chains of any length are checked
-                step = next(edges[-1], None)
-                if step is None:
-                    edges.pop()
-                    done = stack.pop()
-                    state[done] = 2
-                    depth[done] = 1 + max((depth.get(c, 0) for c, _ in self.calls.get(done, ())), default=0)
-                    if depth[done] > MAX_CALL_DEPTH and not too_deep and done in last:
-                        too_deep = True
-                        self.error(
-                            "PAN218",
-                            f"flow `{done}` starts a chain of more than {MAX_CALL_DEPTH} nested flow calls",
-                            last[done],
-                            help="call the flows one after another instead of each from the one before",
-                        )
-                    continue
-                callee, span = step
-                last[stack[-1]] = span
-                if state.get(callee) == 1:
-                    if callee not in reported:
-                        reported.add(callee)
-                        chain = " -> ".join([*stack[stack.index(callee) :], callee])
-                        self.error(
-                            "PAN211",
-                            f"flow `{callee}` calls itself: {chain}",
-                            span,
-                            help="flows are expanded at run time; use `repeat` or `retry` for loops",
-                        )
-                elif callee not in state:
-                    state[callee] = 1
-                    stack.append(callee)
-                    edges.append(iter(self.calls.get(callee, ())))
-
     def _check_unused(self) -> None:
         input_keys = {m.key for m in self.inputs}
         used_by_others = {k for m in self.modules.values() for _, k in m.uses}
@@ -1146,22 +1101,6 @@ class Lowerer:
                         info.decl.name_span,
                         help="remove it, or move it into a module for `use`",
                     )
-
-    def _check_duplicate_titles(self, scenarios: list[ir.Scenario]) -> None:
-        """PAN205 for a title used twice in one file (a scenario's id is `<file>::<title>`, so files may share one)."""
-        first: dict[tuple[str, str], ir.Scenario] = {}
-        for s in scenarios:
-            key = (s.file, s.title)
-            if key in first:
-                self.error(
-                    "PAN205",
-                    f'a scenario named "{s.title}" already exists in this file',
-                    _head(s.span),
-                    labels=(Label(_head(first[key].span), "first one here"),),
-                    help="give it a unique title",
-                )
-            else:
-                first[key] = s
 
     # ---- expressions ---------------------------------------------------------------------------------
     def typed(self, raw: Any, typ: str, name: str, ctx: _Context, scope: Scope) -> ir.Expr:
@@ -1452,13 +1391,6 @@ def _raw_text(raw: Any) -> str:
     if isinstance(raw, ast.Var):
         return raw.name
     return str(raw)
-
-
-def _head(span: Span) -> Span:
-    """The first line of a multi-line span."""
-    if span.end_line == span.line:
-        return span
-    return Span(span.file, span.start, span.start, span.line, span.col, span.line, span.col)
 
 
 def _stmt_span(stmt: Any) -> Span:
