@@ -548,8 +548,19 @@ def visual(web: WebBackend, args: dict[str, Any], timeout: float) -> str:
     )
 
 
+def _open_tabs(web: WebBackend) -> list[Any]:
+    """The open tabs, oldest first, including pop-ups opened since the last call into Playwright.
+
+    The sync API delivers a new tab's "page" event only during a call into Playwright, so one is made first:
+    without it, polling `expect tabs count 2` after a click that opens a pop-up could never see the tab.
+    """
+    with contextlib.suppress(Exception):
+        web._require_page().evaluate("0")
+    return [p for p in web._pages if not _closed(p)]
+
+
 def switch_tab(web: WebBackend, args: dict[str, Any], timeout: float) -> str:
-    pages = [p for p in web._pages if not _closed(p)]
+    pages = _open_tabs(web)
     which = args.get("number")
     if which is None:  # the newest tab
         index = len(pages)
@@ -569,7 +580,7 @@ def switch_tab(web: WebBackend, args: dict[str, Any], timeout: float) -> str:
 
 
 def close_tab(web: WebBackend, args: dict[str, Any], timeout: float) -> str:
-    pages = [p for p in web._pages if not _closed(p)]
+    pages = _open_tabs(web)
     if len(pages) < 2:
         raise ActionFailed("cannot close the only tab", help="`switch to tab N` first, or end the scenario")
     current = web._require_page()
@@ -637,7 +648,7 @@ def page_query(web: WebBackend, capability: str, args: dict[str, Any]) -> tuple[
     if capability == "query.response":
         return True, _recorder(web).response
     if capability == "query.tabs":
-        return True, len([p for p in web._pages if not _closed(p)])
+        return True, len(_open_tabs(web))
     if capability == "query.cookie":
         name = str(args["name"])
         cookies = web._run("read the cookies", None, 0, web._context.cookies)
