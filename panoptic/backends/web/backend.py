@@ -917,8 +917,10 @@ class WebBackend:
             except Exception as exc:
                 if self._is_crash(exc):
                     raise self._crashed(str(exc)) from None
-                # A previous failed navigation may still be committing Chromium's error page: once more.
-                if attempt == 1 and 'interrupted by another navigation to "chrome-error:' in str(exc):
+                # A previous failed navigation may still be committing Chromium's error page, or Chromium
+                # commits its own error page for this very URL (an HTTP error with an empty body): once more.
+                interrupted = re.search(r'interrupted by another navigation to "([^"]*)"', str(exc))
+                if attempt == 1 and interrupted and interrupted.group(1).startswith(("chrome-error:", url)):
                     with contextlib.suppress(Exception):
                         page.wait_for_load_state("load", timeout=2000)
                     continue
