@@ -25,7 +25,9 @@ import argparse
 import gzip
 import http.server
 import json
+import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -144,12 +146,26 @@ def timeline(out: Path) -> dict[str, float]:
     }
 
 
+def run_panoptic(suite: Path, out: Path, *extra: str) -> float:
+    """Wall time of one whole `panoptic run` process on `suite` (exits with its output when the run fails)."""
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "panoptic", "run", str(suite), "-o", str(out), *extra],
+        capture_output=True,
+        text=True,
+        cwd=suite.parent,
+        env={**os.environ, "PANOPTIC_NO_CACHE": "1"},
+    )
+    wall = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"run failed ({' '.join(extra)}):\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
+    return wall
+
+
 def run_once(suite: Path, out: Path, extra: tuple[str, ...]) -> dict[str, float]:
     """One whole `panoptic run` process: wall time, the load average before it, and its timeline."""
-    from cluster_bench import _run  # the same whole-process run as the cluster benchmark's (this folder)
-
     load = float(Path("/proc/loadavg").read_text().split()[0])
-    wall = _run(suite, out, *extra)
+    wall = run_panoptic(suite, out, *extra)
     found = {"wall": wall, "load": load, **timeline(out)}
     found["tail"] = wall - found["last_end"]  # process start-up, compile, reports, shutdown (cluster close)
     return found
