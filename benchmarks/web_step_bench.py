@@ -33,11 +33,11 @@ import json
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+import scenario_cost_bench  # this folder: the same whole-process timing
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "benchmarks" / "work" / "web-steps"
@@ -218,18 +218,10 @@ def commands(cases: list[str], tree: Path | None = None, before: Path | None = N
 
 
 def timed(cmd: list[str], cwd: Path) -> dict[str, float]:
-    """Wall and CPU seconds (user + sys, children included) of one process, and the load average at its start."""
+    """Wall and CPU seconds (user + sys, children included) of one process, and the load average at its start;
+    with `.pyc` files written and used (PYTHONDONTWRITEBYTECODE dropped)."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    load = os.getloadavg()[0]
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-    code = os.waitstatus_to_exitcode(status)
-    if code != 0:
-        raise SystemExit(f"{' '.join(cmd)} exited {code}:\n{err[-3000:]}")
-    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "load": load}
+    return scenario_cost_bench.timed(cmd, cwd, env)
 
 
 def main() -> int:
