@@ -21,8 +21,11 @@ every report shows it.
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from panoptic.contract.backend import ResolvedTarget
@@ -35,6 +38,23 @@ if TYPE_CHECKING:
 HEAL_SETTING = "heal"  # the app setting: on / off
 HEAL_OPTION = "heal"  # the run option (`panoptic run --heal`) in `RunContext.options`
 HEAL_FILE = "heal.json"  # the healings of a run, in its output folder
+
+
+def read_heal_file(path: Path) -> list[dict[str, Any]]:
+    """The healings a `heal.json` lists: [] when there is no file; OSError or ValueError when it cannot be read."""
+    if not path.is_file():
+        return []
+    data = json.loads(path.read_text(encoding="utf-8"))
+    found = data.get("healings") if isinstance(data, dict) else None
+    return [h for h in found if isinstance(h, dict)] if isinstance(found, list) else []
+
+
+def write_heal_file(path: Path, healings: list[dict[str, Any]]) -> None:
+    """Write `healings` as a `heal.json` (through a temporary file, so a reader never sees half of it)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    text = json.dumps({"version": 1, "healings": healings}, indent=1, ensure_ascii=False, sort_keys=True)
+    tmp.write_text(text + "\n", encoding="utf-8")
+    os.replace(tmp, path)
 
 
 @dataclass(frozen=True)

@@ -12,13 +12,13 @@ shards' self-healing records (`heal.json`) are joined into one, so
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from panoptic.contract.healing import HEAL_FILE
+from panoptic.contract.healing import HEAL_FILE, read_heal_file, write_heal_file
 from panoptic.report.errors import ReportError
 from panoptic.report.jsonl import RESULTS_FILE, JsonlWriter, encode_event, read_events
 from panoptic.report.model import RunResult, build_model
@@ -153,22 +153,17 @@ def _rewrite(event: Event, index: int, shard: Shard, arts: _Artifacts) -> Event:
 
 def _join_healings(shards: list[Shard], output: Path, notes: list[str]) -> None:
     """Write the healings of every shard (their `heal.json`, duplicates once) to the output's `heal.json`."""
-    healings: list[object] = []
+    healings: list[dict[str, Any]] = []
     for shard in shards:
         path = shard.base / HEAL_FILE
-        if not path.is_file():
-            continue
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            found = read_heal_file(path)
         except (OSError, ValueError) as exc:
             notes.append(f"{path} could not be read ({exc}); its healings are not in the merged {HEAL_FILE}")
             continue
-        found = data.get("healings") if isinstance(data, dict) else None
-        healings.extend(h for h in (found if isinstance(found, list) else []) if h not in healings)
+        healings.extend(h for h in found if h not in healings)
     if healings:
-        tmp = output / (HEAL_FILE + ".tmp")
-        tmp.write_text(json.dumps({"version": 1, "healings": healings}, indent=1), encoding="utf-8")
-        os.replace(tmp, output / HEAL_FILE)
+        write_heal_file(output / HEAL_FILE, healings)
 
 
 def merge_results(inputs: list[Path], output: Path) -> tuple[RunResult, dict[str, Path]]:

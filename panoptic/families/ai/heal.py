@@ -38,7 +38,7 @@ from urllib.parse import urlsplit
 from panoptic.contract import ResolvedTarget
 from panoptic.contract.app import AppDef
 from panoptic.contract.family import RunContext
-from panoptic.contract.healing import HEAL_FILE, HealResult
+from panoptic.contract.healing import HEAL_FILE, HealResult, read_heal_file, write_heal_file
 from panoptic.source import Span
 
 THRESHOLD = 0.75  # the lowest score a replacement may have
@@ -465,12 +465,13 @@ class WebHealer:
         out = Path(self.run.output_dir)
         try:
             with _locked(out):
-                data = _read_json(out / HEAL_FILE)
-                healings = data.get("healings") if isinstance(data, dict) else None
-                healings = healings if isinstance(healings, list) else []
+                try:
+                    healings = read_heal_file(out / HEAL_FILE)
+                except ValueError:  # not JSON (a file cut short): it is written anew
+                    healings = []
                 if entry not in healings:
                     healings.append(entry)
-                _write_json(out / HEAL_FILE, {"version": 1, "healings": healings})
+                write_heal_file(out / HEAL_FILE, healings)
         except OSError:
             pass
 
