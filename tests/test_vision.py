@@ -129,6 +129,38 @@ def test_small_template_uses_full_resolution(screen: Image.Image, tmp_path: Path
     assert m.found and (m.left, m.top) == (874, 514)
 
 
+def test_random_crops_are_found_where_they_were_cut(tmp_path: Path) -> None:
+    """Whatever resolution the search starts at, a hit is the crop's own place."""
+    rng = np.random.default_rng(7)
+    noise = rng.integers(0, 256, (270, 480), dtype=np.uint8)
+    screen = cv2.resize(noise, (1920, 1080), interpolation=cv2.INTER_LINEAR)  # smooth, nowhere repeating
+    for i in range(12):
+        w, h = (int(v) for v in rng.integers(20, 160, 2))
+        x, y = int(rng.integers(0, 1920 - w)), int(rng.integers(0, 1080 - h))
+        path = tmp_path / f"crop{i}.png"
+        cv2.imwrite(str(path), screen[y : y + h, x : x + w])
+        m = find_image(screen, path)
+        assert m.found and (m.left, m.top, m.width, m.height) == (x, y, w, h), (i, m)
+
+
+def test_detail_only_visible_at_full_resolution_is_still_found(tmp_path: Path) -> None:
+    """Decoys that look the same on reduced copies send the search on to full resolution."""
+    screen = np.full((1080, 1920), 200, dtype=np.uint8)
+    checker = (np.indices((40, 64)).sum(axis=0) % 2 * 255).astype(np.uint8)  # averages to grey when reduced
+
+    def block(left: int, top: int, inside: np.ndarray) -> None:
+        screen[top : top + 48, left : left + 72] = 30
+        screen[top + 4 : top + 44, left + 4 : left + 68] = inside
+
+    for i in range(6):
+        block(100 + i * 200, 300, np.full((40, 64), 127, dtype=np.uint8))
+    block(1500, 700, checker)
+    path = tmp_path / "checker.png"
+    cv2.imwrite(str(path), screen[700:748, 1500:1572])
+    m = find_image(screen, path)
+    assert m.found and (m.left, m.top) == (1500, 700)
+
+
 def test_missing_template_is_a_clear_error(screen: Image.Image, tmp_path: Path) -> None:
     missing = tmp_path / "nope" / "button.png"
     with pytest.raises(ActionFailed) as err:

@@ -4,7 +4,9 @@ Matching is done in grayscale with normalised cross-correlation
 (`TM_CCOEFF_NORMED`). The template is first tried at its own size; only when
 that best score is below the threshold are other scales tried (0.8 … 1.25),
 first on half-resolution copies to pick the scale cheaply, then refined at
-full resolution around the best candidate. When no scale reaches the
+full resolution around the best candidate. At its own size a template large
+enough is first looked for on quarter-resolution copies, then on half, and
+only then at full resolution. When no scale reaches the
 threshold, ORB keypoints and a RANSAC homography locate a template scaled
 beyond that range (or slightly changed), and the box they give is verified by
 correlation. The result always carries the best candidate found, so a failure
@@ -29,10 +31,11 @@ if TYPE_CHECKING:
 DEFAULT_CONFIDENCE = 0.8
 # Scales tried when the template's own size does not reach the threshold, nearest to 1.0 first.
 SCALES = (0.95, 1.05, 0.9, 1.1, 0.85, 1.15, 0.8, 1.2, 1.25)
-_COARSE_FACTOR = 0.5  # resolution of the first, cheap search
-_MIN_COARSE_SIDE = 8  # smallest template side at that resolution; smaller templates are searched at full size
+_COARSE_FACTOR = 0.5  # resolution of the cheap search for other scales
+_COARSE_FACTORS = (0.25, 0.5)  # resolutions tried in turn for the template at its own size, cheapest first
+_MIN_COARSE_SIDE = 8  # smallest template side at a coarse resolution; smaller templates skip that resolution
 _COARSE_PEAKS = 3  # places of the cheap search scored at full resolution
-_PAD = 6  # pixels around a coarse hit searched at full resolution
+_COARSE_SLACK = 3  # coarse pixels of uncertainty around a coarse hit, searched at full resolution
 
 Screenshot = Any  # PNG/JPEG bytes, a numpy array (RGB, RGBA or grayscale), a PIL image, or a Path
 
@@ -197,39 +200,40 @@ def _peaks(cv2: Any, result: np.ndarray, size: tuple[int, int], k: int) -> list[
 
 
 def _refine(
-    cv2: Any, np: Any, screen: np.ndarray, templ: np.ndarray, approx: tuple[int, int]
+    cv2: Any, np: Any, screen: np.ndarray, templ: np.ndarray, approx: tuple[int, int], factor: float
 ) -> tuple[float, tuple[int, int]]:
-    """Full-resolution match in a small window around an approximate top-left corner."""
+    """Full-resolution match in a small window around a corner found at resolution `factor`."""
     sh, sw = screen.shape[:2]
     h, w = templ.shape[:2]
-    x0 = min(max(0, approx[0] - _PAD), sw - w)
-    y0 = min(max(0, approx[1] - _PAD), sh - h)
-    x1 = min(sw, x0 + w + 2 * _PAD)
-    y1 = min(sh, y0 + h + 2 * _PAD)
+    pad = round(_COARSE_SLACK / factor)
+    x0 = min(max(0, approx[0] - pad), sw - w)
+    y0 = min(max(0, approx[1] - pad), sh - h)
+    x1 = min(sw, x0 + w + 2 * pad)
+    y1 = min(sh, y0 + h + 2 * pad)
     score, (lx, ly) = _best(cv2, np, screen[y0:y1, x0:x1], templ)
     return score, (x0 + lx, y0 + ly)
 
 
 def _coarse(
-    cv2: Any, np: Any, small_screen: np.ndarray, templ: np.ndarray, k: int
+    cv2: Any, np: Any, small_screen: np.ndarray, templ: np.ndarray, k: int, factor: float = _COARSE_FACTOR
 ) -> list[tuple[float, tuple[int, int]]]:
-    """Peaks of a half-resolution match, with corners mapped back to full resolution."""
-    t = _resize(cv2, templ, _COARSE_FACTOR)
+    """Peaks of a match on a screen reduced by `factor`, with corners mapped back to full resolution."""
+    t = _resize(cv2, templ, factor)
     if t.shape[0] > small_screen.shape[0] or t.shape[1] > small_screen.shape[1]:
         return []
     result = cv2.matchTemplate(small_screen, t, cv2.TM_CCOEFF_NORMED)
     np.nan_to_num(result, copy=False, nan=0.0, posinf=0.0, neginf=0.0)
     peaks = _peaks(cv2, result, (t.shape[1], t.shape[0]), k)
-    return [(s, (round(x / _COARSE_FACTOR), round(y / _COARSE_FACTOR))) for s, (x, y) in peaks]
+    return [(s, (round(x / factor), round(y / factor))) for s, (x, y) in peaks]
 
 
 def match_gray(screen: np.ndarray, templ: np.ndarray, confidence: float = DEFAULT_CONFIDENCE) -> Match:
     """Match two grayscale arrays (see `find_image`).
 
-    Templates big enough are located on half-resolution copies first and the
-    few best places are then scored at full resolution; the full-resolution
-    search runs only when that finds nothing, so a hit is exact and a miss is
-    as thorough as a plain search.
+    Templates big enough are located on quarter- and then half-resolution
+    copies first and the few best places are then scored at full resolution;
+    the full-resolution search runs only when that finds nothing, so a hit is
+    exact and a miss is as thorough as a plain search.
     """
     cv2, np = _modules()
     if not 0.0 < confidence <= 1.0:
@@ -242,7 +246,10 @@ def match_gray(screen: np.ndarray, templ: np.ndarray, confidence: float = DEFAUL
             f"the template ({tw}x{th}) is a single flat colour and cannot be located by its pattern",
             help="crop the template so that it includes the element's text, icon or edges",
         )
-    small_screen = _resize(cv2, screen, _COARSE_FACTOR) if min(th, tw) >= _MIN_COARSE_SIDE * 2 else None
+    coarse_screens = {
+        factor: _resize(cv2, screen, factor) for factor in _COARSE_FACTORS if min(th, tw) * factor >= _MIN_COARSE_SIDE
+    }
+    small_screen = coarse_screens.get(_COARSE_FACTOR)
     best: Match | None = None
 
     def consider(score: float, loc: tuple[int, int], size: tuple[int, int], scale: float) -> bool:
@@ -253,9 +260,9 @@ def match_gray(screen: np.ndarray, templ: np.ndarray, confidence: float = DEFAUL
         return best.found
 
     if th <= sh and tw <= sw:
-        if small_screen is not None:
-            for _, approx in _coarse(cv2, np, small_screen, templ, _COARSE_PEAKS):
-                if consider(*_refine(cv2, np, screen, templ, approx), (tw, th), 1.0):
+        for factor, reduced in coarse_screens.items():
+            for _, approx in _coarse(cv2, np, reduced, templ, _COARSE_PEAKS, factor):
+                if consider(*_refine(cv2, np, screen, templ, approx, factor), (tw, th), 1.0):
                     return best  # type: ignore[return-value]
         if consider(*_best(cv2, np, screen, templ), (tw, th), 1.0):
             return best  # type: ignore[return-value]
@@ -274,7 +281,7 @@ def match_gray(screen: np.ndarray, templ: np.ndarray, confidence: float = DEFAUL
         ranked.sort(key=lambda r: r[0], reverse=True)
         for _, s, approx in ranked[:4]:
             t = scaled[s]
-            if consider(*_refine(cv2, np, screen, t, approx), (t.shape[1], t.shape[0]), s):
+            if consider(*_refine(cv2, np, screen, t, approx, _COARSE_FACTOR), (t.shape[1], t.shape[0]), s):
                 break
     else:
         for s in scales:
