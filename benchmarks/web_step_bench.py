@@ -6,8 +6,10 @@ The same scenario is written twice, on a page served from 127.0.0.1:
                `goto`, `fill`, `select_option`, `check`, `click`, and the same checks with Playwright's `expect`
   panoptic     `panoptic run scenario.pan` (the app serves the page with `serve:`), once per trace setting:
                  off          `trace: off`
-                 on-failure   the app's default (a trace recorded for every attempt, kept when it fails)
-                 <variant>    the default with other `context.tracing.start` options, set through
+                 on-failure   the app's default (a first attempt records every call, console and network,
+                              kept when it fails)
+                 full         `trace: full` (DOM snapshots and the filmstrip too, kept when it fails)
+                 <variant>    `trace: full` with other `context.tracing.start` options, set through
                               `WebBackend.TRACE_OPTIONS` by a one-line wrapper (see TRACE_VARIANTS)
 
 Each round runs every case once as a whole process (start-up, compile, browser, reports), in alternating
@@ -140,7 +142,7 @@ RAW_TAIL = """
 server.shutdown()
 """
 
-# Other `context.tracing.start` options for the default trace setting, measured without changing the product.
+# Other `context.tracing.start` options for `trace: full`, measured without changing the product.
 TRACE_VARIANTS: dict[str, dict[str, bool]] = {
     "snapshots only": {"screenshots": False, "snapshots": True, "sources": True},
     "screencast only": {"screenshots": True, "snapshots": False, "sources": True},
@@ -180,7 +182,7 @@ def write_files(folder: Path) -> None:
     (folder / "site").mkdir(parents=True, exist_ok=True)
     (folder / "site" / "index.html").write_text(PAGE, encoding="utf-8")
     body = "".join(f"    {pan}\n" for pan, _ in STEPS)
-    for name, setting in (("off", "\n    trace: off"), ("default", "")):
+    for name, setting in (("off", "\n    trace: off"), ("default", ""), ("full", "\n    trace: full")):
         app = f'app shop: web {{\n    serve: "site"{setting}\n}}\n\n'
         (folder / f"scenario-{name}.pan").write_text(app + f'scenario "order form" {{\n{body}}}\n', encoding="utf-8")
     raw = RAW_HEAD + "".join(f"    {call}\n" for _, call in STEPS) + RAW_TAIL
@@ -206,14 +208,16 @@ def commands(cases: list[str], tree: Path | None = None, before: Path | None = N
             out[case] = panoptic(tree, "scenario-off.pan")
         elif case == "on-failure":
             out[case] = panoptic(tree, "scenario-default.pan")
+        elif case == "full":
+            out[case] = panoptic(tree, "scenario-full.pan")
         elif case in TRACE_VARIANTS:
-            out[case] = panoptic(tree, "scenario-default.pan", dict(TRACE_VARIANTS[case]))
+            out[case] = panoptic(tree, "scenario-full.pan", dict(TRACE_VARIANTS[case]))
         elif case == "off before" and before is not None:
             out[case] = panoptic(before, "scenario-off.pan")
         elif case == "on-failure before" and before is not None:
             out[case] = panoptic(before, "scenario-default.pan")
         else:
-            raise SystemExit(f"unknown case {case!r}: playwright, off, on-failure, {', '.join(TRACE_VARIANTS)}")
+            raise SystemExit(f"unknown case {case!r}: playwright, off, on-failure, full, {', '.join(TRACE_VARIANTS)}")
     return out
 
 
@@ -227,7 +231,7 @@ def timed(cmd: list[str], cwd: Path) -> dict[str, float]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rounds", type=int, default=6)
-    ap.add_argument("--cases", nargs="+", default=["playwright", "off", "on-failure", "snapshots only"])
+    ap.add_argument("--cases", nargs="+", default=["playwright", "off", "on-failure", "full"])
     ap.add_argument("--tree", type=Path, help="run Panoptic from this tree (default: the installed package)")
     ap.add_argument("--before", type=Path, help="a tree holding an earlier `panoptic` package")
     ap.add_argument("--json", type=Path)

@@ -26,7 +26,8 @@ def _fail(code: str, message: str, help: str | None = None) -> None:
 
 
 def find_traces(path: Path, keyword: str | None = None) -> list[tuple[str, str, Path]]:
-    """(status, title, trace.zip) of a results file or run folder: failed and errored scenarios first."""
+    """(status, title, trace.zip) of a results file or run folder: failed and errored scenarios first, and a
+    scenario's last attempt (a retry's trace has DOM snapshots and the filmstrip) before its earlier ones."""
     from panoptic.report import build_model_from_records, read_items, resolve_results
 
     file = resolve_results(path)
@@ -36,7 +37,7 @@ def find_traces(path: Path, keyword: str | None = None) -> list[tuple[str, str, 
     for sc in model.scenarios:
         if keyword and keyword.lower() not in sc.title.lower() and keyword.lower() not in sc.id.lower():
             continue
-        for art in sc.artifacts:
+        for art in reversed(sc.artifacts):
             if art.kind == "trace":
                 rank = 0 if sc.status in ("failed", "error") else 1 if sc.status == "flaky" else 2
                 found.append((rank, sc.status, sc.title, (base / art.path).resolve()))

@@ -51,6 +51,7 @@ class ScenarioContext:
     default_timeout: float  # seconds
     record_video: bool = False
     headed: bool = False
+    attempt: int = 1  # 2 and up for `--retries` attempts
     written: list[Artifact] = field(default_factory=list)
 
     def artifact(self, kind: str, filename: str, name: str = "") -> tuple[Path, Artifact]:

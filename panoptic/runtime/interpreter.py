@@ -286,6 +286,7 @@ class AttemptRunner:
             default_timeout=self.default_timeout,
             record_video=self.scenario.record_video,
             headed=self.settings.headed,
+            attempt=self.attempt,
         )
         try:
             self.backend.begin(self.ctx)

@@ -1,5 +1,6 @@
-"""A real Chromium run's trace: one group per Panoptic step, screenshots and sources; the terminal's artifact
-paths; `panoptic show-trace` and `panoptic show-report` serving on 127.0.0.1 and stopped by the test."""
+"""A real Chromium run's traces: one group per Panoptic step and the sources on every attempt, screenshots and
+DOM snapshots on the retry (the default `trace: on-failure`); the terminal's artifact paths; `panoptic
+show-trace` and `panoptic show-report` serving on 127.0.0.1 and stopped by the test."""
 
 from __future__ import annotations
 
@@ -65,15 +66,28 @@ def failed_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (folder / "site").mkdir()
     (folder / "site" / "index.html").write_text(INDEX, encoding="utf-8")
     (folder / "suite.pan").write_text(SUITE, encoding="utf-8")
-    proc = panoptic("run", "suite.pan", "-o", "out", cwd=folder)
+    proc = panoptic("run", "suite.pan", "-o", "out", "--retries", "1", cwd=folder)
     assert proc.returncode == 1, proc.stdout + proc.stderr
     (folder / "stdout.txt").write_text(proc.stdout, encoding="utf-8")
     return folder
 
 
-def trace_of(folder: Path) -> Path:
-    [trace] = (folder / "out" / "artifacts").glob("*/trace.zip")
+def trace_of(folder: Path, attempt: int = 2) -> Path:
+    """The trace of an attempt of the run's one scenario (by default the retry, the last attempt)."""
+    traces = sorted((folder / "out" / "artifacts").glob("*/trace.zip"))
+    [trace] = [t for t in traces if t.parent.name.endswith("-r2") == (attempt == 2)]
     return trace
+
+
+def trace_kinds(trace: Path) -> set[str]:
+    with zipfile.ZipFile(trace) as zf:
+        return {
+            line.split('"type":"', 1)[1].split('"', 1)[0]
+            for name in zf.namelist()
+            if name.endswith(".trace")
+            for line in zf.read(name).decode().splitlines()
+            if '"type":"' in line
+        }
 
 
 def test_the_trace_groups_each_step_under_its_source_text(failed_run: Path) -> None:
@@ -102,6 +116,40 @@ def test_the_trace_groups_each_step_under_its_source_text(failed_run: Path) -> N
         assert any(n.endswith(".jpeg") for n in names)  # screencast frames: the filmstrip
         everything = b"".join(zf.read(n) for n in names)
     assert b"tok-5ecret-value" not in everything  # the filled secret is scrubbed
+
+
+def test_a_first_attempt_records_steps_calls_and_sources_but_no_pictures(failed_run: Path) -> None:
+    trace = trace_of(failed_run, attempt=1)
+    assert [g["title"] for g in groups(trace)][:2] == ['open "/"', "greet(who)"]
+    with zipfile.ZipFile(trace) as zf:
+        names = zf.namelist()
+        assert any(n.startswith("src/") and n.endswith(".pan") for n in names), names
+        assert not any(n.endswith(".jpeg") for n in names)
+        assert b"tok-5ecret-value" not in b"".join(zf.read(n) for n in names)
+    kinds = trace_kinds(trace)
+    assert {"before", "after", "console"} <= kinds or {"before", "after"} <= kinds, kinds
+    assert "frame-snapshot" not in kinds and "screencast-frame" not in kinds
+    assert "frame-snapshot" in trace_kinds(trace_of(failed_run)) and "screencast-frame" in trace_kinds(
+        trace_of(failed_run)
+    )
+    folder = trace.parent
+    assert (folder / "failure.png").is_file() and (folder / "page.html").is_file()
+    assert not (folder / "before-failure.jpeg").exists()
+
+
+@pytest.mark.parametrize(
+    ("setting", "attempt", "pictures"),
+    [("on-failure", 1, False), ("on-failure", 2, True), ("full", 1, True), ("always", 1, True), ("off", 1, None)],
+)
+def test_what_each_trace_setting_records(setting: str, attempt: int, pictures: bool | None) -> None:
+    from panoptic.backends.web.backend import WebBackend
+
+    options = WebBackend.trace_options(setting, attempt)
+    if pictures is None:
+        assert options is None
+    else:
+        assert options is not None and options["sources"]
+        assert options["screenshots"] is pictures and options["snapshots"] is pictures
 
 
 def test_a_screenshot_before_the_failed_step_is_kept(failed_run: Path) -> None:

@@ -54,7 +54,7 @@ from panoptic.backends.web.secrets import contains_secret, safe_filename, scrub_
 from panoptic.backends.web.services import PageServices, watch
 from panoptic.backends.web.spec import WEB
 from panoptic.backends.web.suggest import COLLECT_JS, DESCRIBE_JS, describe_elements, parse_candidates, rank
-from panoptic.backends.web.traces import frame_before_group
+from panoptic.backends.web.traces import close_trace_group, frame_before_group, open_trace_group
 from panoptic.contract import PlatformSpec, ResolvedTarget, ScenarioContext
 from panoptic.contract.app import AppDef
 from panoptic.contract.artifacts import Artifact
@@ -266,8 +266,10 @@ class WebBackend:
     """A web app in Chromium: see the module docstring for the behaviour, `specs.WEB` for the settings."""
 
     spec: ClassVar[PlatformSpec] = WEB
-    # What a trace records (`context.tracing.start`): screencast frames, DOM snapshots of every action, sources.
+    # What a full trace records (`context.tracing.start`): screencast frames, DOM snapshots of every action, sources.
     TRACE_OPTIONS: ClassVar[dict[str, bool]] = {"screenshots": True, "snapshots": True, "sources": True}
+    # What a first attempt records under the default `trace: on-failure`: every call, console, network, sources.
+    LIGHT_TRACE_OPTIONS: ClassVar[dict[str, bool]] = {"screenshots": False, "snapshots": False, "sources": True}
 
     def __init__(self, app: AppDef, *, headed: bool = False) -> None:
         self.app = app
@@ -549,9 +551,25 @@ class WebBackend:
         context.on("page", self._track_page)
         self._track_page(page)
         self._context, self._page = context, page
-        if self.settings.get("trace", "on-failure") != "off":
-            context.tracing.start(title=self._scrub(ctx.title), **self.TRACE_OPTIONS)
+        options = self.trace_options(str(self.settings.get("trace", "on-failure")), ctx.attempt)
+        if options is not None:
+            context.tracing.start(title=self._scrub(ctx.title), **options)
             self._tracing = True
+
+    @classmethod
+    def trace_options(cls, setting: str, attempt: int) -> dict[str, bool] | None:
+        """What an attempt's trace records under the app's `trace:` setting; None for no trace.
+
+        The default (`on-failure`) records every call, console and network on a
+        first attempt, and DOM snapshots and the filmstrip too on a retry, the
+        attempt a flaky failure is studied on; `full` and `always` record all of
+        it on every attempt.
+        """
+        if setting == "off":
+            return None
+        if setting == "on-failure" and attempt == 1:
+            return cls.LIGHT_TRACE_OPTIONS
+        return cls.TRACE_OPTIONS
 
     def step_begin(self, text: str, span: Any) -> None:
         """Group what the step does in the trace under its source text, located at its `.pan` line."""
@@ -568,7 +586,7 @@ class WebBackend:
         with contextlib.suppress(Exception):
             location = {"file": str(Path(span.file).resolve()), "line": int(span.line), "column": int(span.col)}
         try:
-            context.tracing.group(self._scrub(text)[:300], location=location)
+            open_trace_group(context.tracing, self._scrub(text)[:300], location)
         except Exception:
             return 0
         self._group_count += 1
@@ -588,7 +606,7 @@ class WebBackend:
             self._open_steps.pop()
         if self._groups and self._groups.pop() and self._tracing and self._context is not None:
             with contextlib.suppress(Exception):
-                self._context.tracing.group_end()
+                close_trace_group(self._context.tracing)
 
     def _track_page(self, page: Any) -> None:
         if page in self._pages:
@@ -926,8 +944,19 @@ class WebBackend:
                     continue
                 with contextlib.suppress(Exception):
                     page.wait_for_load_state("load", timeout=2000)  # let the error page settle
+                if self._page_crashed(page):  # an aborted navigation can be the page crashing
+                    raise self._crashed(str(exc)) from None
                 raise self._navigation_error(shown, str(exc), timeout) from None
         self._check_status(shown, response)
+
+    def _page_crashed(self, page: Any) -> bool:
+        """Whether the page crashed: noted already, or found by one call into it."""
+        if not self._crash:
+            try:
+                page.evaluate("0")
+            except Exception as exc:
+                return self._is_crash(exc)
+        return bool(self._crash)
 
     def _navigation_error(self, url: str, message: str, timeout: float) -> NavigationFailed:
         code = re.search(r"net::(ERR_[A-Z_]+)", message)

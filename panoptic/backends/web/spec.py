@@ -32,9 +32,11 @@ WEB = PlatformSpec(
         SettingSpec(
             "trace",
             "choice",
-            "when to keep a Playwright trace",
+            "what Playwright trace to record and keep: `on-failure` records every step, console and network on a "
+            "first attempt and also DOM snapshots and the filmstrip on a retry, kept when the attempt fails; "
+            "`full` records all of it on every attempt, kept on failure; `always` records all and keeps every trace",
             default="on-failure",
-            choices=("on-failure", "always", "off"),
+            choices=("on-failure", "full", "always", "off"),
         ),
     ),
     required_one_of=(("url", "serve"),),

@@ -1,4 +1,4 @@
-"""Reading Playwright trace zips: the step groups Panoptic writes and the screencast frames around them.
+"""Playwright trace zips: opening the step groups Panoptic writes, and reading them and the frames around them.
 
 A trace zip holds `*.trace` files of JSON lines (actions as `before`/`after` pairs, `screencast-frame`
 lines pointing at JPEG files in the zip, snapshots, logs) and the sources its stacks name. Panoptic
@@ -15,6 +15,41 @@ from pathlib import Path
 from typing import Any
 
 GROUP_METHOD = "tracingGroup"
+
+
+def open_trace_group(tracing: Any, title: str, location: dict[str, Any] | None) -> None:
+    """`tracing.group(title, location=…)` without waiting for the driver's reply.
+
+    A step's group needs no answer, and waiting for one costs a round trip to
+    the driver per step and another per step's end (about 2.3 ms a step).
+    The message goes out at once, before the step's own calls; with a
+    Playwright whose internals differ, the public call is made instead.
+    """
+    impl = getattr(tracing, "_impl_obj", None)
+    channel = getattr(impl, "_channel", None)
+    sources = getattr(impl, "_additional_sources", None)
+    if channel is None or not hasattr(channel, "tracingGroup") or not isinstance(sources, set):
+        tracing.group(title, location=location)
+        return
+    if location:
+        sources.add(location["file"])  # what the public call does: the .pan file goes into the trace's sources
+    _unawaited(channel.tracingGroup(name=title, location=location, timeout=0))
+
+
+def close_trace_group(tracing: Any) -> None:
+    """`tracing.group_end()` without waiting for the driver's reply (see `open_trace_group`)."""
+    channel = getattr(getattr(tracing, "_impl_obj", None), "_channel", None)
+    if channel is None or not hasattr(channel, "tracingGroupEnd"):
+        tracing.group_end()
+        return
+    _unawaited(channel.tracingGroupEnd(timeout=0))
+
+
+def _unawaited(call: Any) -> None:
+    """Drop the reply of a call whose message has gone out (a coroutine left unawaited would warn)."""
+    close = getattr(call, "close", None)
+    if close is not None:
+        close()
 
 
 def trace_lines(path: str | Path) -> Iterator[dict[str, Any]]:
