@@ -81,7 +81,13 @@ class StaticServer:
                 help="check that the loopback interface is up",
             ) from exc
         server.daemon_threads = True
-        thread = threading.Thread(target=server.serve_forever, name=f"panoptic-serve-{self.folder.name}", daemon=True)
+        thread = threading.Thread(
+            # `shutdown()` waits for the loop to see it: poll often, or stopping takes 0.25 s on average
+            target=server.serve_forever,
+            kwargs={"poll_interval": 0.02},
+            name=f"panoptic-serve-{self.folder.name}",
+            daemon=True,
+        )
         thread.start()
         self._server, self._thread = server, thread
         return self.url
