@@ -950,10 +950,10 @@ class WebBackend:
         self._check_status(shown, response)
 
     def _page_crashed(self, page: Any) -> bool:
-        """Whether the page crashed: noted already, or found by one call into it."""
+        """Whether the page crashed: noted already, or found by one bounded call into it."""
         if not self._crash:
             try:
-                page.evaluate("0")
+                page.wait_for_function("true", timeout=1000)  # bounded: a page busy in a script never answers
             except Exception as exc:
                 return self._is_crash(exc)
         return bool(self._crash)
