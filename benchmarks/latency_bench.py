@@ -1,17 +1,20 @@
 """Parallel runs where scenarios wait: a page served with a fixed latency per request.
 
     .venv/bin/python benchmarks/latency_bench.py [--scenarios 8] [--latency 400] [--rounds 3]
-        [--settings w1 w2 cluster2] [--json out.json]
+        [--settings w1 w2 cluster1 cluster2] [--json out.json]
 
 Each scenario opens three pages of a server that answers every request after
 `--latency` milliseconds (a `ThreadingHTTPServer`: requests are answered
 concurrently, and the script checks it — the most requests it had in flight at
 once is printed), then waits for an element the page shows one second after it
 loads. Settings, each a whole `panoptic run` process: `w1` (`-w 1`, in
-process), `w2` (`-w 2`, two worker processes), `cluster2` (`--cluster
-local:2`, a Dask LocalCluster of two). Rounds alternate the order of the
-settings (reversed every other round) so that a change in machine load hits
-them alike; the load average is read before every run.
+process), `w2` (`-w 2`, two worker processes), `cluster1` and `cluster2`
+(`--cluster local:1` and `local:2`, a Dask LocalCluster of one or two worker
+processes: the cluster executor against itself). The speed-up column is
+against the first setting named; with both cluster settings, `cluster2`
+against `cluster1` is printed under the table. Rounds alternate the order of
+the settings (reversed every other round) so that a change in machine load
+hits them alike; the load average is read before every run.
 
 Besides wall times, the script reads every run's `results.jsonl.gz`: when the
 first scenario started (start-up: cluster, worker processes), how many
@@ -38,7 +41,12 @@ PAGE = b"""<!doctype html><title>slow</title><h1>Slow page</h1>
 <p id="late" hidden>ready</p>
 <script>setTimeout(() => document.getElementById('late').hidden = false, 1000)</script>"""
 
-SETTINGS = {"w1": ("-w", "1"), "w2": ("-w", "2"), "cluster2": ("--cluster", "local:2")}
+SETTINGS = {
+    "w1": ("-w", "1"),
+    "w2": ("-w", "2"),
+    "cluster1": ("--cluster", "local:1"),
+    "cluster2": ("--cluster", "local:2"),
+}
 
 
 class LatencyServer:
@@ -217,6 +225,10 @@ def main() -> None:
             f" {med['first_start']:.2f} s | {med['at_once']:.0f} | {med['mean_scenario']:.2f} s |"
             f" {med['mean_later']:.2f} s | {med['first_start'] + med['tail']:.2f} s | {min(loads):.1f}–{max(loads):.1f} |"
         )
+    if "cluster1" in summary and "cluster2" in summary:
+        ratio = summary["cluster1"]["wall"] / summary["cluster2"]["wall"]
+        print(f"\n--cluster local:2 against --cluster local:1: {ratio:.2f}x")
+        summary["cluster2"]["speedup_cluster1"] = ratio
     if args.json:
         args.json.write_text(
             json.dumps({"args": vars(args) | {"json": str(args.json)}, "runs": runs, "summary": summary}, indent=2)

@@ -10,7 +10,8 @@ as a local run's, so the report is the one a local run writes.
 
 Addresses: `tcp://HOST:8786` (an existing scheduler; its workers need Panoptic, the
 browsers and the same path to the output folder — a shared folder when they are on
-other machines) or `local:N` (a LocalCluster of N worker processes on this machine).
+other machines) or `local:N` (a LocalCluster of N worker processes on this machine,
+forked from a server that imported Dask and the run's backends once: `local_cluster`).
 
 A worker that dies mid-scenario: the task runs once more on another worker; if
 that fails too, the scenario is an infrastructure error (PAN906) and the run goes on.
@@ -19,6 +20,7 @@ that fails too, the scenario is an infrastructure error (PAN906) and the run goe
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import json
 import threading
 import time
@@ -29,6 +31,7 @@ from typing import Any
 
 from panoptic.compiler.ir import Program
 from panoptic.contract.errors import InfrastructureError
+from panoptic.families.cloud.local_cluster import local_cluster_config, preload_modules, warm_forkserver
 from panoptic.runtime.events import ERROR, Failure, ScenarioFinished, StepFinished
 from panoptic.runtime.execution import (
     OrderedEmitter,
@@ -41,7 +44,7 @@ from panoptic.runtime.execution import (
 )
 
 DURATIONS = Path(".panoptic") / "durations.json"
-QUEUE_POLL = 0.05  # seconds the parent waits for events before checking finished tasks
+QUEUE_POLL = 0.05  # seconds the parent waits for events before checking finished tasks (a task's end wakes it)
 
 # Per worker thread: run id -> its backend pool (so a browser is started once per worker and run; drivers such
 # as Playwright's sync API belong to the thread that started them, so workers run one thread: `--nthreads 1`).
@@ -149,7 +152,8 @@ class ClusterExecutor:
 
         address = options.cluster or "local:2"
         try:
-            with reaped_resource_tracker(), _client(address) as client:  # a LocalCluster's tracker is reaped
+            preload = preload_modules(program, options.backend_overrides)
+            with reaped_resource_tracker(), _client(address, preload) as client:  # a LocalCluster's tracker is reaped
                 self._run(client, program, selected, options, emitter, state)
         except InfrastructureError as exc:  # no cluster: every scenario not yet reported is skipped with the reason
             UnavailableExecutor(exc).run(program, selected, options, emitter, state)
@@ -182,13 +186,17 @@ class ClusterExecutor:
             )
             futures[future] = index
             started[sid] = time.perf_counter()
+        finished = threading.Event()  # set when a task ends, so the loop does not sleep past it
+        for future in futures:
+            future.add_done_callback(lambda _: finished.set())
         try:
             pending = set(futures)
             while pending:
+                finished.clear()
                 self._drain(queue, emitter)
                 done = [f for f in pending if f.done()]
                 if not done:
-                    time.sleep(QUEUE_POLL)
+                    finished.wait(QUEUE_POLL)
                     continue
                 pending.difference_update(done)
                 self._drain(queue, emitter)  # a finished task's events are all on the queue by now
@@ -256,41 +264,49 @@ class ClusterExecutor:
 
 
 @contextlib.contextmanager
-def _client(address: str) -> Iterator[Any]:
-    """A connected `distributed.Client` (and its LocalCluster for `local:N`), closed afterwards."""
+def _client(address: str, preload: Sequence[str] = ()) -> Iterator[Any]:
+    """A connected `distributed.Client` (and its LocalCluster for `local:N`), closed afterwards.
+
+    For `local:N` the workers' modules (`preload`) are imported by a fork server started before Dask is imported
+    here, so both imports run at once (`local_cluster`).
+    """
     kind, where = parse_address(address)
-    try:
-        from distributed import Client, LocalCluster
-    except ImportError:
+    if importlib.util.find_spec("distributed") is None:
         raise InfrastructureError(
             "distributed runs need Dask", help="install the distributed extra: pip install 'panoptic-lang[distributed]'"
-        ) from None
-    cluster = None
-    try:
-        if kind == "local":
-            cluster = LocalCluster(
-                n_workers=int(where),
-                threads_per_worker=1,
-                processes=True,
-                host="127.0.0.1",
-                dashboard_address=None,
-                silence_logs=40,
-            )
-            client = Client(cluster)
-        else:
-            client = Client(str(where), timeout=10)
-    except OSError as exc:
-        if cluster is not None:
-            cluster.close()
-        raise InfrastructureError(
-            f"cannot reach the Dask scheduler at {where}: {exc}",
-            help="start one with `dask scheduler` and workers with `dask worker tcp://HOST:8786`",
-        ) from None
-    try:
-        yield client
-    finally:
-        with contextlib.suppress(Exception):
-            client.close()
-        if cluster is not None:
-            with contextlib.suppress(Exception):
+        )
+    with contextlib.ExitStack() as stack:
+        forked = kind == "local" and stack.enter_context(warm_forkserver(preload))
+        import dask
+        from distributed import Client, LocalCluster
+
+        cluster = None
+        try:
+            if kind == "local":
+                stack.enter_context(dask.config.set(local_cluster_config(forked)))
+                cluster = LocalCluster(
+                    n_workers=int(where),
+                    threads_per_worker=1,
+                    processes=True,
+                    host="127.0.0.1",
+                    dashboard_address=None,
+                    silence_logs=40,
+                )
+                client = Client(cluster)
+            else:
+                client = Client(str(where), timeout=10)
+        except OSError as exc:
+            if cluster is not None:
                 cluster.close()
+            raise InfrastructureError(
+                f"cannot reach the Dask scheduler at {where}: {exc}",
+                help="start one with `dask scheduler` and workers with `dask worker tcp://HOST:8786`",
+            ) from None
+        try:
+            yield client
+        finally:
+            with contextlib.suppress(Exception):
+                client.close()
+            if cluster is not None:
+                with contextlib.suppress(Exception):
+                    cluster.close()

@@ -1,0 +1,72 @@
+"""Starting a `--cluster local:N` cluster: the warm fork server its workers come from, and the cluster's settings."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from panoptic.families.cloud.local_cluster import local_cluster_config, preload_modules, warm_forkserver
+from panoptic.families.cloud.warm import warm
+
+pytest.importorskip("distributed")
+
+needs_forkserver = pytest.mark.skipif(
+    "forkserver" not in multiprocessing.get_all_start_methods(), reason="no fork server on this platform"
+)
+
+
+def _program(tmp_path: Path):
+    from panoptic.compiler import compile_paths
+
+    path = tmp_path / "suite.pan"
+    path.write_text('app shop: web {\n    url: "http://127.0.0.1:9"\n}\n\nscenario "a" on shop {\n    log "x"\n}\n')
+    result = compile_paths([str(path)])
+    assert not result.has_errors
+    return result.program
+
+
+def test_workers_preload_dask_the_executor_and_the_backends_of_the_apps(tmp_path: Path) -> None:
+    program = _program(tmp_path)
+    assert preload_modules(program) == [
+        "distributed",
+        "panoptic.families.cloud.cluster",
+        "panoptic.backends.web.backend",
+    ]
+    assert preload_modules(program, (("web", "runtime_fakes:FakeBackend"),))[-1] == "runtime_fakes"
+
+
+def test_warm_imports_what_it_can_and_skips_the_rest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "pan_warm_ok.py").write_text("VALUE = 1\n")
+    (tmp_path / "pan_warm_broken.py").write_text("raise RuntimeError('broken at import')\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert warm("pan_warm_ok, pan_warm_broken,pan_warm_missing,,") == ["pan_warm_ok"]
+    assert "pan_warm_ok" in sys.modules
+
+
+@needs_forkserver
+def test_the_fork_server_is_stopped_and_reaped_afterwards() -> None:
+    from multiprocessing import forkserver
+
+    server = forkserver._forkserver  # type: ignore[attr-defined]
+    if server._forkserver_pid is not None:
+        pytest.skip("this test process already runs a fork server")
+    with warm_forkserver(["json"]) as forked:
+        assert forked
+        pid = server._forkserver_pid
+        assert isinstance(pid, int) and Path(f"/proc/{pid}").exists()
+        assert "PANOPTIC_CLUSTER_PRELOAD" not in os.environ  # only the server's start saw it
+    assert server._forkserver_pid is None
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # already reaped: no defunct child is left
+
+
+def test_a_local_cluster_is_quiet_and_forks_its_workers_when_it_can() -> None:
+    forked = local_cluster_config(True)
+    assert forked["distributed.worker.multiprocessing-method"] == "forkserver"
+    assert forked["distributed.worker.profile.enabled"] is False
+    assert forked["distributed.scheduler.worker-saturation"] == 1.0
+    assert "distributed.worker.multiprocessing-method" not in local_cluster_config(False)
