@@ -594,8 +594,10 @@ def _deepest(decl: object) -> tuple[str, Span] | None:
     return None
 
 
-_STRING_OR_COMMENT = re.compile(r'"(?:[^"\\\n]|\\.)*"|#[^\n]*')
-_BRACKETS = re.compile(r"[{}\[\]()]")
+# What `_may_nest_deeply` drops: strings (the loop unrolled: sre backtracks per character through `(?:a|b)*`),
+# comments, and runs of characters that are neither a bracket nor the start of a string or a comment. What is
+# left is the brackets outside strings and comments, and each `"` that opens no closed string.
+_NOT_A_BRACKET = re.compile(r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"|#[^\n]*|[^{}\[\]()"#]+')
 
 
 def _may_nest_deeply(text: str) -> bool:
@@ -605,16 +607,18 @@ def _may_nest_deeply(text: str) -> bool:
     number of `else` words (an `else if` chain nests without opening a bracket), so when that bound stays
     within the limit the walk over every node can be skipped; it is a few percent of a check's parse time.
     """
-    if text.count("{") + text.count("[") + text.count("(") + text.count("else") <= MAX_DEPTH:
+    elses = text.count("else")
+    if text.count("{") + text.count("[") + text.count("(") + elses <= MAX_DEPTH:
         return False
     depth = deepest = 0
-    for bracket in _BRACKETS.findall(_STRING_OR_COMMENT.sub("", text)):
-        if bracket in "{[(":
+    for char in _NOT_A_BRACKET.sub("", text):
+        if char in "{[(":
             depth += 1
-            deepest = max(deepest, depth)
-        else:
-            depth = max(0, depth - 1)
-    return deepest + text.count("else") > MAX_DEPTH
+            if depth > deepest:
+                deepest = depth
+        elif char != '"' and depth:
+            depth -= 1
+    return deepest + elses > MAX_DEPTH
 
 
 def _limit_depth(decls: list, diags: list[Diagnostic]) -> list:
