@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, TypeAlias
 
 from panoptic.backends.web.locate import POSITION_KINDS, build_locator
+from panoptic.backends.web.services import deliver_events
 from panoptic.contract import ResolvedTarget
 from panoptic.contract.errors import ActionFailed, StepTimeout
 
@@ -555,7 +556,7 @@ def _open_tabs(web: WebBackend) -> list[Any]:
     without it, polling `expect tabs count 2` after a click that opens a pop-up could never see the tab.
     """
     with contextlib.suppress(Exception):
-        web._require_page().evaluate("0")
+        deliver_events(web._require_page())
     return [p for p in web._pages if not _closed(p)]
 
 

@@ -18,6 +18,7 @@ package): the AI family's `vision report`, `expect no errors` and
 
 from __future__ import annotations
 
+import contextlib
 import json
 import weakref
 from collections.abc import Callable
@@ -64,6 +65,17 @@ def _log_for(page: Any) -> ErrorLog:
     if log is None:
         log = _LOGS[context] = ErrorLog()
     return log
+
+
+def deliver_events(page: Any) -> None:
+    """Let Playwright hand over the events it has received for `page` (errors, responses, new tabs); never raises.
+
+    The sync API delivers events only during a call into Playwright, so state
+    that events fill is read after one: a zero wait, answered by the driver
+    without running anything in the page (a page busy in a script answers too).
+    """
+    with contextlib.suppress(Exception):
+        page.wait_for_timeout(0)
 
 
 def watch(page: Any) -> None:
@@ -366,5 +378,7 @@ class PageServices:
 
     def errors(self) -> list[PageError]:
         """The errors seen in this scenario so far (every page of its browser context)."""
+        with contextlib.suppress(Exception):
+            deliver_events(self._page())
         log = _LOGS.get(self._context) if self._context is not None else None
         return list(log.errors) if log is not None else []
