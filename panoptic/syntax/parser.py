@@ -82,6 +82,14 @@ def _describe(token_type: str) -> str:
     return f"'{token_type.lower()}'"
 
 
+# Hot nodes are built by calling their generated `__new__` (`@frozen_slots` leaves `__init__` to `object`):
+# calling the class itself first goes through `type.__call__` and `slot_tp_new`, a fifth of what a span costs.
+_new_span: Callable[..., Span] = Span.__new__
+_new_word: Callable[..., ast.Word] = ast.Word.__new__
+_new_str: Callable[..., ast.Str] = ast.Str.__new__
+_new_statement: Callable[..., ast.Statement] = ast.Statement.__new__
+
+
 class _State(threading.local):
     source: Source | None = None
     comments: list[ast.Comment]
@@ -112,13 +120,13 @@ class _Builder(Transformer):
         else:
             file, start, line, col = first.span.file, first.span.start, first.span.line, first.span.col
         if isinstance(last, Token):
-            return Span(file, start, last.end_pos, line, col, last.end_line, last.end_column)
-        return Span(file, start, last.span.end, line, col, last.span.end_line, last.span.end_col)
+            return _new_span(Span, file, start, last.end_pos, line, col, last.end_line, last.end_column)
+        return _new_span(Span, file, start, last.span.end, line, col, last.span.end_line, last.span.end_col)
 
     def _tok_span(self, tok: Token) -> Span:
         # The lexer already counts lines and columns (1-based, end exclusive), so no lookup is needed.
-        return Span(
-            self.state.source.path, tok.start_pos, tok.end_pos, tok.line, tok.column, tok.end_line, tok.end_column
+        return _new_span(
+            Span, self.state.source.path, tok.start_pos, tok.end_pos, tok.line, tok.column, tok.end_line, tok.end_column
         )
 
     def _expr(self, child) -> ast.Expr:
@@ -165,7 +173,7 @@ class _Builder(Transformer):
         resolved = tuple(
             p if isinstance(p, str) else ast.Interp(p[0], self.state.source.span(p[1], p[2])) for p in parts
         )
-        return ast.Str(resolved, raw, self._tok_span(tok))
+        return _new_str(ast.Str, resolved, raw, self._tok_span(tok))
 
     @staticmethod
     def _named(children: list, *types: str) -> list:
@@ -271,7 +279,7 @@ class _Builder(Transformer):
             if isinstance(c, Token):
                 kind = c.type
                 if kind == "NAME":
-                    items.append(ast.Word(c.value, self._tok_span(c)))
+                    items.append(_new_word(ast.Word, c.value, self._tok_span(c)))
                 elif kind == "FIELD":
                     items.append(ast.Var(tuple(c.value.split(".")), self._tok_span(c)))
                 elif kind == "COMMA":
@@ -285,14 +293,14 @@ class _Builder(Transformer):
             else:
                 items.append(c)
         first, last = items[0].span, (orelse or block or items[-1]).span  # the grammar gives at least one item
-        span = Span(first.file, first.start, last.end, first.line, first.col, last.end_line, last.end_col)
-        return ast.Statement(tuple(items), block, orelse, span)
+        span = _new_span(Span, first.file, first.start, last.end, first.line, first.col, last.end_line, last.end_col)
+        return _new_statement(ast.Statement, tuple(items), block, orelse, span)
 
     def phrase(self, children):
         items: list = []
         for c in children:
             if isinstance(c, Token) and c.type in ("NAME", "OP"):
-                items.append(ast.Word(c.value, self._tok_span(c)))
+                items.append(_new_word(ast.Word, c.value, self._tok_span(c)))
             elif isinstance(c, Token) and c.type == "FIELD":
                 items.append(ast.Var(tuple(c.value.split(".")), self._tok_span(c)))
             elif isinstance(c, ast.Var) and len(c.path) == 1:
