@@ -3,14 +3,16 @@
 Instruction counts do not move with the machine's load, so they show what a change saves even on a busy
 machine. Each phase is measured as the difference between two runs that stop before and after it.
 
-    .venv/bin/python benchmarks/check_phases.py [SUITE_FOLDER]
+    .venv/bin/python benchmarks/check_phases.py [SUITE_FOLDER] [--tree TREE]
 
-The default suite is the one `check_bench.py` generates (benchmarks/work/check/suite/pan). Needs
-`valgrind` (apt-get install valgrind); takes a few minutes.
+The default suite is the one `check_bench.py` generates (benchmarks/work/check/suite/pan). `--tree` measures
+the `panoptic` package of another copy of the sources (a `git archive` or a worktree; default: this one).
+Needs `valgrind` (apt-get install valgrind); takes a few minutes.
 """
 
 from __future__ import annotations
 
+import argparse
 import re
 import subprocess
 import sys
@@ -60,13 +62,13 @@ PHASES = [
 ]
 
 
-def instructions(stop: int, suite: Path) -> int:
+def instructions(stop: int, suite: Path, tree: Path = ROOT) -> int:
     out = subprocess.run(
         ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable, "-c", HARNESS, str(stop)],
         cwd=suite,
         capture_output=True,
         text=True,
-        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "HOME": str(Path.home())},
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(tree), "HOME": str(Path.home())},
     )
     found = re.search(r"Collected : (\d+)", out.stderr)
     if out.returncode != 0 or found is None:
@@ -75,10 +77,16 @@ def instructions(stop: int, suite: Path) -> int:
 
 
 def main() -> None:
-    suite = Path(sys.argv[1]) if len(sys.argv) > 1 else SUITE
+    args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    args.add_argument("suite", nargs="?", type=Path, default=SUITE)
+    args.add_argument("--tree", type=Path, default=ROOT, help="the source tree whose `panoptic` is measured")
+    ns = args.parse_args()
+    suite, tree = ns.suite.resolve(), ns.tree.resolve()
     if not suite.is_dir():
         raise SystemExit(f"no suite at {suite}: run benchmarks/check_bench.py once first")
-    counts = [instructions(stop, suite) for stop in range(len(PHASES))]
+    if not (tree / "panoptic" / "__init__.py").is_file():
+        raise SystemExit(f"no panoptic package under {tree}")
+    counts = [instructions(stop, suite, tree) for stop in range(len(PHASES))]
     total = counts[-1]
     print("| phase | instructions | share |\n|---|---:|---:|")
     previous = 0
