@@ -13,8 +13,10 @@
   for; they cost about 0.1 s of CPU per second of run, taken from the browsers.
   They are turned off or slowed down for the cluster's scheduler and workers.
 - **One scenario per worker at a time.** A worker is sent its next scenario when
-  it has finished one (Dask's worker saturation 1.0), so no scenario waits
-  behind a long one on a busy worker while another worker is idle.
+  it has finished one (Dask's worker saturation 1.0; the default 1.1 keeps one
+  in reserve on each worker), so no scenario waits behind a long one on a busy
+  worker while another worker is idle. Dask queues tasks this way when there
+  are more than twice as many as worker threads; fewer are spread at once.
 """
 
 from __future__ import annotations
