@@ -64,6 +64,28 @@ def test_the_fork_server_is_stopped_and_reaped_afterwards() -> None:
         os.waitpid(pid, os.WNOHANG)  # already reaped: no defunct child is left
 
 
+def _loaded(names: list[str], out) -> None:
+    out.put([name in sys.modules for name in names])
+
+
+@needs_forkserver
+def test_a_process_forked_from_the_server_has_the_modules_already() -> None:
+    from multiprocessing import forkserver
+
+    if forkserver._forkserver._forkserver_pid is not None:  # type: ignore[attr-defined]
+        pytest.skip("this test process already runs a fork server")
+    names = ["panoptic.backends.web.backend", "pan_warm_not_there"]
+    with warm_forkserver(names) as forked:
+        assert forked
+        ctx = multiprocessing.get_context("forkserver")
+        out = ctx.SimpleQueue()
+        child = ctx.Process(target=_loaded, args=(names, out))
+        child.start()
+        found = out.get()
+        child.join(30)
+    assert found == [True, False]
+
+
 def test_a_local_cluster_is_quiet_and_forks_its_workers_when_it_can() -> None:
     forked = local_cluster_config(True)
     assert forked["distributed.worker.multiprocessing-method"] == "forkserver"
