@@ -44,6 +44,7 @@ from panoptic.runtime.execution import (
 )
 
 DURATIONS = Path(".panoptic") / "durations.json"
+CLOSE_WAIT = 10.0  # seconds the workers get to stop their backends at the end of a run
 QUEUE_POLL = 0.05  # seconds the parent waits for events before checking finished tasks (a task's end wakes it)
 
 # Per worker thread: run id -> its backend pool (so a browser is started once per worker and run; drivers such
@@ -225,12 +226,15 @@ class ClusterExecutor:
     @staticmethod
     def _close_pools(client: Any, run_id: str) -> None:
         """Stop the backends on every worker, in the worker's task thread (where they were started)."""
+        from distributed import wait
+
         with contextlib.suppress(Exception):
             workers = list(client.scheduler_info()["workers"])
             closing = [
                 client.submit(close_pool, run_id, workers=[w], allow_other_workers=False, pure=False) for w in workers
             ]
-            client.gather(closing, errors="skip")
+            # A worker still busy with a scenario (after Ctrl-C) or gone never answers: the cluster's close ends it.
+            wait(closing, timeout=CLOSE_WAIT)
 
     @staticmethod
     def _drain(queue: Any, emitter: OrderedEmitter) -> None:

@@ -10,6 +10,7 @@ worker, which imports it again and reports the error where a local run would.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 
@@ -28,4 +29,18 @@ def warm(names: str) -> list[str]:
     return done
 
 
+def leave_the_terminal_group() -> None:
+    """Put the fork server, and so every worker forked from it, in a process group of its own.
+
+    A Ctrl-C at the terminal goes to the run's foreground process group: the
+    parent stops the run and closes the cluster, which ends the workers.
+    Reached by the signal too, the workers died with Dask's tracebacks on the
+    terminal, and the parent then waited for them to stop their browsers.
+    """
+    with contextlib.suppress(OSError):
+        os.setpgid(0, 0)
+
+
+if os.environ.get(PRELOAD_ENV) is not None:  # in the fork server only (the variable is set for its start)
+    leave_the_terminal_group()
 warm(os.environ.pop(PRELOAD_ENV, ""))

@@ -92,3 +92,47 @@ def test_a_local_cluster_is_quiet_and_forks_its_workers_when_it_can() -> None:
     assert forked["distributed.worker.profile.enabled"] is False
     assert forked["distributed.scheduler.worker-saturation"] == 1.0
     assert "distributed.worker.multiprocessing-method" not in local_cluster_config(False)
+
+
+@needs_forkserver
+def test_ctrl_c_stops_a_local_cluster_run_quietly(tmp_path: Path) -> None:
+    """Ctrl-C reaches the run, not its workers: exit 130, the report written, no Dask traceback, nothing left."""
+    import signal
+    import subprocess
+    import time
+
+    import psutil
+
+    (tmp_path / "suite.pan").write_text(
+        'app local: web {\n    url: "about:blank"\n}\n\n'
+        + "".join(f'scenario "slow {i}" on local {{\n    wait 6s\n}}\n\n' for i in range(2)),
+        encoding="utf-8",
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[3]), "NO_COLOR": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "panoptic", "run", "suite.pan", "--cluster", "local:2", "-o", "out"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and not (tmp_path / "out" / "results.jsonl.gz").exists():
+            assert proc.poll() is None, proc.communicate()[0]
+            time.sleep(0.2)
+        time.sleep(3.0)  # the scenarios are waiting on the workers
+        family = psutil.Process(proc.pid).children(recursive=True)
+        os.killpg(proc.pid, signal.SIGINT)  # what a terminal sends to its foreground process group
+        output, _ = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 130, output
+    assert "Traceback" not in output and "KeyboardInterrupt" not in output, output
+    assert (tmp_path / "out" / "report.html").is_file()
+    time.sleep(1.0)
+    left = [p for p in family if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+    assert not left, [p.cmdline() for p in left]
