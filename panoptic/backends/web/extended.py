@@ -634,8 +634,8 @@ def page_query(web: WebBackend, capability: str, args: dict[str, Any]) -> tuple[
         if not str(page.url).startswith(("http:", "https:", "file:")):
             return True, None
         return True, web._run(f"read {area}", None, 0, lambda: page.evaluate(_STORAGE_GET_JS, [area, str(args["key"])]))
-    if capability in ("query.dialog", "query.downloads", "query.response"):
-        deliver_events(web._require_page())  # dialogs, downloads and responses arrive as events
+    if capability in ("query.dialog", "query.downloads", "query.response") and web._page is not None:
+        deliver_events(web._page)  # dialogs, downloads and responses arrive as events
     if capability == "query.dialog":
         messages = [m for _kind, m in _recorder(web).dialogs]
         return True, messages

@@ -378,7 +378,8 @@ class PageServices:
 
     def errors(self) -> list[PageError]:
         """The errors seen in this scenario so far (every page of its browser context)."""
-        with contextlib.suppress(Exception):
-            deliver_events(self._page())
+        pages = self._context.pages if self._context is not None else []
+        if pages:  # any page will do: Playwright delivers the events of the whole connection
+            deliver_events(pages[0])
         log = _LOGS.get(self._context) if self._context is not None else None
         return list(log.errors) if log is not None else []
