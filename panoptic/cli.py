@@ -26,8 +26,9 @@ COMMANDS = (
 )
 
 
-def build_app():
-    """The Typer application with every command registered."""
+def build_app(only: str | None = None):
+    """The Typer application with every command registered, or only the core command `only` (a run of one
+    command imports and registers nothing else: no other command module, no family's commands)."""
     import importlib
 
     import typer
@@ -50,7 +51,7 @@ def build_app():
             typer.echo(f"panoptic {__version__}")
             raise typer.Exit(0)
 
-    for name in COMMANDS:
+    for name in (only,) if only in COMMANDS else COMMANDS:
         try:
             module = importlib.import_module(f"panoptic.commands.{name}")
         except ModuleNotFoundError as exc:
@@ -58,7 +59,8 @@ def build_app():
                 raise
             continue
         module.register(app)
-    _family_commands(app)
+    if only not in COMMANDS:
+        _family_commands(app)
     return app
 
 
@@ -158,7 +160,11 @@ def _main(argv: list[str] | None) -> None:
         code = convert_main(args[1:])
         if code is not None:
             raise SystemExit(code)
-    app = build_app()
+    if args[:1] == ["run"]:
+        from panoptic.commands.run import pause_gc_until_run
+
+        pause_gc_until_run()
+    app = build_app(only=args[0] if args else None)
     try:
         app(args=args, prog_name="panoptic", standalone_mode=True)
     except KeyboardInterrupt:

@@ -325,21 +325,85 @@ _VERSIONS_LOCK = threading.Lock()
 
 
 def _version_of(path: str) -> Future[str | None]:
-    """The `path --version` probe of this process, started in a background thread on first use."""
+    """The `path --version` probe of this process, started in a background thread on first use; an executable
+    already asked in an earlier run, and not replaced since, answers from the cache folder."""
     with _VERSIONS_LOCK:
         pending = _VERSIONS.get(path)
         if pending is None:
             pending = _VERSIONS[path] = Future()
             answer = pending
+            known = _remembered_version(path)
+            if known is not None:
+                answer.set_result(known)
+                return answer
 
             def probe() -> None:
                 try:
-                    answer.set_result(_first_line([path, "--version"]))
+                    version = _first_line([path, "--version"])
+                    answer.set_result(version)
                 except BaseException:  # never leave a reader waiting
                     answer.set_result(None)
+                    return
+                if version:
+                    _remember_version(path, version)
 
             threading.Thread(target=probe, name="panoptic-browser-version", daemon=True).start()
     return pending
+
+
+_VERSIONS_FILE = "executable-versions.json"
+
+
+def _identity(path: str) -> str | None:
+    """What changes when an executable is replaced: the path, size and modification time of the file and of the
+    file a link or a wrapper script (Debian's `/usr/bin/chromium`) leads to; a package update rewrites both."""
+    try:
+        parts = []
+        for candidate in dict.fromkeys((path, os.path.realpath(path))):
+            st = os.stat(candidate)
+            parts.append(f"{candidate}:{st.st_size}:{st.st_mtime_ns}")
+        return "|".join(parts)
+    except OSError:
+        return None
+
+
+def _versions_path() -> Path | None:
+    from panoptic.cachedir import cache_dir
+
+    folder = cache_dir()
+    return folder / _VERSIONS_FILE if folder is not None else None
+
+
+def _remembered_version(path: str) -> str | None:
+    file, identity = _versions_path(), _identity(path)
+    if file is None or identity is None:
+        return None
+    try:
+        known = json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    value = known.get(identity) if isinstance(known, dict) else None
+    return value if isinstance(value, str) else None
+
+
+def _remember_version(path: str, version: str) -> None:
+    """Keep a version for later runs; a cache that cannot be written only means asking again next time."""
+    file, identity = _versions_path(), _identity(path)
+    if file is None or identity is None:
+        return
+    try:
+        try:
+            known = json.loads(file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            known = {}
+        known = {k: v for k, v in known.items() if not k.startswith(f"{path}:")} if isinstance(known, dict) else {}
+        known[identity] = version
+        file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = file.with_name(f"{file.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(known, indent=0, sort_keys=True), encoding="utf-8")
+        os.replace(tmp, file)
+    except OSError:
+        pass
 
 
 def prefetch_browser_version(explicit: str | None = None) -> None:

@@ -124,3 +124,17 @@ def test_other_static_commands_load_no_driver(project: Path, tmp_path: Path, arg
     code, output, modules = run_cli(argv, project, tmp_path / "cache")
     assert code == 0, output
     assert heavy_in(modules) == []
+
+
+def test_a_run_registers_only_its_command_and_parses_nothing_already_parsed(project: Path, tmp_path: Path):
+    """`panoptic run` builds a command line with `run` alone (no other command's module, no family's commands),
+    and with the parse cache warm it never imports the parser (Lark)."""
+    cache = tmp_path / "cache"
+    first = run_cli(["run", "--list", "small.pan"], project, cache)
+    assert first[0] == 0, first[1]
+    code, output, modules = run_cli(["run", "--list", "small.pan"], project, cache)
+    assert code == 0 and "1 of 1 scenario(s) selected" in output
+    assert "panoptic.compiler.lower" in modules  # it really compiled
+    assert not {"lark", "panoptic.commands.fmt", "panoptic.commands.doctor", "panoptic.commands.lsp"} & modules
+    assert not {f"panoptic.families.{f}.cli" for f in ("ai", "cloud", "enterprise")} & modules
+    assert heavy_in(modules) == []

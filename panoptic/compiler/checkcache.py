@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from panoptic import __version__
+from panoptic.cachedir import cache_dir as cache_dir  # re-exported: the parser keeps its tables there too
 from panoptic.diagnostics import Diagnostic
-from panoptic.syntax.cachedir import cache_dir as cache_dir  # re-exported: the parser keeps its tables there too
 
 _ENTRY_VERSION = 1
 

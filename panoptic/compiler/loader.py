@@ -24,7 +24,6 @@ from panoptic.compiler.files import (
 from panoptic.diagnostics import Diagnostic, Severity, diagnostic
 from panoptic.source import Source
 from panoptic.syntax import ast
-from panoptic.syntax.parser import parse_source
 
 __all__ = [
     "LoadedModule",
@@ -121,6 +120,8 @@ class Loader:
         cached = self.cache.get(source)
         if cached is not None:
             return cached
+        from panoptic.syntax.parser import parse_source  # Lark is imported only when a file is parsed
+
         result = parse_source(source)
         self.cache.put(source, result)
         return result

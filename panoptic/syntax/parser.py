@@ -32,10 +32,10 @@ from lark import Lark, Token, Transformer
 from lark import __version__ as lark_version
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
+from panoptic.cachedir import cache_dir
 from panoptic.diagnostics import Diagnostic, Fix, diagnostic
 from panoptic.source import Source, Span
 from panoptic.syntax import ast
-from panoptic.syntax.cachedir import cache_dir
 from panoptic.syntax.first_chars import first_chars_unavailable
 from panoptic.syntax.interpolation import parse_string
 from panoptic.syntax.lalr import Fallback, LeanParser

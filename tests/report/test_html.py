@@ -71,3 +71,18 @@ def test_step_tree_is_compact_and_complete(run):
     assert payload["tags"] == ["smoke", "checkout", "search", "todo"]
     flaky = payload["sc"][2][7]["t"]
     assert [t[:2] for t in flaky] == [[1, "failed"], [2, "passed"]]
+
+
+def test_the_compiled_template_is_kept_and_a_broken_cache_changes_nothing(run, tmp_path, monkeypatch):
+    """The template is compiled once into the cache folder; a damaged or unwritable cache only costs a compile."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("PANOPTIC_CACHE_DIR", str(cache))
+    monkeypatch.delenv("PANOPTIC_NO_CACHE", raising=False)
+    first = render(run)
+    kept = list((cache / "templates").glob("__jinja2_*.cache"))
+    assert len(kept) == 1
+    assert render(run) == first
+    kept[0].write_bytes(b"not a compiled template")
+    assert render(run) == first
+    monkeypatch.setenv("PANOPTIC_CACHE_DIR", str(kept[0]))  # a file where the folder should be
+    assert render(run) == first

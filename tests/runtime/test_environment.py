@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -83,3 +84,39 @@ def test_the_browser_version_is_asked_once_in_the_background(tmp_path: Path) -> 
     assert web_environment([{"browser_path": str(browser)}]) == {"browser": "Chromium 999.0.1 test build"}
     assert web_environment([{"browser_path": str(browser)}]) == {"browser": "Chromium 999.0.1 test build"}
     assert calls.read_text().splitlines() == ["probed"]  # one process for the prefetch and both readings
+
+
+def test_a_browser_asked_in_an_earlier_run_is_not_asked_again_until_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The version is kept in the cache folder, keyed by the executable's size and modification time: a later
+    run (a new process: `_VERSIONS` empty) starts no process, and a replaced executable is asked again."""
+    from panoptic import environment as env
+
+    monkeypatch.setenv("PANOPTIC_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("PANOPTIC_NO_CACHE", raising=False)
+    calls = tmp_path / "calls"
+    browser = tmp_path / "chromium"
+
+    def install(version: str) -> None:
+        browser.write_text(f'#!/bin/sh\necho probed >> "{calls}"\necho "Chromium {version}"\n')
+        browser.chmod(0o755)
+
+    def new_run() -> str | None:
+        monkeypatch.setattr(env, "_VERSIONS", {})
+        return env.web_environment([{"browser_path": str(browser)}]).get("browser")
+
+    install("100.0.1")
+    assert new_run() == "Chromium 100.0.1"
+    for _ in range(50):  # the probe's thread stores the answer after handing it over
+        if (tmp_path / "cache" / "executable-versions.json").is_file():
+            break
+        time.sleep(0.02)
+    assert new_run() == "Chromium 100.0.1"
+    assert calls.read_text().splitlines() == ["probed"]
+    install("101.0.22")  # an update: another size
+    assert new_run() == "Chromium 101.0.22"
+    assert calls.read_text().splitlines() == ["probed", "probed"]
+    monkeypatch.setenv("PANOPTIC_NO_CACHE", "1")  # no cache folder: asked every time
+    assert new_run() == "Chromium 101.0.22"
+    assert calls.read_text().splitlines() == ["probed"] * 3

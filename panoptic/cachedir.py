@@ -1,7 +1,8 @@
-"""Where Panoptic keeps its caches: parsed modules, check results and the grammar's LALR tables.
+"""Where Panoptic keeps its caches: parsed modules, check results, the grammar's LALR tables and the browser
+versions a report names.
 
-It lives in the syntax layer because the parser stores the grammar's tables
-there; the compiler's caches (`panoptic.compiler.checkcache`) share the folder.
+It sits below every layer: the parser stores the grammar's tables there, the compiler's caches
+(`panoptic.compiler.checkcache`) and the machine facts (`panoptic.environment`) share the folder.
 """
 
 from __future__ import annotations
