@@ -8,6 +8,7 @@ WEB = PlatformSpec(
     name="web",
     summary="a web app driven in Chromium through Playwright",
     backend="panoptic.backends.web.backend:WebBackend",
+    driver_modules=("playwright.sync_api",),
     settings=COMMON_SETTINGS
     + (
         SettingSpec("url", "string", 'base URL of a running site; `open "/path"` resolves against it'),

@@ -46,7 +46,8 @@ SERVER_STOP_WAIT = 5.0  # seconds a terminated fork server gets before it is kil
 
 
 def preload_modules(program: Program, overrides: Sequence[tuple[str, str]] = ()) -> list[str]:
-    """What a worker imports before its first scenario: Dask, this executor, and the backends of the apps."""
+    """What a worker imports before its first scenario: Dask, this executor, the backends of the apps and their
+    drivers' client libraries (a backend replaced through `overrides` brings only its own module)."""
     from panoptic.contract.platform import platforms
 
     names = ["distributed", "panoptic.families.cloud.cluster"]
@@ -55,9 +56,10 @@ def preload_modules(program: Program, overrides: Sequence[tuple[str, str]] = ())
     for app in program.apps:
         spec = specs.get(app.platform)
         backend = chosen.get(app.platform) or (spec.backend if spec is not None else "")
-        module = backend.partition(":")[0]
-        if module and module not in names:
-            names.append(module)
+        drivers = spec.driver_modules if spec is not None and app.platform not in chosen else ()
+        for module in (backend.partition(":")[0], *drivers):
+            if module and module not in names:
+                names.append(module)
     return names
 
 

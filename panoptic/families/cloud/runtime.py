@@ -28,7 +28,6 @@ from typing import Any
 
 from panoptic.contract.family import BaseRuntime, RunContext, StepContext, StepResult
 from panoptic.families.cloud.errors import BadArgument, CloudError
-from panoptic.families.cloud.sync import format_bytes
 
 PENDING = ".panoptic-sync.json"
 
@@ -72,7 +71,7 @@ class CloudRuntime(BaseRuntime):
 
     def _sync(self, url_text: str, step: StepContext) -> str:
         from panoptic.families.cloud.storage import resolve_url
-        from panoptic.families.cloud.sync import sync_results
+        from panoptic.families.cloud.sync import format_bytes, sync_results
 
         run = self._run
         url = resolve_url(url_text, run.project_dir)

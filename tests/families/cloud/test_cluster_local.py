@@ -35,6 +35,7 @@ def test_workers_preload_dask_the_executor_and_the_backends_of_the_apps(tmp_path
         "distributed",
         "panoptic.families.cloud.cluster",
         "panoptic.backends.web.backend",
+        "playwright.sync_api",
     ]
     assert preload_modules(program, (("web", "runtime_fakes:FakeBackend"),))[-1] == "runtime_fakes"
 
