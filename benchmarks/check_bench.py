@@ -17,7 +17,8 @@ medians.
     .venv/bin/python benchmarks/check_bench.py [--runs 7] [--reinstall] [--json out.json]
 
 Measured commands (cwd = the suite folder):
-  panoptic check cold   PANOPTIC_CACHE_DIR=<new empty dir> panoptic check .
+  panoptic check cold   PANOPTIC_CACHE_DIR=<new empty dir> panoptic check .   (one process per CPU)
+  ... cold -j 1         the same in one process
   panoptic check warm   PANOPTIC_CACHE_DIR=<primed dir> panoptic check .
   robocop cold          robocop check --skip-gitignore --no-cache .
   robocop warm          robocop check --skip-gitignore .          (cache primed)
@@ -181,6 +182,7 @@ def build_tools(suite: Path, scratch: Path) -> list[Tool]:
     warm_cache = scratch / "warm-cache"
     return [
         Tool("panoptic check cold", [str(BIN / "panoptic"), "check", "."], pan, fresh_cache=True),
+        Tool("panoptic check cold -j 1", [str(BIN / "panoptic"), "check", "-j", "1", "."], pan, fresh_cache=True),
         Tool(
             "panoptic check warm", [str(BIN / "panoptic"), "check", "."], pan, {"PANOPTIC_CACHE_DIR": str(warm_cache)}
         ),
@@ -237,6 +239,7 @@ def summarise(tools: list[Tool], info: dict) -> dict:
         ("robocop cold / panoptic cold", "robocop check --no-cache", "panoptic check cold", 3.0),
         ("robocop warm / panoptic warm", "robocop check (warm)", "panoptic check warm", 4.0),
         ("robot --dryrun / panoptic cold", "robot --dryrun", "panoptic check cold", 10.0),
+        ("panoptic cold -j 1 / panoptic cold", "panoptic check cold -j 1", "panoptic check cold", 1.0),
     ]
     ratios = [
         {"ratio": label, "wall": ratio(a, b, "wall"), "cpu": ratio(a, b, "cpu"), "goal": goal}

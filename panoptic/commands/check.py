@@ -48,8 +48,13 @@ def exit_code(diags) -> int:
     return 1 if any(d.severity is Severity.ERROR for d in diags) else 0
 
 
-def run_check(paths: list[str], *, use_cache: bool = True):
-    """Check files (through the warm-run cache) and return (diagnostics, number of files checked)."""
+def run_check(paths: list[str], *, use_cache: bool = True, jobs: int | None = 1, min_bytes: int | None = None):
+    """Check files (through the warm-run cache) and return (diagnostics, number of files checked).
+
+    `jobs`: at most this many processes (None: one per usable CPU); a large enough input is split between
+    forked processes, with the same result as a check in one process. `min_bytes`: the input size from which
+    a check uses more than one process (default `parallel_check.MIN_BYTES`).
+    """
     from panoptic.compiler.checkcache import CheckCache, CheckEntry, cache_dir, file_digest
     from panoptic.compiler.files import collect_files, real_module_path
 
@@ -77,22 +82,47 @@ def run_check(paths: list[str], *, use_cache: bool = True):
     # A check is a short-lived burst of small objects: the cyclic collector only costs time here (12-18 %).
     gc.disable()
     # No per-file AST cache: writing it costs more than it saves; unchanged suites hit the check cache instead.
-    try:
-        result = compile_files(files, cache=ParseCache(None), initial=io_diags, program=False)
-        diags = result.diagnostics + style_diagnostics(result)
-    except (Exception, RecursionError):  # a bug: check each file alone, so one file's crash hides no other's findings
-        return _check_each(files, io_diags), len(files)
+    parallel = _check_parallel(files, io_diags, jobs, min_bytes) if jobs != 1 else None
+    if parallel is not None:
+        diags = parallel.diagnostics
+        checked = parallel.files
+        modules = parallel.modules
+        fs_checks = parallel.fs_checks
+    else:
+        try:
+            result = compile_files(files, cache=ParseCache(None), initial=io_diags, program=False)
+            diags = result.diagnostics + style_diagnostics(result)
+        except (Exception, RecursionError):  # a bug: check each file alone, so one file's crash hides no other's
+            return _check_each(files, io_diags), len(files)
+        checked = result.files
+        modules = [(m.key, m.path) for m in result.modules.values()]
+        fs_checks = result.fs_checks
     diags.sort(key=lambda d: d.sort_key())
     if keyed is not None:
         deps = []
-        for module in result.modules.values():
-            real = real_module_path(module.key, module.path)
+        for key, path in modules:
+            real = real_module_path(key, path)
             deps.append((real, file_digest(real) or ""))
-        cache.store(keyed[0], CheckEntry(result.files, diags, deps, result.fs_checks))
-    return diags, len(result.files)
+        cache.store(keyed[0], CheckEntry(checked, diags, deps, fs_checks))
+    return diags, len(checked)
 
 
-def check_inputs(paths: list[str], *, use_cache: bool = True) -> tuple[list, int, dict]:
+def _check_parallel(files, io_diags, jobs: int | None, min_bytes: int | None):
+    """The check split over processes (`panoptic.compiler.parallel_check`), or None: the input is too small,
+    there is one CPU, a process failed or the findings need a check in one process."""
+    from panoptic.compiler import parallel_check
+    from panoptic.formatting import style_diagnostics
+
+    count = parallel_check.jobs_for(files, jobs, min_bytes=parallel_check.MIN_BYTES if min_bytes is None else min_bytes)
+    if count < 2:
+        return None
+    try:
+        return parallel_check.check_parallel(files, io_diags, count, style_diagnostics)
+    except (Exception, RecursionError):  # whatever went wrong, the check in one process has the last word
+        return None
+
+
+def check_inputs(paths: list[str], *, use_cache: bool = True, jobs: int | None = 1) -> tuple[list, int, dict]:
     """`panoptic check` over `.pan` paths and YAML configs: (diagnostics, files checked, sources to quote).
 
     The sources hold the configs with their passwords masked; other files are read from disk when shown.
@@ -107,7 +137,7 @@ def check_inputs(paths: list[str], *, use_cache: bool = True) -> tuple[list, int
     files = 0
     sources: dict = {}
     if others:
-        diags, files = run_check(others, use_cache=use_cache)
+        diags, files = run_check(others, use_cache=use_cache, jobs=jobs)
         diags = list(diags)
     if configs:
         result, converted = compile_inputs(configs)
@@ -158,22 +188,24 @@ def fast_main(args: list[str]) -> int | None:
     parser.add_argument("--format", "-f", choices=[f.value for f in Format], default="text")
     parser.add_argument("--no-cache", action="store_true")
     parser.add_argument("--strict", action="store_true")
+    parser.add_argument("--jobs", "-j", type=int, default=None)
     if any(a in ("-h", "--help") for a in args):
         return None
     try:
         ns, extra = parser.parse_known_args(args)
     except (argparse.ArgumentError, SystemExit):
         return None
-    if extra:
+    if extra or (ns.jobs is not None and ns.jobs < 0):
         return None
-    return _check(ns.paths, ns.format, ns.no_cache, ns.strict)
+    return _check(ns.paths, ns.format, ns.no_cache, ns.strict, ns.jobs or None)
 
 
-def _check(paths: list[str], fmt: str, no_cache: bool, strict: bool) -> int:
+def _check(paths: list[str], fmt: str, no_cache: bool, strict: bool, jobs: int | None = None) -> int:
+    """`jobs`: at most this many processes, None for one per usable CPU (large inputs only)."""
     if any(p.lower().endswith((".yaml", ".yml")) for p in paths):  # YAML configs, checked through the conversion
-        diags, files, sources = check_inputs(paths, use_cache=not no_cache)
+        diags, files, sources = check_inputs(paths, use_cache=not no_cache, jobs=jobs)
     else:
-        diags, files = run_check(paths, use_cache=not no_cache)
+        diags, files = run_check(paths, use_cache=not no_cache, jobs=jobs)
         sources = {}
     print_diagnostics(diags, sources, fmt, files=files)
     if files == 0:
@@ -192,6 +224,13 @@ def register(app: typer.Typer) -> None:
         format: Format = typer.Option(Format.text, "--format", "-f", help="output format"),
         no_cache: bool = typer.Option(False, "--no-cache", help="parse and check every file again"),
         strict: bool = typer.Option(False, "--strict", help="exit 1 on warnings too"),
+        jobs: int = typer.Option(
+            0,
+            "--jobs",
+            "-j",
+            min=0,
+            help="check in at most N processes (1: one process; 0, the default: one per CPU, for large inputs)",
+        ),
     ) -> None:
         """Check .pan files and report problems (exit 0 clean, 1 errors, 2 usage error, 4 internal error)."""
-        raise typer.Exit(_check(paths, format.value, no_cache, strict))
+        raise typer.Exit(_check(paths, format.value, no_cache, strict, jobs or None))
