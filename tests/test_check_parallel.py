@@ -401,3 +401,91 @@ def test_cache_entry_with_files_the_check_looked_at(tmp_path: Path, monkeypatch:
         entries.append(pickle.loads(stored.read_bytes()))
     assert len(entries[0].fs_checks) >= 6 and len(entries[0].deps) == 4
     assert entries[0] == entries[1]
+
+
+_APPS = [
+    'app shop: web {\n    url: "http://127.0.0.1:9"\n}\n',
+    'app phone: mobile {\n    platform: "android"\n    browser: "chrome"\n}\n',
+    'app bare: mobile {\n    platform: "android"\n}\n',
+    'app notes: desktop {\n    cwd: "."\n}\n',
+    'app shop: web {\n    serve: "nosuch"\n}\n',
+]
+_STATEMENTS = [
+    'tap "#x"',
+    'open "/x"',
+    'click "#a"',
+    'fill label "N" with "n"',
+    'click role button "OK"',
+    'clik "#a"',
+    "wait 5",
+    "let v = 1",
+    'log "${undefined}"',
+    'click image "logo.png"',
+    'type "hi" into text "Name"',
+    "go back",
+    "back",
+    'select "a" in "#b"',
+    'fail "x"',
+    '# pan: ignore\n    tap "#q"',
+    'tap "#w" # pan: ignore[PAN306]',
+]
+
+
+def _random_suite(root: Path, rng) -> list[str]:
+    """Modules that use each other (no cycles), flows calling flows, scenarios on apps of every platform."""
+
+    def flow(name: str, calls: list[str]) -> str:
+        words = _STATEMENTS if rng.random() < 0.3 else _STATEMENTS[:2] + _STATEMENTS[9:14]  # mostly per platform
+        body = [rng.choice(words) for _ in range(rng.randint(0, 4))] + [f"{c}()" for c in calls]
+        rng.shuffle(body)
+        return f"flow {name}() {{\n" + "".join(f"    {b}\n" for b in body) + "}\n"
+
+    (root / "lib").mkdir()
+    flows: dict[int, list[str]] = {}
+    for i in range(rng.randint(1, 3)):
+        uses = [j for j in range(i) if rng.random() < 0.5]
+        visible = [n for j in uses for n in flows[j]]
+        flows[i] = [f"f{i}_{k}" for k in range(rng.randint(1, 3))]
+        text = "".join(f'use "./lib{j}.pan"\n' for j in uses)
+        text += rng.choice(_APPS) if rng.random() < 0.5 else ""
+        text += f"let g{i} = 1\n" if rng.random() < 0.3 else ""
+        for k, name in enumerate(flows[i]):
+            callable_ = visible + flows[i][:k]
+            text += flow(name, rng.sample(callable_, min(len(callable_), rng.randint(0, 2))))
+        text += "flow broken( {\n" if rng.random() < 0.1 else ""
+        (root / "lib" / f"lib{i}.pan").write_text(text)
+    for f in range(rng.randint(2, 6)):
+        uses = [j for j in flows if rng.random() < 0.8]
+        visible = [n for j in uses for n in flows[j]]
+        text = "".join(f'use "./lib/lib{j}.pan"\n' for j in uses)
+        text += "use std.web\n" if rng.random() < 0.2 else ""
+        text += rng.choice(_APPS) if rng.random() < 0.6 else ""
+        text += f"let own{f} = 2\n" if rng.random() < 0.3 else ""
+        text += flow(f"local{f}", []) if rng.random() < 0.3 else ""
+        if f > 0 and rng.random() < 0.2:
+            text = f'use "./in{f - 1}.pan"\n' + text
+        for s in range(rng.randint(1, 4)):
+            app = rng.choice(["shop", "phone", "bare", "notes", "nope"])
+            calls = [f"{c}()" for c in rng.sample(visible, min(len(visible), rng.randint(1, 3)))]
+            body = [rng.choice(_STATEMENTS) for _ in range(rng.randint(0, 3))] + calls
+            rng.shuffle(body)
+            title = rng.choice(["a", "b", f"s{s}"])
+            text += "\n" * rng.randint(0, 5) + f'scenario "{title}" on {app} {{\n' + "".join(f"    {b}\n" for b in body)
+            text += "}\n"
+        (root / f"in{f}.pan").write_text(text.replace("    ", "  ", 1) if rng.random() < 0.1 else text)
+    (root / "logo.png").write_bytes(b"png")
+    files = [str(p) for p in sorted(root.glob("in*.pan"))]
+    rng.shuffle(files)
+    return [*files, str(root / "lib")] if rng.random() < 0.3 else files
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_random_suites(tmp_path: Path, seed: int) -> None:
+    import random
+
+    paths = _random_suite(tmp_path, random.Random(seed))
+    sequential = run_check(paths, use_cache=False, jobs=1)
+    for jobs in (2, 3):
+        assert run_check(paths, use_cache=False, jobs=jobs, min_bytes=0) == sequential
+    files, io_diags = collect_files(paths)
+    assert parallel_check.check_parallel(files, io_diags, 2, style_diagnostics) is not None
