@@ -1,7 +1,7 @@
 """Parallel runs where scenarios wait: a page served with a fixed latency per request.
 
     .venv/bin/python benchmarks/latency_bench.py [--scenarios 8] [--latency 400] [--rounds 3]
-        [--settings w1 w2 cluster1 cluster2] [--json out.json]
+        [--settings w1 w2 cluster1 cluster2 pw1 pw2] [--json out.json]
 
 Each scenario opens three pages of a server that answers every request after
 `--latency` milliseconds (a `ThreadingHTTPServer`: requests are answered
@@ -10,8 +10,11 @@ once is printed), then waits for an element the page shows one second after it
 loads. Settings, each a whole `panoptic run` process: `w1` (`-w 1`, in
 process), `w2` (`-w 2`, two worker processes), `cluster1` and `cluster2`
 (`--cluster local:1` and `local:2`, a Dask LocalCluster of one or two worker
-processes: the cluster executor against itself). The speed-up column is
-against the first setting named; with both cluster settings, `cluster2`
+processes: the cluster executor against itself), and the peer: `pw1` and
+`pw2`, the same scenarios as a Python script over Playwright's sync API in one
+or two processes, each launching its own browser and taking every other
+scenario, as Playwright Test's workers do (`playwright 1`, `playwright 2` in the
+table). The speed-up column is against the first setting named; with both cluster settings, `cluster2`
 against `cluster1` is printed under the table. Rounds alternate the order of
 the settings (reversed every other round) so that a change in machine load
 hits them alike; the load average is read before every run.
@@ -46,6 +49,8 @@ SETTINGS = {
     "w2": ("-w", "2"),
     "cluster1": ("--cluster", "local:1"),
     "cluster2": ("--cluster", "local:2"),
+    "pw1": ("playwright", "1"),
+    "pw2": ("playwright", "2"),
 }
 
 
@@ -117,9 +122,7 @@ def timeline(out: Path) -> dict[str, float]:
     running at once, mean scenario duration (of all, and of those that were not a worker's first: no browser
     start), and how many workers ran scenarios."""
     started_at = 0.0
-    spans: list[tuple[float, float]] = []
-    later: list[float] = []
-    workers: set[int] = set()
+    runs: list[tuple[float, float, int]] = []
     starts: dict[str, tuple[float, int]] = {}
     with gzip.open(out / "results.jsonl.gz", "rt", encoding="utf-8") as f:
         for line in f:
@@ -133,10 +136,20 @@ def timeline(out: Path) -> dict[str, float]:
                 starts[record["scenario"]] = (record["at"], record["worker"])
             elif kind == "scenario_finished" and record["scenario"] in starts:
                 begin, worker = starts[record["scenario"]]
-                spans.append((begin, begin + record["duration"]))
-                if worker in workers:
-                    later.append(record["duration"])
-                workers.add(worker)
+                runs.append((begin, record["duration"], worker))
+    return spans_timeline(runs, started_at)
+
+
+def spans_timeline(runs: list[tuple[float, float, int]], started_at: float) -> dict[str, float]:
+    """`timeline` from (start time, duration, worker) of each scenario, in the order they ran."""
+    spans: list[tuple[float, float]] = []
+    later: list[float] = []
+    workers: set[int] = set()
+    for begin, duration, worker in runs:
+        spans.append((begin, begin + duration))
+        if worker in workers:
+            later.append(duration)
+        workers.add(worker)
     # start times are wall-clock and durations monotonic: a scenario may seem to start a few ms before the one
     # before it on the same worker ended, so overlaps shorter than 0.1 s are not counted
     edges = sorted([(b, 1) for b, _ in spans] + [(e - 0.1, -1) for _, e in spans], key=lambda x: (x[0], x[1]))
@@ -170,11 +183,79 @@ def run_panoptic(suite: Path, out: Path, *extra: str) -> float:
     return wall
 
 
-def run_once(suite: Path, out: Path, extra: tuple[str, ...]) -> dict[str, float]:
-    """One whole `panoptic run` process: wall time, the load average before it, and its timeline."""
+def run_playwright(suite: Path, out: Path, workers: int, url: str, scenarios: int) -> tuple[float, dict[str, float]]:
+    """Wall time and timeline of the same scenarios as a Python script over Playwright's sync API, in `workers`
+    processes, each with its own browser, taking every `workers`-th scenario (how Playwright Test's workers run)."""
+    script = suite.parent / "raw_playwright.py"
+    script.write_text(RAW_PLAYWRIGHT, encoding="utf-8")
+    out.mkdir(parents=True, exist_ok=True)
+    timings = out / "timings.json"
+    started_at = time.time()
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, str(script), url, str(scenarios), str(workers), str(timings)],
+        capture_output=True,
+        text=True,
+        cwd=suite.parent,
+    )
+    wall = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"the Playwright script failed:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
+    runs = [tuple(r) for r in json.loads(timings.read_text())]
+    return wall, spans_timeline(sorted(runs), started_at)  # type: ignore[arg-type]
+
+
+RAW_PLAYWRIGHT = """
+import json, sys, time
+from multiprocessing import Process, Queue
+
+from panoptic.environment import CHROMIUM_ARGS, find_chromium
+
+URL, SCENARIOS, WORKERS, OUT = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+
+
+def worker(number, queue):
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=find_chromium(), args=list(CHROMIUM_ARGS))
+        for _ in range(number, SCENARIOS, WORKERS):
+            begin, started = time.time(), time.perf_counter()
+            context = browser.new_context(viewport={"width": 1280, "height": 720})
+            context.set_default_timeout(10_000)
+            page = context.new_page()
+            for path in ("/a", "/b", "/c"):
+                page.goto(URL + path)
+            expect(page.locator("#late")).to_be_visible(timeout=5_000)
+            context.close()
+            queue.put((begin, time.perf_counter() - started, number))
+        browser.close()
+
+
+if __name__ == "__main__":
+    queue = Queue()
+    processes = [Process(target=worker, args=(n, queue)) for n in range(WORKERS)]
+    for process in processes:
+        process.start()
+    runs = [queue.get() for _ in range(SCENARIOS)]
+    for process in processes:
+        process.join()
+    json.dump(runs, open(OUT, "w"))
+    sys.exit(max(process.exitcode for process in processes))
+"""
+
+
+def run_once(suite: Path, out: Path, setting: str, url: str, scenarios: int) -> dict[str, float]:
+    """One whole process (`panoptic run`, or the Playwright script): wall time, the load average before it, and
+    its timeline."""
     load = float(Path("/proc/loadavg").read_text().split()[0])
-    wall = run_panoptic(suite, out, *extra)
-    found = {"wall": wall, "load": load, **timeline(out)}
+    extra = SETTINGS[setting]
+    if extra[0] == "playwright":
+        wall, found_timeline = run_playwright(suite, out, int(extra[1]), url, scenarios)
+    else:
+        wall = run_panoptic(suite, out, *extra)
+        found_timeline = timeline(out)
+    found = {"wall": wall, "load": load, **found_timeline}
     found["tail"] = wall - found["last_end"]  # process start-up, compile, reports, shutdown (cluster close)
     return found
 
@@ -196,7 +277,7 @@ def main() -> None:
                 order = args.settings if round_ % 2 == 0 else list(reversed(args.settings))
                 for name in order:
                     server.reset()
-                    found = run_once(suite, Path(tmp) / f"out-{name}-{round_}", SETTINGS[name])
+                    found = run_once(suite, Path(tmp) / f"out-{name}-{round_}", name, server.url, args.scenarios)
                     found["most_in_flight"] = float(server.most_in_flight)
                     runs[name].append(found)
                     print(
@@ -225,6 +306,10 @@ def main() -> None:
             f" {med['first_start']:.2f} s | {med['at_once']:.0f} | {med['mean_scenario']:.2f} s |"
             f" {med['mean_later']:.2f} s | {med['first_start'] + med['tail']:.2f} s | {min(loads):.1f}–{max(loads):.1f} |"
         )
+    if "pw1" in summary and "pw2" in summary:
+        ratio = summary["pw1"]["wall"] / summary["pw2"]["wall"]
+        print(f"\nPlaywright, two processes against one: {ratio:.2f}x")
+        summary["pw2"]["speedup_pw1"] = ratio
     if "cluster1" in summary and "cluster2" in summary:
         ratio = summary["cluster1"]["wall"] / summary["cluster2"]["wall"]
         print(f"\n--cluster local:2 against --cluster local:1: {ratio:.2f}x")
