@@ -15,6 +15,12 @@ forked from a server that imported Dask and the run's backends once: `local_clus
 
 A worker that dies mid-scenario: the task runs once more on another worker; if
 that fails too, the scenario is an infrastructure error (PAN906) and the run goes on.
+
+Ctrl-C: the parent sets the run's stop `distributed.Event`; the workers check it
+between steps and while waiting (at most every `STOP_CHECK` seconds), so running
+scenarios end with PAN907 (interrupted) and report it, and scenarios not started
+yet return without running. The parent waits up to `STOP_GRACE` seconds for
+them, passing their events on, as `--workers N` does.
 """
 
 from __future__ import annotations
@@ -46,6 +52,9 @@ from panoptic.runtime.execution import (
 DURATIONS = Path(".panoptic") / "durations.json"
 CLOSE_WAIT = 10.0  # seconds the workers get to stop their backends at the end of a run
 QUEUE_POLL = 0.05  # seconds the parent waits for events before checking finished tasks (a task's end wakes it)
+STOP_GRACE = 10.0  # seconds the parent waits for running scenarios to stop after Ctrl-C
+STOP_CHECK = 0.2  # seconds between a worker's looks at the run's stop event (each is a round trip to the scheduler)
+INTERRUPTED, NOT_STARTED = "interrupted", "not started"  # what a task returns when the run was stopped
 
 # Per worker thread: run id -> its backend pool (so a browser is started once per worker and run; drivers such
 # as Playwright's sync API belong to the thread that started them, so workers run one thread: `--nthreads 1`).
@@ -99,9 +108,15 @@ def write_durations(found: dict[str, float], path: Path = DURATIONS) -> None:
 
 
 def run_remote(program: Program, index: int, options: RunOptions, queue_name: str) -> tuple[str, Any, bool]:
-    """The task a worker runs: one scenario (with its retries), its events put on the run's queue."""
-    from distributed import Queue, get_worker
+    """The task a worker runs: one scenario (with its retries), its events put on the run's queue.
 
+    Returns (status, failure, infrastructure), or (INTERRUPTED / NOT_STARTED, None, False) once the run is stopped.
+    """
+    from distributed import Event, Queue, get_worker
+
+    stop = Event(stop_event_name(queue_name))
+    if stop.is_set():
+        return NOT_STARTED, None, False
     key = (options.run_id, threading.get_ident())
     pool = _POOLS.get(key)
     if pool is None:
@@ -129,11 +144,31 @@ def run_remote(program: Program, index: int, options: RunOptions, queue_name: st
             emit=emit,
             retries=options.retries,
             worker=number,
+            should_stop=throttled(stop.is_set, STOP_CHECK),
         )
+    except KeyboardInterrupt:  # the stop event: the scenario reported itself interrupted (PAN907)
+        return INTERRUPTED, None, False
     finally:
         if batch:
             queue.put(list(batch))
     return outcome.status, outcome.failure, outcome.infrastructure
+
+
+def stop_event_name(queue_name: str) -> str:
+    return f"{queue_name}-stop"
+
+
+def throttled(check: Any, every: float) -> Any:
+    """`check()` asked at most once every `every` seconds; the answer in between is the last one."""
+    last = [float("-inf"), False]
+
+    def ask() -> bool:
+        now = time.monotonic()
+        if now - last[0] >= every:
+            last[0], last[1] = now, bool(check())
+        return bool(last[1])
+
+    return ask
 
 
 def close_pool(run_id: str) -> None:
@@ -168,10 +203,11 @@ class ClusterExecutor:
         emitter: OrderedEmitter,
         state: RunState,
     ) -> None:
-        from distributed import Queue
+        from distributed import Event, Queue
 
         queue_name = f"panoptic-{options.run_id}-{uuid.uuid4().hex[:8]}"
         queue = Queue(queue_name, client=client)
+        stop = Event(stop_event_name(queue_name), client=client)
         durations: dict[str, float] = {}
         started: dict[str, float] = {}
         futures: dict[Any, int] = {}
@@ -190,8 +226,8 @@ class ClusterExecutor:
         finished = threading.Event()  # set when a task ends, so the loop does not sleep past it
         for future in futures:
             future.add_done_callback(lambda _: finished.set())
+        pending = set(futures)
         try:
-            pending = set(futures)
             while pending:
                 finished.clear()
                 self._drain(queue, emitter)
@@ -216,12 +252,36 @@ class ClusterExecutor:
                     for other in pending:
                         other.cancel()
         except KeyboardInterrupt:
-            for future in futures:
-                future.cancel()
+            self._wind_down(stop, pending, futures, queue, program, emitter)
             raise
         finally:
             self._close_pools(client, options.run_id)
             write_durations(durations)
+
+    def _wind_down(
+        self, stop: Any, pending: set, futures: dict[Any, int], queue: Any, program: Program, emitter: OrderedEmitter
+    ) -> None:
+        """After Ctrl-C: stop the workers' scenarios, pass on their events (an interrupted scenario reports itself)
+        for up to STOP_GRACE seconds, then give up on what is left."""
+        with contextlib.suppress(Exception):
+            stop.set()
+        deadline = time.monotonic() + STOP_GRACE
+        try:
+            while pending and time.monotonic() < deadline:
+                self._drain(queue, emitter)
+                done = {f for f in pending if f.done()}
+                pending.difference_update(done)
+                for future in done:
+                    with contextlib.suppress(Exception):
+                        if future.result()[0] == INTERRUPTED:
+                            emitter.done(program.scenarios[futures[future]].id)
+                if pending:
+                    time.sleep(QUEUE_POLL)
+            self._drain(queue, emitter)
+        except KeyboardInterrupt:  # a second Ctrl-C: stop waiting
+            pass
+        for future in pending:
+            future.cancel()
 
     @staticmethod
     def _close_pools(client: Any, run_id: str) -> None:

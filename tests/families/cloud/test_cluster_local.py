@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 import multiprocessing
 import os
 import sys
@@ -134,6 +136,14 @@ def test_ctrl_c_stops_a_local_cluster_run_quietly(tmp_path: Path) -> None:
     assert proc.returncode == 130, output
     assert "Traceback" not in output and "KeyboardInterrupt" not in output, output
     assert (tmp_path / "out" / "report.html").is_file()
+    # The scenarios that were waiting stopped at once and reported themselves interrupted, as with `-w N`.
+    with gzip.open(tmp_path / "out" / "results.jsonl.gz", "rt", encoding="utf-8") as results:
+        records = [json.loads(line) for line in results]
+    started = {r["scenario"] for r in records if isinstance(r, dict) and r.get("kind") == "scenario_started"}
+    finished = {r["scenario"]: r for r in records if isinstance(r, dict) and r.get("kind") == "scenario_finished"}
+    assert started, records
+    for scenario in started:
+        assert finished[scenario]["failure"]["code"] == "PAN907", finished[scenario]
     time.sleep(1.0)
     left = [p for p in family if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
     assert not left, [p.cmdline() for p in left]
