@@ -14,7 +14,7 @@ import dataclasses
 import os
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from sys import intern
@@ -214,6 +214,29 @@ class _Pending:
     targets: list[TargetSyntax]
 
 
+def dependency_order(uses: Mapping[str, Sequence[str]]) -> list[str]:
+    """The modules of `uses` (module -> the modules it uses, in order), each after the modules it uses; modules
+    not in `uses` are left out. Post-order from each module in turn, with an explicit stack: chains of any length."""
+    order: list[str] = []
+    seen: set[str] = set()
+    for root in uses:
+        if root in seen:
+            continue
+        seen.add(root)
+        stack = [(root, iter(uses[root]))]
+        while stack:
+            key, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                order.append(key)
+                continue
+            if child not in seen and child in uses:
+                seen.add(child)
+                stack.append((child, iter(uses[child])))
+    return order
+
+
 class Lowerer:
     """Builds the Program from loaded modules and collects diagnostics."""
 
@@ -282,26 +305,7 @@ class Lowerer:
 
     def _module_order(self) -> list[str]:
         """Modules after the modules they use (so globals are evaluated in dependency order)."""
-        order: list[str] = []
-        seen: set[str] = set()
-
-        for root in self.modules:
-            if root in seen:
-                continue
-            seen.add(root)
-            stack = [(root, iter(self.modules[root].uses))]
-            while stack:  # post-order with an explicit stack: `use` chains of any length
-                key, uses = stack[-1]
-                step = next(uses, None)
-                if step is None:
-                    stack.pop()
-                    order.append(key)
-                    continue
-                child = step[1]
-                if child not in seen and child in self.modules:
-                    seen.add(child)
-                    stack.append((child, iter(self.modules[child].uses)))
-        return order
+        return dependency_order({key: [used for _, used in mod.uses] for key, mod in self.modules.items()})
 
     # ---- declarations -------------------------------------------------------------------
     def _declare(self, mod: LoadedModule) -> None:

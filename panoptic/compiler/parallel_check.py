@@ -319,28 +319,6 @@ def _loader_order(files: list[str], shares: list[Share]) -> list[str]:
     return order
 
 
-def _module_order(loaded: list[str], uses: dict[str, list[str]]) -> list[str]:
-    """Lowerer._module_order over the modules in loader order: each module after the modules it uses."""
-    order: list[str] = []
-    seen: set[str] = set()
-    for root in loaded:
-        if root in seen:
-            continue
-        seen.add(root)
-        stack = [(root, iter(uses[root]))]
-        while stack:
-            key, it = stack[-1]
-            child = next(it, None)
-            if child is None:
-                stack.pop()
-                order.append(key)
-                continue
-            if child not in seen and child in uses:
-                seen.add(child)
-                stack.append((child, iter(uses[child])))
-    return order
-
-
 def _no_span_order(lists: list[list[Diagnostic]]) -> list[Diagnostic] | None:
     """Diagnostics without a position from several shares: their order is the order things were loaded, which
     the merge does not know; fine when they agree or there is at most one."""
@@ -359,6 +337,7 @@ def _no_span_order(lists: list[list[Diagnostic]]) -> list[Diagnostic] | None:
 def merge(inputs: list[str], shares: list[Share], initial: list[Diagnostic]) -> Merged | None:
     """The findings of the shares as one process finds them, or None when that cannot be guaranteed."""
     from panoptic.compiler import _dedupe, suppress
+    from panoptic.compiler.lower import dependency_order
 
     if any(s.sequential for s in shares):
         return None
@@ -387,7 +366,7 @@ def merge(inputs: list[str], shares: list[Share], initial: list[Diagnostic]) -> 
     diags.extend(loader_no_span)
 
     fs_checks: list[FsCheck] = []
-    module_order = _module_order(loaded, uses)
+    module_order = dependency_order({key: uses[key] for key in loaded})  # Lowerer._module_order, loader order
     for step in range(len(_MODULE_STEPS)):
         for key in module_order:
             found = [s.steps[(step, key)] for s in shares if (step, key) in s.steps]
