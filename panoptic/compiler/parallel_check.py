@@ -209,31 +209,6 @@ def _tagging_lowerer() -> type:
             if self._covered != [len(self.diags), len(self.fs_checks)]:
                 self._gaps = True
 
-        def _declare(self, mod: Any) -> None:
-            self._enter()
-            super()._declare(mod)
-            self.steps[(0, mod.key)] = self._take()
-
-        def _import_names(self, mod: Any) -> None:
-            self._enter()
-            super()._import_names(mod)
-            self.steps[(1, mod.key)] = self._take()
-
-        def _lower_module_globals(self, mod: Any) -> None:
-            self._enter()
-            super()._lower_module_globals(mod)
-            self.steps[(2, mod.key)] = self._take()
-
-        def _lower_apps(self, mod: Any) -> None:
-            self._enter()
-            super()._lower_apps(mod)
-            self.steps[(3, mod.key)] = self._take()
-
-        def _lower_flows(self, mod: Any) -> None:
-            self._enter()
-            super()._lower_flows(mod)
-            self.steps[(4, mod.key)] = self._take()
-
         def _lower_scenarios(self, mod: Any) -> list:
             self._enter()
             out = super()._lower_scenarios(mod)
@@ -289,6 +264,16 @@ def _tagging_lowerer() -> type:
                 return "an app on a platform that is not built in"
             return None
 
+    def tagged(number: int, name: str) -> Callable[[Any, Any], None]:
+        def step(self: Any, mod: Any) -> None:
+            self._enter()
+            getattr(super(Tagging, self), name)(mod)
+            self.steps[(number, mod.key)] = self._take()
+
+        return step
+
+    for number, name in enumerate(_MODULE_STEPS):  # each module step, tagged with its number and module
+        setattr(Tagging, name, tagged(number, name))
     _LOWERER = Tagging
     return Tagging
 
