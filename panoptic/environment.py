@@ -356,7 +356,8 @@ _VERSIONS_FILE = "executable-versions.json"
 
 def _identity(path: str) -> str | None:
     """What changes when an executable is replaced: the path, size and modification time of the file and of the
-    file a link or a wrapper script (Debian's `/usr/bin/chromium`) leads to; a package update rewrites both."""
+    file a symbolic link leads to (a package update replaces every file it installs, wrapper scripts such as
+    Debian's `/usr/bin/chromium` included)."""
     try:
         parts = []
         for candidate in dict.fromkeys((path, os.path.realpath(path))):
@@ -374,16 +375,19 @@ def _versions_path() -> Path | None:
     return folder / _VERSIONS_FILE if folder is not None else None
 
 
+def _known_versions(file: Path) -> dict[str, str]:
+    try:
+        known = json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {k: v for k, v in known.items() if isinstance(v, str)} if isinstance(known, dict) else {}
+
+
 def _remembered_version(path: str) -> str | None:
     file, identity = _versions_path(), _identity(path)
     if file is None or identity is None:
         return None
-    try:
-        known = json.loads(file.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    value = known.get(identity) if isinstance(known, dict) else None
-    return value if isinstance(value, str) else None
+    return _known_versions(file).get(identity)
 
 
 def _remember_version(path: str, version: str) -> None:
@@ -392,11 +396,7 @@ def _remember_version(path: str, version: str) -> None:
     if file is None or identity is None:
         return
     try:
-        try:
-            known = json.loads(file.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            known = {}
-        known = {k: v for k, v in known.items() if not k.startswith(f"{path}:")} if isinstance(known, dict) else {}
+        known = {k: v for k, v in _known_versions(file).items() if not k.startswith(f"{path}:")}
         known[identity] = version
         file.parent.mkdir(parents=True, exist_ok=True)
         tmp = file.with_name(f"{file.name}.{os.getpid()}.tmp")
