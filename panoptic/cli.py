@@ -170,6 +170,11 @@ def _main(argv: list[str] | None) -> None:
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         raise SystemExit(130) from None
+    finally:
+        if args[:1] == ["run"]:  # a run that ended before its first scenario (errors, --list) turns it on here
+            from panoptic.commands.run import resume_gc
+
+            resume_gc()
 
 
 if __name__ == "__main__":

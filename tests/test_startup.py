@@ -138,3 +138,22 @@ def test_a_run_registers_only_its_command_and_parses_nothing_already_parsed(proj
     assert not {"lark", "panoptic.commands.fmt", "panoptic.commands.doctor", "panoptic.commands.lsp"} & modules
     assert not {f"panoptic.families.{f}.cli" for f in ("ai", "cloud", "enterprise")} & modules
     assert heavy_in(modules) == []
+
+
+@pytest.mark.parametrize("text", [SMALL, SMALL.replace('open "/"', 'tap "#x"')], ids=["listed", "broken"])
+def test_a_run_that_ends_before_its_first_scenario_turns_the_collector_back_on(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    """`panoptic run` pauses the cyclic collector during start-up; called in-process (tests, tools) it must not
+    leave it off when it stops early (a listing, or errors in the files)."""
+    import gc
+
+    from panoptic.cli import main
+
+    (project / "small.pan").write_text(text, encoding="utf-8")
+    monkeypatch.chdir(project)
+    monkeypatch.setenv("PANOPTIC_CACHE_DIR", str(tmp_path / "cache"))
+    assert gc.isenabled()
+    with pytest.raises(SystemExit):
+        main(["run", "--list", "small.pan"])
+    assert gc.isenabled()

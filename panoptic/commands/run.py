@@ -183,7 +183,7 @@ _gc_paused = False
 def pause_gc_until_run() -> None:
     """Turn the cyclic garbage collector off for start-up: the imports, the program and the compile build
     objects that live for the whole run, and collecting them over and over finds nothing (3 % of a short
-    run's instructions). `_resume_gc` moves them out of the collector's sight and turns it on again."""
+    run's instructions). `resume_gc` moves them out of the collector's sight and turns it on again."""
     global _gc_paused
     import gc
 
@@ -192,7 +192,9 @@ def pause_gc_until_run() -> None:
         _gc_paused = True
 
 
-def _resume_gc() -> None:
+def resume_gc() -> None:
+    """Undo `pause_gc_until_run` (nothing when it did nothing); called before the first scenario and when the
+    command ends."""
     global _gc_paused
     if _gc_paused:
         import gc
@@ -405,7 +407,7 @@ def _execute(
     previous = signal.signal(signal.SIGTERM, on_sigterm) if _main_thread() else None
     # Started from a background job (or by nohup), SIGINT arrives ignored: Ctrl-C must still stop the run.
     previous_int = signal.signal(signal.SIGINT, signal.default_int_handler) if _main_thread() else None
-    _resume_gc()
+    resume_gc()
     try:
         outcome = execute(program, selected, options, [writer, reporter, *extra], live=[reporter.live])
     finally:
