@@ -146,7 +146,12 @@ def _main(argv: list[str] | None) -> None:
         print(f"panoptic {__version__}")
         return
     if args[:1] == ["check"]:  # fast path: no Typer import for the command editors and hooks run most
+        import gc
+
         from panoptic.commands.check import fast_main
+
+        if argv is None:  # the process ends with the check (`_exit_now`): no collection is worth its time
+            gc.disable()
 
         code = fast_main(args[1:])
         if code is not None:

@@ -7,10 +7,12 @@ test sees exactly what the command imported.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -153,7 +155,35 @@ def test_a_run_that_ends_before_its_first_scenario_turns_the_collector_back_on(
     (project / "small.pan").write_text(text, encoding="utf-8")
     monkeypatch.chdir(project)
     monkeypatch.setenv("PANOPTIC_CACHE_DIR", str(tmp_path / "cache"))
-    assert gc.isenabled()
-    with pytest.raises(SystemExit):
-        main(["run", "--list", "small.pan"])
-    assert gc.isenabled()
+    with _collector_on():
+        with pytest.raises(SystemExit):
+            main(["run", "--list", "small.pan"])
+        assert gc.isenabled()
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_check_in_process_turns_the_collector_back_on(project: Path, tmp_path: Path, jobs: int) -> None:
+    """A check pauses the cyclic collector while it builds its trees; a caller in the same process (the API, a
+    tool) gets it back on."""
+    import gc
+
+    from panoptic.commands.check import run_check
+
+    (project / "other.pan").write_text(SMALL.replace("adds a mug", "adds a cup"), encoding="utf-8")
+    with _collector_on():
+        _, files = run_check([str(project)], use_cache=False, jobs=jobs, min_bytes=0)
+        assert files == 2 and gc.isenabled()
+
+
+@contextlib.contextmanager
+def _collector_on() -> Iterator[None]:
+    """The collector on for the test, whatever earlier tests in this process left; then as it was."""
+    import gc
+
+    was = gc.isenabled()
+    gc.enable()
+    try:
+        yield
+    finally:
+        if not was:
+            gc.disable()
