@@ -51,7 +51,7 @@ from panoptic.runtime.execution import (
 
 DURATIONS = Path(".panoptic") / "durations.json"
 CLOSE_WAIT = 10.0  # seconds the workers get to stop their backends at the end of a run
-QUEUE_POLL = 0.05  # seconds the parent waits for events before checking finished tasks (a task's end wakes it)
+QUEUE_POLL = 0.2  # seconds between looks for events (a round trip to the scheduler each); a task's end wakes it
 STOP_GRACE = 10.0  # seconds the parent waits for running scenarios to stop after Ctrl-C
 STOP_CHECK = 0.2  # seconds between a worker's looks at the run's stop event (each is a round trip to the scheduler)
 INTERRUPTED, NOT_STARTED = "interrupted", "not started"  # what a task returns when the run was stopped
