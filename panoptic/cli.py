@@ -165,7 +165,8 @@ def _main(argv: list[str] | None) -> None:
         code = convert_main(args[1:])
         if code is not None:
             raise SystemExit(code)
-    if args[:1] == ["run"]:
+    running = args[:1] == ["run"]
+    if running:
         from panoptic.commands.run import pause_gc_until_run
 
         pause_gc_until_run()
@@ -176,7 +177,7 @@ def _main(argv: list[str] | None) -> None:
         sys.stderr.write("interrupted\n")
         raise SystemExit(130) from None
     finally:
-        if args[:1] == ["run"]:  # a run that ended before its first scenario (errors, --list) turns it on here
+        if running:  # a run that ended before its first scenario (errors, --list) turns it on here
             from panoptic.commands.run import resume_gc
 
             resume_gc()

@@ -31,7 +31,7 @@ import json
 import threading
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -158,7 +158,7 @@ def stop_event_name(queue_name: str) -> str:
     return f"{queue_name}-stop"
 
 
-def throttled(check: Any, every: float) -> Any:
+def throttled(check: Callable[[], object], every: float) -> Callable[[], bool]:
     """`check()` asked at most once every `every` seconds; the answer in between is the last one."""
     last = [float("-inf"), False]
 
