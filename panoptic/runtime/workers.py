@@ -1,7 +1,8 @@
 """`--workers N`: whole scenarios run in N worker processes.
 
-Each worker is a spawned process with its own backends (one per app) and its
-own task queue; the parent hands a worker its next scenario when it reports
+Each worker is a process with its own backends (one per app) and its own task
+queue, forked from a warm server where the platform has one (`forkserver`),
+else a fresh interpreter; the parent hands a worker its next scenario when it reports
 the previous one done, so fail-fast and skipping decisions stay in the parent.
 Workers send their events back through one result queue; the parent passes
 them to the `OrderedEmitter`, which keeps the reports in program order.
@@ -35,6 +36,7 @@ from panoptic.runtime.execution import (
     run_scenario,
     scenario_header,
 )
+from panoptic.runtime.forkserver import platform_modules, warm_forkserver
 from panoptic.runtime.tracker import reaped_resource_tracker
 
 STOP_GRACE = 10.0  # seconds the parent waits for workers to wind down after Ctrl-C
@@ -88,18 +90,20 @@ class _Worker:
 
 
 class _Pool:
-    def __init__(self, program: Program, options: RunOptions, emitter: OrderedEmitter, state: RunState) -> None:
+    def __init__(
+        self, program: Program, options: RunOptions, emitter: OrderedEmitter, state: RunState, method: str
+    ) -> None:
         self.program = program
         self.options = options
         self.emitter = emitter
         self.state = state
-        self.ctx = mp.get_context("spawn")
+        self.ctx: Any = mp.get_context(method)
         self.results: Any = self.ctx.Queue()
         self.stop: Any = self.ctx.Event()
         self.workers: dict[int, _Worker] = {}
         self.next_number = 1
 
-    def spawn(self) -> _Worker:
+    def start(self) -> _Worker:
         number = self.next_number
         self.next_number += 1
         tasks = self.ctx.Queue()
@@ -237,10 +241,12 @@ def run_parallel(
 ) -> None:
     """Run the selection on `options.workers` processes; events reach `emitter` (ordered by it).
 
-    When they have exited, the resource tracker their queues started is reaped too (`runtime/tracker.py`), so
-    the run leaves no defunct child behind."""
-    with reaped_resource_tracker():
-        pool = _Pool(program, options, emitter, state)
+    The workers are forked from a server that imported this module, the apps' backends and their drivers. When
+    they have exited, the server and the resource tracker their queues started are stopped and reaped too
+    (`runtime/tracker.py`), so the run leaves no defunct child behind."""
+    preload = [__name__, *platform_modules(program, options.backend_overrides)]
+    with reaped_resource_tracker(), warm_forkserver(preload) as forked:
+        pool = _Pool(program, options, emitter, state, "forkserver" if forked else "spawn")
         try:
             _dispatch(pool, program, selected, options, emitter, state)
         finally:
@@ -254,7 +260,7 @@ def _dispatch(
     pending = deque(selected)
     try:
         for _ in range(min(options.workers, len(selected))):
-            pool.spawn()
+            pool.start()
         while pending or pool.busy():
             for worker in pool.idle():
                 while pending:
@@ -275,7 +281,7 @@ def _dispatch(
                 pool.reap()
                 alive = sum(not w.exited for w in pool.workers.values())
                 if pending and alive < options.workers:
-                    pool.spawn()  # replace a worker that died
+                    pool.start()  # replace a worker that died
         pool.shutdown()
     except KeyboardInterrupt:
         pool.stop.set()

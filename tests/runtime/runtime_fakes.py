@@ -12,6 +12,7 @@ enabled/checked state and `on_click` effects:
     ("flaky", times)                    fail the first `times` clicks of this backend instance
     ("sleep", seconds)                  take that long
     ("die",)                            the whole process exits at once (a killed worker)
+    ("whereami",)                       append "PID PARENT-PID" to the file $PANOPTIC_FAKE_WHEREAMI
 
 Every call is recorded in `self.calls` and in the class-wide `JOURNAL`.
 """
@@ -66,6 +67,7 @@ def _shop() -> dict[str, Any]:
             "#flaky2": El("Flaky twice", on_click=[("flaky", 2)]),
             "#slow": El("Slow", on_click=[("sleep", 0.3)]),
             "#die": El("Die", on_click=[("die",)]),
+            "#whereami": El("Where", on_click=[("whereami",)]),
             "#disabled": El("Off", enabled=False),
             "#left": El("3 items left", classes=("count", "big"), attributes={"data-n": "3"}),
             "#spaced": El("  buy    some   milk  "),
@@ -191,6 +193,9 @@ class FakeBackend:
             time.sleep(effect[1])
         elif kind == "die":
             os._exit(17)
+        elif kind == "whereami":
+            with open(os.environ["PANOPTIC_FAKE_WHEREAMI"], "a") as note:
+                note.write(f"{os.getpid()} {os.getppid()}\n")
 
     def query(self, capability: str, args: dict[str, Any]) -> Any:
         self._log("query", capability, _plain(args))

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import multiprocessing
+import os
+from pathlib import Path
+
+import pytest
 import runtime_fakes
 
 from panoptic.runtime.events import ERROR, FAILED, FLAKY, PASSED, SKIPPED
@@ -147,6 +153,58 @@ scenario "fails fourth" on shop {
     assert ran.outcome.exit_code == serial.outcome.exit_code == 1
     kinds = [e.kind for e in ran.events]
     assert kinds[0] == "run_started" and kinds[-1] == "run_finished"
+
+
+_WHERE = """
+scenario "a" on shop {
+    click "#whereami"
+}
+
+scenario "b" on shop {
+    click "#whereami"
+    wait 200ms
+}
+
+scenario "c" on shop {
+    click "#whereami"
+}
+"""
+
+
+def _where(note: Path) -> list[tuple[int, int]]:
+    return [(int(pid), int(parent)) for pid, parent in (line.split() for line in note.read_text().splitlines())]
+
+
+@pytest.mark.skipif("forkserver" not in multiprocessing.get_all_start_methods(), reason="no fork server here")
+def test_workers_are_forked_from_a_warm_server_that_is_gone_afterwards(
+    compile_pan, run_program, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    note = tmp_path / "where.txt"
+    monkeypatch.setenv("PANOPTIC_FAKE_WHEREAMI", str(note))
+    ran = run_program(compile_pan(_WHERE), workers=2)
+    assert ran.outcome.exit_code == 0
+    where = _where(note)
+    assert len(where) == 3 and len({pid for pid, _ in where}) == 2  # two workers ran the three scenarios
+    (server,) = {parent for _, parent in where}  # both forked by one process: the server, not this one
+    assert server != os.getpid()
+    assert not Path(f"/proc/{server}").exists()  # stopped and reaped with the run
+
+
+def test_workers_are_fresh_interpreters_where_there_is_no_fork_server(
+    compile_pan, run_program, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from panoptic.runtime import workers
+
+    @contextlib.contextmanager
+    def no_server(modules):
+        yield False
+
+    note = tmp_path / "where.txt"
+    monkeypatch.setenv("PANOPTIC_FAKE_WHEREAMI", str(note))
+    monkeypatch.setattr(workers, "warm_forkserver", no_server)
+    ran = run_program(compile_pan(_WHERE), workers=2)
+    assert ran.outcome.exit_code == 0
+    assert {parent for _, parent in _where(note)} == {os.getpid()}
 
 
 def test_a_worker_that_dies_errors_its_scenario_only(compile_pan, run_program) -> None:

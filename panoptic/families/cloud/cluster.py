@@ -37,7 +37,7 @@ from typing import Any
 
 from panoptic.compiler.ir import Program
 from panoptic.contract.errors import InfrastructureError
-from panoptic.families.cloud.local_cluster import local_cluster_config, preload_modules, warm_forkserver
+from panoptic.families.cloud.local_cluster import local_cluster_config, preload_modules
 from panoptic.runtime.events import ERROR, Failure, ScenarioFinished, StepFinished
 from panoptic.runtime.execution import (
     OrderedEmitter,
@@ -48,6 +48,7 @@ from panoptic.runtime.execution import (
     run_scenario,
     scenario_header,
 )
+from panoptic.runtime.forkserver import warm_forkserver
 
 DURATIONS = Path(".panoptic") / "durations.json"
 CLOSE_WAIT = 10.0  # seconds the workers get to stop their backends at the end of a run

@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from panoptic.families.cloud.local_cluster import local_cluster_config, preload_modules, warm_forkserver
-from panoptic.families.cloud.warm import warm
+from panoptic.families.cloud.local_cluster import local_cluster_config, preload_modules
 
 pytest.importorskip("distributed")
 
@@ -40,53 +39,6 @@ def test_workers_preload_dask_the_executor_and_the_backends_of_the_apps(tmp_path
         "playwright.sync_api",
     ]
     assert preload_modules(program, (("web", "runtime_fakes:FakeBackend"),))[-1] == "runtime_fakes"
-
-
-def test_warm_imports_what_it_can_and_skips_the_rest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    (tmp_path / "pan_warm_ok.py").write_text("VALUE = 1\n")
-    (tmp_path / "pan_warm_broken.py").write_text("raise RuntimeError('broken at import')\n")
-    monkeypatch.syspath_prepend(str(tmp_path))
-    assert warm("pan_warm_ok, pan_warm_broken,pan_warm_missing,,") == ["pan_warm_ok"]
-    assert "pan_warm_ok" in sys.modules
-
-
-@needs_forkserver
-def test_the_fork_server_is_stopped_and_reaped_afterwards() -> None:
-    from multiprocessing import forkserver
-
-    server = forkserver._forkserver  # type: ignore[attr-defined]
-    if server._forkserver_pid is not None:
-        pytest.skip("this test process already runs a fork server")
-    with warm_forkserver(["json"]) as forked:
-        assert forked
-        pid = server._forkserver_pid
-        assert isinstance(pid, int) and Path(f"/proc/{pid}").exists()
-        assert "PANOPTIC_CLUSTER_PRELOAD" not in os.environ  # only the server's start saw it
-    assert server._forkserver_pid is None
-    with pytest.raises(ChildProcessError):
-        os.waitpid(pid, os.WNOHANG)  # already reaped: no defunct child is left
-
-
-def _loaded(names: list[str], out) -> None:
-    out.put([name in sys.modules for name in names])
-
-
-@needs_forkserver
-def test_a_process_forked_from_the_server_has_the_modules_already() -> None:
-    from multiprocessing import forkserver
-
-    if forkserver._forkserver._forkserver_pid is not None:  # type: ignore[attr-defined]
-        pytest.skip("this test process already runs a fork server")
-    names = ["panoptic.backends.web.backend", "pan_warm_not_there"]
-    with warm_forkserver(names) as forked:
-        assert forked
-        ctx = multiprocessing.get_context("forkserver")
-        out = ctx.SimpleQueue()
-        child = ctx.Process(target=_loaded, args=(names, out))
-        child.start()
-        found = out.get()
-        child.join(30)
-    assert found == [True, False]
 
 
 def test_a_local_cluster_is_quiet_and_forks_its_workers_when_it_can() -> None:

@@ -1,11 +1,12 @@
-"""Imported once by the fork server a `local:N` cluster starts its workers from (see `local_cluster`).
+"""Imported once by the fork server that worker processes are forked from (see `forkserver`).
 
-The modules named in the environment variable `PANOPTIC_CLUSTER_PRELOAD`
+The modules named in the environment variable `PANOPTIC_WORKER_PRELOAD`
 (comma-separated; set only for the fork server's start) are imported here, so
-every worker forked from the server has them already: Dask, Panoptic's runtime
-and the backends of the run's apps are imported once, not once per worker and
-not in a worker's first scenario. A module that fails to import is left to the
-worker, which imports it again and reports the error where a local run would.
+every worker forked from the server has them already: Panoptic's runtime, the
+backends of the run's apps and their drivers (and Dask for `--cluster local:N`)
+are imported once, not once per worker and not in a worker's first scenario.
+A module that fails to import is left to the worker, which imports it again and
+reports the error where a local run would.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import contextlib
 import importlib
 import os
 
-PRELOAD_ENV = "PANOPTIC_CLUSTER_PRELOAD"
+PRELOAD_ENV = "PANOPTIC_WORKER_PRELOAD"
 
 
 def warm(names: str) -> list[str]:
@@ -32,10 +33,11 @@ def warm(names: str) -> list[str]:
 def leave_the_terminal_group() -> None:
     """Put the fork server, and so every worker forked from it, in a process group of its own.
 
-    A Ctrl-C at the terminal goes to the run's foreground process group: the
-    parent stops the run and closes the cluster, which ends the workers.
-    Reached by the signal too, the workers died with Dask's tracebacks on the
-    terminal, and the parent then waited for them to stop their browsers.
+    A Ctrl-C at the terminal goes to the run's foreground process group, so
+    only the parent gets it: it stops the run and tells the workers, which
+    close their browsers and report the interrupted scenario themselves (a
+    cluster's workers reached by the signal died with Dask's tracebacks on the
+    terminal, and the parent then waited for them to stop their browsers).
     """
     with contextlib.suppress(OSError):
         os.setpgid(0, 0)
