@@ -94,6 +94,7 @@ def test_check_loads_no_driver_and_no_typer(project: Path, tmp_path: Path):
     assert "panoptic.compiler.lower" in modules  # it really checked
     assert heavy_in(modules) == []
     assert "typer" not in modules  # `check` has a fast path without Typer
+    assert "lark" in modules and "regex" not in modules  # Lark parsed without its optional `regex` package
 
 
 def test_check_of_a_broken_file_loads_no_driver(project: Path, tmp_path: Path):
@@ -112,6 +113,13 @@ def test_warm_check_skips_the_parser(project: Path, tmp_path: Path):
     assert code == 0 and "no problems" in output
     assert "lark" not in modules  # the result came from the check cache
     assert heavy_in(modules) == []
+
+
+def test_regex_stays_importable_after_the_parser() -> None:
+    pytest.importorskip("regex")  # installed here by a test dependency (moto's server)
+    code = "import sys, panoptic.syntax.parser; assert 'regex' not in sys.modules; import regex; print(regex.match)"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0 and "function" in proc.stdout, proc.stderr
 
 
 def test_version_imports_almost_nothing(project: Path, tmp_path: Path):

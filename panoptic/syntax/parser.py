@@ -28,6 +28,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import panoptic.syntax.lark_import  # noqa: F401  (first: Lark without `regex`)
+
+# isort: split
 from lark import Lark, Token, Transformer
 from lark import __version__ as lark_version
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
