@@ -491,6 +491,68 @@ def test_ctrl_c_works_when_sigint_was_ignored_at_start(tmp_path: Path) -> None:
     assert records[-1]["kind"] == "run_finished" and records[-1]["interrupted"] is True
 
 
+WAITING_WEB = """
+app shop: web {
+    serve: "site"
+    timeout: 5s
+}
+
+scenario "waits one" on shop {
+    open "/list.html"
+    expect "#never-there" visible within 60s
+}
+
+scenario "waits two" on shop {
+    open "/list.html"
+    expect "#never-there" visible within 60s
+}
+"""
+
+
+def test_ctrl_c_interrupts_the_workers_scenarios_cleanly(tmp_path: Path) -> None:
+    """A terminal's Ctrl-C reaches the run, not the workers' browsers: both scenarios end interrupted (PAN907),
+    not with their pages closed under them, and nothing is printed from inside Playwright."""
+    need_web()
+    site(tmp_path / "site")
+    pan = tmp_path / "waits.pan"
+    pan.write_text(WAITING_WEB, encoding="utf-8")
+    out = tmp_path / "out"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "panoptic", "run", str(pan), "-o", str(out), "-w", "2"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # not ignored, however pytest was started
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            browsers = [cmd for cmd in children_of(proc.pid).values() if "chrom" in cmd and "--type=renderer" in cmd]
+            if len(browsers) >= 2:
+                break
+            assert proc.poll() is None, proc.communicate()
+            time.sleep(0.2)
+        time.sleep(1.5)  # both are polling for the element
+        os.killpg(proc.pid, signal.SIGINT)
+        try:
+            _, stderr = proc.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            pytest.fail("Ctrl-C did not stop a run with workers")
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 130, stderr.decode()
+    records = read_records(out / "results.jsonl.gz")
+    finished = {r["scenario"].split("::")[1]: r for r in records if r["kind"] == "scenario_finished"}
+    assert {title: r["failure"]["code"] for title, r in finished.items()} == {
+        "waits one": "PAN907",
+        "waits two": "PAN907",
+    }
+    assert records[-1]["kind"] == "run_finished" and records[-1]["interrupted"] is True
+    assert b"Traceback" not in stderr and b"exception" not in stderr, stderr.decode()
+
+
 # ---- mobile (Appium): back with no history, 60 matches, on screen, a typed secret (items 2, 3, 7) ---------
 
 
