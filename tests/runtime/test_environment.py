@@ -76,11 +76,11 @@ def test_the_browser_version_is_asked_once_in_the_background(tmp_path: Path) -> 
 
     calls = tmp_path / "calls"
     browser = tmp_path / "slow-chromium"
-    browser.write_text(f'#!/bin/sh\necho probed >> "{calls}"\nsleep 0.4\necho "Chromium 999.0.1 test build"\n')
+    browser.write_text(f'#!/bin/sh\necho probed >> "{calls}"\nsleep 1.5\necho "Chromium 999.0.1 test build"\n')
     browser.chmod(0o755)
     started = time.perf_counter()
     prefetch_browser_version(str(browser))
-    assert time.perf_counter() - started < 0.3  # it does not wait for the answer
+    assert time.perf_counter() - started < 1.0  # it does not wait for the answer (1.5 s), even on a loaded machine
     assert web_environment([{"browser_path": str(browser)}]) == {"browser": "Chromium 999.0.1 test build"}
     assert web_environment([{"browser_path": str(browser)}]) == {"browser": "Chromium 999.0.1 test build"}
     assert calls.read_text().splitlines() == ["probed"]  # one process for the prefetch and both readings
