@@ -3,11 +3,12 @@
 `-w N` workers and a `--cluster local:N` cluster's workers come from a
 multiprocessing fork server that imported, once, what every worker needs
 (`warm`): Panoptic's runtime, the backends of the run's apps and their drivers'
-client libraries. A fresh interpreter per worker would import them again in
-each (about half a second of CPU, taken from the browsers), and a worker's
-first scenario would import its driver. The server is a child of this process,
-in a process group of its own, and is stopped and reaped when the run's
-workers are done, so a run leaves no child behind.
+client libraries. A worker, and one that replaces a worker that died, starts
+without importing anything, and its first scenario imports no driver. The
+server puts itself, and so every worker, in a process group of its own, out of
+reach of the terminal's Ctrl-C (the run stops the workers itself). It is a
+child of this process and is stopped and reaped when the run's workers are
+done, so a run leaves no child behind.
 """
 
 from __future__ import annotations
