@@ -518,9 +518,12 @@ def test_ctrl_c_interrupts_the_running_scenarios_cleanly(tmp_path: Path, workers
     pan = tmp_path / "waits.pan"
     pan.write_text(WAITING_WEB, encoding="utf-8")
     out = tmp_path / "out"
+    env = {k: v for k, v in os.environ.items() if k not in ("PANOPTIC_NO_CACHE", "NODE_COMPILE_CACHE")}
+    env["PANOPTIC_CACHE_DIR"] = str(tmp_path / "cache")
     proc = subprocess.Popen(
         [sys.executable, "-m", "panoptic", "run", str(pan), "-o", str(out), "-w", str(workers)],
         cwd=tmp_path,
+        env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         start_new_session=True,
@@ -538,6 +541,8 @@ def test_ctrl_c_interrupts_the_running_scenarios_cleanly(tmp_path: Path, workers
         drivers = [pid for pid, cmd in children_of(proc.pid).items() if "run-driver" in cmd]
         assert len(drivers) == workers
         assert all(os.getsid(pid) != os.getsid(proc.pid) for pid in drivers)  # out of the terminal's reach
+        cache = f"NODE_COMPILE_CACHE={tmp_path / 'cache' / 'node-compile-cache'}".encode()
+        assert all(cache in Path(f"/proc/{pid}/environ").read_bytes().split(b"\0") for pid in drivers)
         os.killpg(proc.pid, signal.SIGINT)
         try:
             _, stderr = proc.communicate(timeout=60)

@@ -49,7 +49,7 @@ from urllib.parse import urljoin, urlsplit
 from panoptic.backends.serve import StaticServer
 from panoptic.backends.web import extended, failures
 from panoptic.backends.web.capture import ViewportCapture
-from panoptic.backends.web.driver_session import driver_in_own_session
+from panoptic.backends.web.driver_start import driver_start
 from panoptic.backends.web.locate import KEY_HELP, POSITION_KINDS, build_locator, normalize_key
 from panoptic.backends.web.secrets import contains_secret, safe_filename, scrub_text, scrub_trace, unique_path
 from panoptic.backends.web.services import PageServices, watch
@@ -229,7 +229,7 @@ def _acquire_driver() -> _Driver:
                 help="install it with: pip install playwright (a dependency of panoptic-lang)",
             ) from exc
         try:
-            with driver_in_own_session():
+            with driver_start():
                 playwright = sync_playwright().start()
         except Exception as exc:
             raise InfrastructureError(
