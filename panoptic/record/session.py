@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import logging
 import os
 import signal
 import tempfile
@@ -23,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from panoptic.backends.web.driver_start import driver_start
 from panoptic.record.events import BadEvent, Event, parse_event
 from panoptic.record.listener import BINDING, LISTENER_JS
 from panoptic.record.steps import fold
@@ -175,7 +175,10 @@ def record(url: str, options: Options, *, on_saved: Callable[[Path], None] | Non
         sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
     }
     try:
-        with tempfile.TemporaryDirectory(prefix="panoptic-record-") as profile, sync_playwright() as playwright:
+        with contextlib.ExitStack() as stack:
+            profile = stack.enter_context(tempfile.TemporaryDirectory(prefix="panoptic-record-"))
+            with driver_start():  # apart from the terminal: a Ctrl-C stops the recording, not the driver
+                playwright = stack.enter_context(sync_playwright())
             context = _launch(playwright, options, profile)
             try:
                 page = context.pages[0] if context.pages else context.new_page()
@@ -192,9 +195,6 @@ def record(url: str, options: Options, *, on_saved: Callable[[Path], None] | Non
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-        if stop.is_set():
-            # Ctrl+C in a terminal reaches Playwright's driver too; its closed connection is expected then.
-            logging.getLogger("asyncio").setLevel(logging.CRITICAL)
         if recorder.save(force=not options.output.exists()) and on_saved is not None:
             on_saved(options.output)
     return recorder

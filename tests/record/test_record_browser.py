@@ -237,7 +237,7 @@ def test_ctrl_c_ends_a_headless_recording_and_the_file_was_written_as_it_went(tm
                 assert time.monotonic() < deadline, "the file was not written while recording"
                 time.sleep(0.1)
             assert proc.poll() is None  # still recording
-            os.killpg(proc.pid, signal.SIGINT)  # Ctrl+C in a terminal: the whole group, Playwright's driver too
+            os.killpg(proc.pid, signal.SIGINT)  # Ctrl+C in a terminal: the whole group (the driver is apart)
             _, err = proc.communicate(timeout=60)
     finally:
         if proc.poll() is None:
