@@ -23,9 +23,10 @@ import sys
 import threading
 import time
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, quote_plus
 
 import pytest
@@ -456,37 +457,60 @@ scenario "a long wait" on shop {
 """
 
 
+def ctrl_c_run(
+    argv: list[str],
+    cwd: Path,
+    *,
+    sigint: Any,
+    ready: Callable[[dict[int, str]], bool],
+    settle: float,
+    env: dict[str, str] | None = None,
+    before: Callable[[int], None] = lambda pid: None,
+) -> tuple[int, bytes]:
+    """`panoptic run ARGV` in a session of its own with SIGINT set to `sigint` at start; once `ready(its
+    descendants)` holds and `settle` seconds later (after `before(pid)`), SIGINT to its whole process group, as a
+    terminal's Ctrl-C. Its exit code and stderr."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "panoptic", "run", *argv],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, sigint),
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not ready(children_of(proc.pid)):
+            assert proc.poll() is None, proc.communicate()
+            time.sleep(0.2)
+        time.sleep(settle)
+        before(proc.pid)
+        os.killpg(proc.pid, signal.SIGINT)
+        try:
+            _, stderr = proc.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"Ctrl-C did not stop `panoptic run {' '.join(argv)}`")
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    return proc.returncode, stderr
+
+
 def test_ctrl_c_works_when_sigint_was_ignored_at_start(tmp_path: Path) -> None:
     need_web()
     site(tmp_path / "site")
     pan = tmp_path / "slow.pan"
     pan.write_text(SLOW_WEB, encoding="utf-8")
     out = tmp_path / "out"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "panoptic", "run", str(pan), "-o", str(out)],
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),  # as in a background job or under nohup
+    code, stderr = ctrl_c_run(
+        [str(pan), "-o", str(out)],
+        tmp_path,
+        sigint=signal.SIG_IGN,  # as in a background job or under nohup
+        ready=lambda children: (out / "results.jsonl.gz").exists() and any("chrom" in c for c in children.values()),
+        settle=2.0,  # into the wait
     )
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if (out / "results.jsonl.gz").exists() and any("chrom" in cmd for cmd in children_of(proc.pid).values()):
-                break
-            assert proc.poll() is None, proc.communicate()
-            time.sleep(0.2)
-        time.sleep(2.0)  # into the wait
-        os.killpg(proc.pid, signal.SIGINT)
-        try:
-            _, stderr = proc.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            pytest.fail("Ctrl-C did not stop a run started with SIGINT ignored")
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-    assert proc.returncode == 130, stderr.decode()
+    assert code == 130, stderr.decode()
     records = read_records(out / "results.jsonl.gz")
     assert records[-1]["kind"] == "run_finished" and records[-1]["interrupted"] is True
 
@@ -520,38 +544,24 @@ def test_ctrl_c_interrupts_the_running_scenarios_cleanly(tmp_path: Path, workers
     out = tmp_path / "out"
     env = {k: v for k, v in os.environ.items() if k not in ("PANOPTIC_NO_CACHE", "NODE_COMPILE_CACHE")}
     env["PANOPTIC_CACHE_DIR"] = str(tmp_path / "cache")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "panoptic", "run", str(pan), "-o", str(out), "-w", str(workers)],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # not ignored, however pytest was started
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            browsers = [cmd for cmd in children_of(proc.pid).values() if "chrom" in cmd and "--type=renderer" in cmd]
-            if len(browsers) >= workers:
-                break
-            assert proc.poll() is None, proc.communicate()
-            time.sleep(0.2)
-        time.sleep(1.5)  # polling for the element
-        drivers = [pid for pid, cmd in children_of(proc.pid).items() if "run-driver" in cmd]
+
+    def drivers_apart_with_the_compile_cache(pid: int) -> None:
+        drivers = [child for child, cmd in children_of(pid).items() if "run-driver" in cmd]
         assert len(drivers) == workers
-        assert all(os.getsid(pid) != os.getsid(proc.pid) for pid in drivers)  # out of the terminal's reach
+        assert all(os.getsid(driver) != os.getsid(pid) for driver in drivers)  # out of the terminal's reach
         cache = f"NODE_COMPILE_CACHE={tmp_path / 'cache' / 'node-compile-cache'}".encode()
-        assert all(cache in Path(f"/proc/{pid}/environ").read_bytes().split(b"\0") for pid in drivers)
-        os.killpg(proc.pid, signal.SIGINT)
-        try:
-            _, stderr = proc.communicate(timeout=60)
-        except subprocess.TimeoutExpired:
-            pytest.fail("Ctrl-C did not stop a run with workers")
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-    assert proc.returncode == 130, stderr.decode()
+        assert all(cache in Path(f"/proc/{driver}/environ").read_bytes().split(b"\0") for driver in drivers)
+
+    code, stderr = ctrl_c_run(
+        [str(pan), "-o", str(out), "-w", str(workers)],
+        tmp_path,
+        sigint=signal.SIG_DFL,  # not ignored, however pytest was started
+        ready=lambda children: sum("--type=renderer" in c for c in children.values()) >= workers,
+        settle=1.5,  # polling for the element
+        env=env,
+        before=drivers_apart_with_the_compile_cache,
+    )
+    assert code == 130, stderr.decode()
     records = read_records(out / "results.jsonl.gz")
     finished = {r["scenario"].split("::")[1]: r for r in records if r["kind"] == "scenario_finished"}
     running = {"waits one": "PAN907", "waits two": "PAN907"} if workers == 2 else {"waits one": "PAN907"}
