@@ -533,6 +533,9 @@ scenario "waits two" on shop {
 """
 
 
+READY_MARKS = ("run-driver", "--type=renderer")  # one driver and a page's renderer per worker
+
+
 @pytest.mark.parametrize("workers", [1, 2])
 def test_ctrl_c_interrupts_the_running_scenarios_cleanly(tmp_path: Path, workers: int) -> None:
     """A terminal's Ctrl-C reaches the run, not Playwright's driver: the running scenarios end interrupted
@@ -556,7 +559,7 @@ def test_ctrl_c_interrupts_the_running_scenarios_cleanly(tmp_path: Path, workers
         [str(pan), "-o", str(out), "-w", str(workers)],
         tmp_path,
         sigint=signal.SIG_DFL,  # not ignored, however pytest was started
-        ready=lambda children: sum("--type=renderer" in c for c in children.values()) >= workers,
+        ready=lambda children: all(sum(mark in c for c in children.values()) >= workers for mark in READY_MARKS),
         settle=1.5,  # polling for the element
         env=env,
         before=drivers_apart_with_the_compile_cache,
