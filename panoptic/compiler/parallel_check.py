@@ -235,19 +235,21 @@ def _tagging_lowerer() -> type:
             self.claims.append(((span.start, span.file + spec.name), (via.file, via.start), diags, fs))
             return ok
 
+        def _take_diagnostics(self) -> list[Diagnostic]:
+            """What a step that checks no file found (a file check there is a finding outside the tags)."""
+            diags, fs = self._take()
+            self._gaps = self._gaps or bool(fs)
+            return diags
+
         def _check_unused(self) -> None:
-            self.cycles, fs = self._take()  # call_cycles ran just before
-            self._gaps = self._gaps or bool(fs)
+            self.cycles = self._take_diagnostics()  # call_cycles ran just before
             super()._check_unused()
-            self.unused, fs = self._take()
-            self._gaps = self._gaps or bool(fs)
+            self.unused = self._take_diagnostics()
 
         def _report_plugin_problems(self) -> None:
-            self.titles, fs = self._take()  # duplicate_titles ran just before
-            self._gaps = self._gaps or bool(fs)
+            self.titles = self._take_diagnostics()  # duplicate_titles ran just before
             super()._report_plugin_problems()
-            self.plugin_diags, fs = self._take()
-            self._gaps = self._gaps or bool(fs)
+            self.plugin_diags = self._take_diagnostics()
 
         def run(self) -> Any:
             program = super().run()

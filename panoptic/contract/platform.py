@@ -70,8 +70,9 @@ class PlatformSpec:
     limits: str | None = None
     #   environment([settings of each app]) -> {name: version} shown in the report's environment
     environment: str | None = None
-    # Modules of the driver's client library the backend imports when it starts (e.g. Playwright's): a cluster's
-    # fork server imports them once for all its workers. Importing them must start nothing (no thread, no process).
+    # Modules of the driver's client library the backend imports when it starts (e.g. Playwright's): the fork
+    # server of `-w N` and `--cluster local:N` imports them once for all its workers. Importing them must start
+    # nothing (no thread, no process).
     driver_modules: tuple[str, ...] = ()
 
     def hook(self, name: str):

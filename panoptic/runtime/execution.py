@@ -35,6 +35,7 @@ from panoptic.runtime.interpreter import AttemptOutcome, AttemptRunner, AttemptS
 from panoptic.runtime.platforms import BackendPool
 
 STATUSES = (PASSED, FAILED, ERROR, FLAKY, SKIPPED)
+STOP_GRACE = 10.0  # seconds an executor waits for running scenarios to wind down after Ctrl-C
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from typing import Any
 from panoptic.compiler.ir import Program
 from panoptic.runtime.events import ERROR, Failure, ScenarioFinished
 from panoptic.runtime.execution import (
+    STOP_GRACE,
     OrderedEmitter,
     RunOptions,
     RunState,
@@ -38,8 +39,6 @@ from panoptic.runtime.execution import (
 )
 from panoptic.runtime.forkserver import platform_modules, warm_forkserver
 from panoptic.runtime.tracker import reaped_resource_tracker
-
-STOP_GRACE = 10.0  # seconds the parent waits for workers to wind down after Ctrl-C
 
 
 def worker_main(worker: int, program: Program, options: RunOptions, tasks: Any, results: Any, stop: Any) -> None:

@@ -40,6 +40,7 @@ from panoptic.contract.errors import InfrastructureError
 from panoptic.families.cloud.local_cluster import local_cluster_config, preload_modules
 from panoptic.runtime.events import ERROR, Failure, ScenarioFinished, StepFinished
 from panoptic.runtime.execution import (
+    STOP_GRACE,
     OrderedEmitter,
     RunOptions,
     RunState,
@@ -53,7 +54,6 @@ from panoptic.runtime.forkserver import warm_forkserver
 DURATIONS = Path(".panoptic") / "durations.json"
 CLOSE_WAIT = 10.0  # seconds the workers get to stop their backends at the end of a run
 QUEUE_POLL = 0.2  # seconds between looks for events (a round trip to the scheduler each); a task's end wakes it
-STOP_GRACE = 10.0  # seconds the parent waits for running scenarios to stop after Ctrl-C
 STOP_CHECK = 0.2  # seconds between a worker's looks at the run's stop event (each is a round trip to the scheduler)
 INTERRUPTED, NOT_STARTED = "interrupted", "not started"  # what a task returns when the run was stopped
 
