@@ -88,17 +88,17 @@ class _Scanners(dict):
 
     def __missing__(self, state: int) -> tuple[dict[str, Any], dict[str, Callable[[Token], Token]]]:
         lexer = self._lexers[state]
-        scanner = lexer.scanner  # building it also fills `lexer.callback`
-        entry = (_ByCharacter(self, scanner), lexer.callback)
+        terminals, callbacks = _scanner_parts(lexer)
+        entry = (_ByCharacter(self, lexer, terminals), callbacks)
         self[state] = entry
         return entry
 
-    def expression(self, scanner: Any, char: str) -> Any:
-        """The alternation of the scanner's terminals that can start with `char` (None: no terminal can)."""
+    def expression(self, lexer: Any, terminals: list[Any], char: str) -> Any:
+        """The alternation of the state's terminals that can start with `char` (None: no terminal can)."""
         candidates = []
-        for terminal in scanner.terminals:
+        for terminal in terminals:
             if terminal.name not in self._first:
-                self._first[terminal.name] = first_chars(terminal.pattern.to_regexp(), scanner.g_regex_flags)
+                self._first[terminal.name] = first_chars(terminal.pattern.to_regexp(), lexer.g_regex_flags)
             first = self._first[terminal.name]
             if first is None or (char in first[0] if char.isascii() else first[1]):
                 candidates.append(terminal)
@@ -107,20 +107,38 @@ class _Scanners(dict):
         key = tuple(terminal.name for terminal in candidates)
         if key not in self._compiled:
             pattern = "|".join(f"(?P<{t.name}>{t.pattern.to_regexp()})" for t in candidates)
-            self._compiled[key] = scanner.re_.compile(pattern, scanner.g_regex_flags)
+            self._compiled[key] = lexer.re.compile(pattern, lexer.g_regex_flags)
         return self._compiled[key]
+
+
+def _scanner_parts(lexer: Any) -> tuple[list[Any], dict[str, Callable[[Token], Token]]]:
+    """A state lexer's terminals in its scanner's order and its token callbacks, as Lark's `_build_scanner`
+    makes them, without the scanner itself: that compiles one expression of all the state's terminals, which
+    the lean loop never runs (it compiles a narrower one per next character), about 7 ms per process."""
+    try:
+        from lark.lexer import CallChain, _create_unless
+    except ImportError:  # another Lark: let it build its scanner, which also fills `lexer.callback`
+        return lexer.scanner.terminals, lexer.callback
+    terminals, callbacks = _create_unless(lexer.terminals, lexer.g_regex_flags, lexer.re, lexer.use_bytes)
+    for kind, callback in lexer.user_callbacks.items():
+        if kind in callbacks:
+            callbacks[kind] = CallChain(callbacks[kind], callback, lambda t, kind=kind: t.type == kind)
+        else:
+            callbacks[kind] = callback
+    return terminals, callbacks
 
 
 class _ByCharacter(dict):
     """Next character -> expression, for one state's scanner."""
 
-    def __init__(self, scanners: _Scanners, scanner: Any) -> None:
+    def __init__(self, scanners: _Scanners, lexer: Any, terminals: list[Any]) -> None:
         super().__init__()
         self._scanners = scanners
-        self._scanner = scanner
+        self._lexer = lexer
+        self._terminals = terminals
 
     def __missing__(self, char: str) -> Any:
-        expression = self[char] = self._scanners.expression(self._scanner, char)
+        expression = self[char] = self._scanners.expression(self._lexer, self._terminals, char)
         return expression
 
 

@@ -9,6 +9,7 @@ reason is there for `panoptic doctor` to show.
 
 from __future__ import annotations
 
+import contextlib
 import pickle
 import subprocess
 import sys
@@ -194,3 +195,28 @@ def test_a_python_without_re_parser_parses_every_file_the_same(normal: Parsed, t
     assert reason is not None and "cannot be imported" in reason
     assert status is not None and "every terminal" in status
     assert parsed == normal
+
+
+def test_the_lean_loop_builds_none_of_larks_scanners(fresh: None) -> None:
+    lark_parser.cache_clear()
+    lean = LeanParser(lark_parser())  # a Lark no test has parsed with yet
+    lark_parser.cache_clear()
+    for text in TEXTS.values():
+        with contextlib.suppress(Fallback):
+            parse_once(Source("t.pan", text), lean.parse)
+    lexers = lean._scanners._lexers.values()
+    assert len(lean._scanners) > 10  # the files reached many parser states...
+    assert all(lexer._scanner is None for lexer in lexers)  # ...and none of them compiled Lark's scanner
+
+
+def test_a_lark_without_the_scanner_parts_scans_with_its_own_scanners(
+    normal: Parsed, fresh: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import lark.lexer
+
+    monkeypatch.delattr(lark.lexer, "CallChain")  # renamed in a release: the lean loop's import fails, not Lark
+    lean = LeanParser(lark_parser())
+    _lean_and_lark_agree_on_every_file(lean)
+    assert any(lexer._scanner is not None for lexer in lean._scanners._lexers.values())
+    monkeypatch.setattr(parser_module, "lean_parser", lambda: lean)
+    assert _parse_all() == normal
