@@ -12,8 +12,6 @@ gets ` [1]`, ` [2]`, … so that every scenario has its own title.
 
 from __future__ import annotations
 
-import csv
-import json
 from pathlib import Path
 from typing import Any, TypeAlias
 
@@ -102,6 +100,9 @@ def _read_file(lowerer: Lowerer, kind: str, name: ast.Str, base: Path) -> Any:
             help=f"looked for {path}; paths are relative to this file",
         )
         return []
+    import csv  # here: most checks read no data file
+    import json
+
     try:
         text = path.read_text(encoding="utf-8-sig")
         if kind == "json":
@@ -172,6 +173,8 @@ def bindings(data: ast.ScenarioData, item: Any, k: int) -> dict[str, Any]:
 
 def let_steps(data: ast.ScenarioData, bound: dict[str, Any]) -> tuple[ir.Step, ...]:
     """`let` steps that give the scenario's names their values, first in its setup."""
+    import json
+
     span: Span = data.span
     return tuple(
         ir.Step(
