@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import marshal
+import os
+import sys
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import MISSING, FrozenInstanceError, dataclass, fields
 from reprlib import recursive_repr
 from typing import Any, TypeVar, dataclass_transform
+
+METHODS_FILE = os.path.join(os.path.dirname(__file__), "_data", "frozen.methods")
+"""The generated methods of the package's classes, compiled when the wheel was built (`setup.py`)."""
 
 T = TypeVar("T")
 K = TypeVar("K")
@@ -41,7 +47,7 @@ def frozen(cls: type[T]) -> type[T]:
         "    super(cls, self).__delattr__(name)",
     ]
     namespace.update(cls=cls, FrozenInstanceError=FrozenInstanceError)
-    exec("\n".join(lines), namespace)  # one compilation per class
+    _define("\n".join(lines), namespace)
     for name in ("__init__", "__repr__", "__eq__", "__hash__", "__setattr__", "__delattr__"):
         method = namespace[name]
         method.__qualname__ = f"{cls.__qualname__}.{name}"
@@ -95,6 +101,56 @@ def _compare_and_show(every: tuple[Any, ...]) -> list[str]:
         "def __hash__(self):",
         f"    return hash(({hashed}))",
     ]
+
+
+_METHODS: dict[str, Any] | None = None  # generated source -> its code, compiled ahead or in this process
+
+
+def _define(source: str, namespace: dict[str, Any]) -> None:
+    """Run the source of a class's generated methods in `namespace`.
+
+    Compiling the source is most of what defining a class costs: a check defines about fifty of them
+    before it reads a file. The wheel carries the code of every class of the package, compiled at build
+    time, so an installed Panoptic compiles none (an editable install compiles each, once per process).
+    """
+    methods = _compiled_methods()
+    code = methods.get(source)
+    if code is None:
+        code = methods[source] = compile(source, "<string>", "exec")
+    exec(code, namespace)
+
+
+def _compiled_methods() -> dict[str, Any]:
+    global _METHODS
+    if _METHODS is None:
+        _METHODS = read_methods(METHODS_FILE)
+    return _METHODS
+
+
+def _methods_header() -> bytes:
+    return f"panoptic frozen methods, Python {sys.version}\n".encode()
+
+
+def read_methods(path: str) -> dict[str, Any]:
+    """The code saved by `write_methods`; empty when the file is missing, damaged or from another Python."""
+    try:
+        with open(path, "rb") as saved:
+            if saved.readline() != _methods_header():
+                return {}
+            methods = marshal.load(saved)
+    except (OSError, EOFError, ValueError, TypeError):
+        return {}
+    return methods if isinstance(methods, dict) else {}
+
+
+def write_methods(path: str) -> int:
+    """Save the code of every class defined in this process so far (the wheel build imports the package's modules
+    first); returns how many sources were saved."""
+    methods = _compiled_methods()
+    with open(path, "wb") as out:
+        out.write(_methods_header())
+        marshal.dump(methods, out)
+    return len(methods)
 
 
 _PARAMS: list[Any] = []
@@ -204,7 +260,7 @@ def frozen_slots(cls: type[T]) -> type[T]:
     lines += ["    self.__class__ = cls", "    return self"]
     lines += _compare_and_show(every)
     namespace.update(_new=object.__new__, _twin=twin)
-    exec("\n".join(lines), namespace)  # one compilation per class: compiling is what defining costs
+    _define("\n".join(lines), namespace)
     generated: dict[str, Any] = {}
     for name in ("__new__", "__repr__", "__eq__", "__hash__"):
         method = namespace[name]

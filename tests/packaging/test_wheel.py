@@ -45,6 +45,7 @@ def test_wheel_builds_and_installs_into_a_clean_venv(tmp_path: Path) -> None:
     assert "panoptic = panoptic.cli:main" in entry_points
     assert "panoptic/_data/grammar/panoptic.lark" in names
     assert "panoptic/_data/stdlib/web.pan" in names
+    assert "panoptic/_data/frozen.methods" in names  # the frozen classes' methods, compiled at build time
     assert any(n.startswith("panoptic/report/templates/") for n in names)
     assert not any(n.startswith("tests/") for n in names)
 
@@ -82,5 +83,12 @@ def test_wheel_builds_and_installs_into_a_clean_venv(tmp_path: Path) -> None:
     done = subprocess.run([*script, "check", "--no-cache", "a.pan"], capture_output=True, text=True, cwd=tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "no problems" in done.stdout
+    compiled = (
+        "import panoptic.frozen as f; f.compile = None; import panoptic.compiler.lower, panoptic.fmt; "
+        "print(len(f._compiled_methods()))"
+    )
+    ahead = subprocess.run([str(python), "-c", compiled], capture_output=True, text=True, cwd=tmp_path)
+    assert ahead.returncode == 0, ahead.stderr  # `compile` gone: every class of the check's modules came compiled
+    assert int(ahead.stdout) > 40
     version = subprocess.run([*script, "--version"], capture_output=True, text=True, cwd=tmp_path, check=True)
     assert version.stdout.strip() == "panoptic 0.1.0"
