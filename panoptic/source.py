@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
-from panoptic.frozen import frozen_slots
+from panoptic.frozen import frozen, frozen_slots
 
 
 @frozen_slots
@@ -40,7 +40,7 @@ class Span:
         return f"{self.file}:{self.line}:{self.col}"
 
 
-@dataclass(frozen=True)
+@frozen
 class Source:
     """The text of one `.pan` file and an index from offsets to lines."""
 

@@ -12,17 +12,17 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-from dataclasses import dataclass
 from pathlib import Path
 
 from panoptic import __version__
 from panoptic.cachedir import cache_dir as cache_dir  # re-exported: the parser keeps its tables there too
 from panoptic.diagnostics import Diagnostic
+from panoptic.frozen import frozen
 
 _ENTRY_VERSION = 1
 
 
-@dataclass(frozen=True)
+@frozen
 class CheckEntry:
     files: list[str]
     diagnostics: list[Diagnostic]

@@ -9,11 +9,12 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
+from panoptic.frozen import frozen
 
-@dataclass(frozen=True)
+
+@frozen
 class Function:
     name: str
     min_args: int

@@ -15,10 +15,10 @@ definitions.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Union
 
 from panoptic.compiler.loader import LoadedModule
+from panoptic.frozen import frozen
 from panoptic.syntax import ast
 
 Declaration = Union[ast.App, ast.Flow, ast.Let]
@@ -26,7 +26,7 @@ _KINDS: dict[type, str] = {ast.App: "app", ast.Flow: "flow", ast.Let: "var"}
 Key = tuple[str, str]  # (kind, name)
 
 
-@dataclass(frozen=True)
+@frozen
 class Declared:
     """One module-level declaration."""
 
@@ -37,7 +37,7 @@ class Declared:
     id: str  # its IR id
 
 
-@dataclass(frozen=True)
+@frozen
 class Redefinition:
     """A module declares the same kind and name twice; the first one counts."""
 
@@ -45,7 +45,7 @@ class Redefinition:
     first: Declared
 
 
-@dataclass(frozen=True)
+@frozen
 class Clash:
     """A name a used module declares is already visible in `module`, from itself or another used module."""
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -150,7 +149,7 @@ class AppCheckRequest:
 AppCheckHook = Callable[[AppCheckRequest], Iterable["Diagnostic"]]
 
 
-@dataclass(frozen=True)
+@frozen
 class Family:
     """A statement family (see the module docstring)."""
 

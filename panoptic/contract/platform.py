@@ -16,12 +16,12 @@ the one lookup every stage uses.
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from panoptic.contract.errors import InfrastructureError
 from panoptic.contract.plugins import load_entry_points
+from panoptic.frozen import frozen
 
 # "module:NAME" of the built-in platform specs; the modules import nothing heavy.
 BUILTIN_PLATFORMS = (
@@ -37,7 +37,7 @@ INSTALL_HINTS = {
 }
 
 
-@dataclass(frozen=True)
+@frozen
 class SettingSpec:
     """One app setting: its type (string, number, duration, size, bool, path, dir, list, map, choice)."""
 
@@ -49,7 +49,7 @@ class SettingSpec:
     required: bool = False
 
 
-@dataclass(frozen=True)
+@frozen
 class PlatformSpec:
     """What the compiler knows about a platform without loading its driver."""
 

@@ -19,6 +19,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from panoptic.frozen import frozen
+
 # Words that introduce a typed target; `role` takes a role word and an optional name.
 TARGET_WORDS: dict[str, str] = {
     "text": "text on the page or screen (substring, case-insensitive; `exact` for an exact match)",
@@ -36,14 +38,14 @@ TARGET_WORDS: dict[str, str] = {
 TYPE_NAMES = ("target", "text", "number", "int", "duration", "size", "list", "name", "any")
 
 
-@dataclass(frozen=True)
+@frozen
 class Lit:
     """A word of the signature that must appear as written."""
 
     word: str
 
 
-@dataclass(frozen=True)
+@frozen
 class Par:
     """A parameter: `<name:type>`, or `<name:a|b>` (type `choice`) with its words."""
 
@@ -52,7 +54,7 @@ class Par:
     choices: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@frozen
 class Opt:
     """An optional part: `[ … ]`."""
 

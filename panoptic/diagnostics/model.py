@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import Enum
 
+from panoptic.frozen import frozen
 from panoptic.source import Span
 
 
@@ -19,7 +20,7 @@ class Severity(str, Enum):
         return {"error": 2, "warning": 1, "info": 0}[self.value]
 
 
-@dataclass(frozen=True)
+@frozen
 class Label:
     """A secondary span with a short note ("first defined here")."""
 
@@ -27,7 +28,7 @@ class Label:
     message: str
 
 
-@dataclass(frozen=True)
+@frozen
 class Fix:
     """A machine-applicable edit: replace the span's text with `replacement`."""
 
@@ -36,7 +37,7 @@ class Fix:
     description: str = ""
 
 
-@dataclass(frozen=True)
+@frozen
 class Diagnostic:
     """One finding: a registered code, a one-line lower-case message and where it is."""
 

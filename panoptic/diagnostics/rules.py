@@ -7,13 +7,12 @@ is always documented.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from panoptic.diagnostics.model import Diagnostic, Fix, Label, Severity
+from panoptic.frozen import frozen
 from panoptic.source import Span
 
 
-@dataclass(frozen=True)
+@frozen
 class Rule:
     code: str
     name: str

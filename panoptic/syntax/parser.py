@@ -24,7 +24,6 @@ import re
 import sys
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -37,6 +36,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from panoptic.cachedir import cache_dir
 from panoptic.diagnostics import Diagnostic, Fix, diagnostic
+from panoptic.frozen import frozen
 from panoptic.source import Source, Span
 from panoptic.syntax import ast
 from panoptic.syntax.first_chars import first_chars_unavailable
@@ -667,7 +667,7 @@ def _line_bounds(text: str, pos: int) -> tuple[int, int]:
     return start, len(text) if end == -1 else end
 
 
-@dataclass(frozen=True)
+@frozen
 class _Split:
     """Recovery's answer for a top-level block left open: parse `head` (closed) on its own, then go on with `rest`."""
 

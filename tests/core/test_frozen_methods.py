@@ -97,13 +97,14 @@ def test_damaged_code_after_a_good_header_is_ignored(tmp_path: Path) -> None:
 def test_a_check_in_an_installed_panoptic_compiles_no_class(tmp_path: Path) -> None:
     """The wheel build's step, then a process that checks a file with that file in place of the wheel's."""
     saved = tmp_path / "frozen.methods"
-    build = [
-        sys.executable,
-        "-c",
-        f"import panoptic.compiler.lower, panoptic.fmt, panoptic.frozen as f; f.write_methods({str(saved)!r})",
-    ]
-    subprocess.run(build, check=True, cwd=ROOT, timeout=120)
     (tmp_path / "a.pan").write_text('app shop: web {\n    url: "https://shop.test"\n}\n', encoding="utf-8")
+    build = (  # what setup.py saves for every module of the package, here for those a check loads
+        "import sys, panoptic.frozen as f\n"
+        "from panoptic.commands.check import run_check\n"
+        "run_check(['a.pan'], use_cache=False)\n"
+        "f.write_methods(sys.argv[1])\n"
+    )
+    subprocess.run([sys.executable, "-c", build, str(saved)], check=True, cwd=tmp_path, timeout=120)
     script = (
         "import sys, panoptic.frozen as f\n"
         "f.METHODS_FILE = sys.argv[1]\n"
