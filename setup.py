@@ -45,6 +45,7 @@ class BuildWithData(build_py):
         """Import every module of the package that imports here (the build has none of its dependencies but
         Lark: the rest compile their classes at run time) and save the code of the classes they defined."""
         target = Path(self.build_lib) / "panoptic" / "_data" / "frozen.methods"
+        target.unlink(missing_ok=True)  # an earlier build's: `write_methods` would keep what it holds
         script = (
             "import importlib, pkgutil, sys, panoptic, panoptic.frozen as frozen\n"
             "for info in pkgutil.walk_packages(panoptic.__path__, 'panoptic.', onerror=lambda name: None):\n"

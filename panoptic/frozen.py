@@ -109,7 +109,7 @@ _METHODS: dict[str, Any] | None = None  # generated source -> its code, compiled
 def _define(source: str, namespace: dict[str, Any]) -> None:
     """Run the source of a class's generated methods in `namespace`.
 
-    Compiling the source is most of what defining a class costs: a check defines about fifty of them
+    Compiling the source is most of what defining a class costs: a check defines some sixty of them
     before it reads a file. The wheel carries the code of every class of the package, compiled at build
     time, so an installed Panoptic compiles none (an editable install compiles each, once per process).
     """
