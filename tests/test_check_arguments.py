@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from typer.testing import CliRunner
 
@@ -67,10 +71,7 @@ def test_anything_else_is_left_to_typer(args: list[str]) -> None:
     assert fast_arguments(args) is None
 
 
-def test_the_fast_path_imports_no_argument_parser(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import subprocess
-    import sys
-
+def test_the_fast_path_imports_no_argument_parser(tmp_path: Path) -> None:
     (tmp_path / "a.pan").write_text('app shop: web {\n    url: "https://shop.test"\n}\n', encoding="utf-8")
     code = (
         "import sys, panoptic.commands.check as c; c.fast_main(['--no-cache', 'a.pan']); "
