@@ -1,6 +1,6 @@
 """Packaging hook: ship grammar/, stdlib/ and docs/rules.md (SARIF links to it) in the wheel as panoptic/_data/.
 
-The grammar's LALR tables are built here too, so the first `panoptic check` after an install does not
+The grammar's LALR tables are built here too (Lark's, and the lean loop's that parses without Lark), so the first `panoptic check` after an install does not
 spend its time building them; so is the code of the package's frozen classes' generated methods
 (`panoptic.frozen`), which every command would otherwise compile at start-up.
 """
@@ -36,7 +36,7 @@ class BuildWithData(build_py):
             from panoptic.syntax.parser import TABLES_SUFFIX, grammar_path, write_tables
 
             write_tables(grammar_path().with_suffix(TABLES_SUFFIX))
-        except ImportError as exc:  # no Lark in the build environment: tables get built on first use
+        except (ImportError, ValueError) as exc:  # no Lark here, or tables the lean loop cannot run: built on use
             print(f"panoptic: grammar tables not prebuilt ({exc})", file=sys.stderr)
         finally:
             sys.path.remove(self.build_lib)

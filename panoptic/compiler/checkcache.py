@@ -9,7 +9,6 @@ module imports nothing heavy (no Lark) so that a hit stays cheap.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 from pathlib import Path
@@ -18,6 +17,11 @@ from panoptic import __version__
 from panoptic.cachedir import cache_dir as cache_dir  # re-exported: the parser keeps its tables there too
 from panoptic.diagnostics import Diagnostic
 from panoptic.frozen import frozen
+
+try:
+    from _blake2 import blake2b  # hashlib's blake2b, without the OpenSSL bindings `import hashlib` loads first
+except ImportError:  # a Python built without it
+    from hashlib import blake2b
 
 _ENTRY_VERSION = 1
 
@@ -31,7 +35,7 @@ class CheckEntry:
 
 
 def _hash_bytes(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    return blake2b(data, digest_size=16).hexdigest()
 
 
 def file_digest(path: str) -> str | None:
@@ -64,7 +68,7 @@ def code_salt() -> str:
                     except OSError:
                         continue
     parts.append(__version__)
-    return hashlib.blake2b("|".join(sorted(parts)).encode(), digest_size=8).hexdigest()
+    return blake2b("|".join(sorted(parts)).encode(), digest_size=8).hexdigest()
 
 
 class CheckCache:
@@ -73,7 +77,7 @@ class CheckCache:
 
     def key(self, files: list[Path], options: str) -> tuple[str, dict[str, str]] | None:
         hashes: dict[str, str] = {}
-        h = hashlib.blake2b(digest_size=16)
+        h = blake2b(digest_size=16)
         h.update(f"{_ENTRY_VERSION}|{code_salt()}|{options}|{os.getcwd()}".encode())
         for file in files:
             digest = file_digest(str(file))

@@ -7,12 +7,11 @@ parsed once, however many files use it.
 
 from __future__ import annotations
 
-import hashlib
 import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from panoptic.compiler.checkcache import cache_dir, code_salt, store_pickle
+from panoptic.compiler.checkcache import blake2b, cache_dir, code_salt, store_pickle
 from panoptic.compiler.files import (
     collect_files,
     display_path,
@@ -58,7 +57,7 @@ class ParseCache:
     def _file(self, source: Source) -> Path | None:
         if self.directory is None:
             return None
-        digest = hashlib.blake2b(self._salt + source.path.encode() + b"\0" + source.text.encode(), digest_size=16)
+        digest = blake2b(self._salt + source.path.encode() + b"\0" + source.text.encode(), digest_size=16)
         return self.directory / f"{digest.hexdigest()}.ast"
 
     def get(self, source: Source) -> tuple[ast.Module, list[Diagnostic]] | None:

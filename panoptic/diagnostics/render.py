@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Mapping
 
 from panoptic.diagnostics.model import Diagnostic, Severity
@@ -77,6 +76,8 @@ def summary_line(diags: Iterable[Diagnostic], files: int) -> str:
 
 
 def render_json(diags: Iterable[Diagnostic]) -> str:
+    import json  # here, not at the top: a plain-text check never loads it
+
     return json.dumps([d.to_json() for d in diags], indent=2)
 
 
@@ -167,6 +168,8 @@ def render_sarif(diags: Iterable[Diagnostic], *, version: str) -> str:
             }
         ],
     }
+    import json  # here, not at the top: a plain-text check never loads it
+
     return json.dumps(doc, indent=2)
 
 

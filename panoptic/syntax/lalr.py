@@ -1,10 +1,12 @@
-"""A lean run-time loop for the LALR tables Lark builds from `grammar/panoptic.lark`.
+"""A lean run-time loop for the LALR tables Lark builds from `grammar/panoptic.lark`, run without Lark.
 
-Lark stays the source of truth. The parse table, each state's scanner
-terminals in Lark's order, the lexer callbacks and the tree builder's
-callbacks for named rules (and so the inline AST transformer) all come from
-the loaded `Lark` object. This module replaces only the generic driver loop.
-That loop spends most of its time on per-token bookkeeping that a
+Lark stays the source of truth: `panoptic.syntax.lean_tables` exports, once
+(when the wheel is built, else on the first run into the cache folder), the
+parse table, each parser state's scanner terminals in Lark's order and the
+shape of each rule's callback from a loaded `Lark` object. This module runs
+those tables with the AST builder's methods, without importing Lark at all
+(Lark and what it imports are a tenth of a cold `panoptic check`). Lark's
+own driver loop spends most of its time on per-token bookkeeping that a
 single-threaded batch parse does not need: building tokens through keyword
 arguments, method calls per token, and `Rule` objects hashed in Python on
 every reduction.
@@ -22,11 +24,10 @@ recovery are exactly Lark's.
 
 from __future__ import annotations
 
+import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
-
-from lark import Lark, Token
 
 from panoptic.syntax.first_chars import FirstChars, first_chars
 
@@ -39,29 +40,38 @@ class Fallback(Exception):
     """The lean loop cannot decide this input; parse it with Lark instead."""
 
 
-class _Inlined(list):
-    """The children of a `_rule` (Lark inlines such rules into their parent); the parent's filter reads `.children`."""
+class Token(str):
+    """A scanned token: its text, plus the attributes of Lark's `Token` the AST builder reads on both paths."""
 
-    __slots__ = ()
+    __slots__ = ("column", "end_column", "end_line", "end_pos", "line", "start_pos", "type", "value")
 
-    @property
-    def children(self) -> list:
-        return self
+    type: str
+    value: str
+    start_pos: int
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    end_pos: int
 
 
-def _inliner(expand: tuple[bool, ...]) -> Callable[[list], _Inlined]:
+def _children(children: list) -> list:
+    return children
+
+
+def _inliner(expand: tuple[bool, ...]) -> Callable[[list], list]:
     """A callback for a `_rule`: its children, with the `_rule` children among them spliced in.
 
     Lark's tree builder would make a `Tree` here for the parent to take apart; with every token kept
     (`keep_all_tokens`) and no placeholders, splicing the children is all that tree is used for.
     """
     if not any(expand):
-        return _Inlined
+        return _children  # a fresh list already: the loop slices it off its stack
     reuse_head = expand[0]  # left recursion (every `x*` and `x+`): grow the list, do not copy it
     rest = tuple(enumerate(expand))[1:] if reuse_head else tuple(enumerate(expand))
 
-    def splice(children: list) -> _Inlined:
-        out = children[0] if reuse_head else _Inlined()
+    def splice(children: list) -> list:
+        out = children[0] if reuse_head else []
         for index, spliced in rest:
             if spliced:
                 out += children[index]
@@ -80,109 +90,112 @@ class _Scanners(dict):
     character, so the first one to match is the one Lark's scanner picks, without trying the others.
     """
 
-    def __init__(self, lexers: dict[int, Any]) -> None:
+    def __init__(self, tables: Mapping[str, Any], callbacks: dict[str, Callable[[Token], Token]]) -> None:
         super().__init__()
-        self._lexers = lexers
+        self._lexer_of_state: list[int] = tables["lexer_of_state"]
+        self._lexers: list[tuple[str, ...]] = tables["lexers"]
+        self._patterns: dict[str, str] = tables["patterns"]
+        self._flags: int = tables["flags"]
+        self._callbacks = callbacks
+        self._by_lexer: dict[int, _ByCharacter] = {}
         self._compiled: dict[tuple[str, ...], Any] = {}
         self._first: dict[str, FirstChars] = {}
 
-    def __missing__(self, state: int) -> tuple[dict[str, Any], dict[str, Callable[[Token], Token]]]:
-        lexer = self._lexers[state]
-        terminals, callbacks = _scanner_parts(lexer)
-        entry = (_ByCharacter(self, lexer, terminals), callbacks)
-        self[state] = entry
+    def __missing__(self, state: int) -> tuple[_ByCharacter, dict[str, Callable[[Token], Token]]]:
+        lexer = self._lexer_of_state[state]
+        if lexer not in self._by_lexer:
+            self._by_lexer[lexer] = _ByCharacter(self, self._lexers[lexer])
+        entry = self[state] = (self._by_lexer[lexer], self._callbacks)
         return entry
 
-    def expression(self, lexer: Any, terminals: list[Any], char: str) -> Any:
+    def expression(self, terminals: tuple[str, ...], char: str) -> Any:
         """The alternation of the state's terminals that can start with `char` (None: no terminal can)."""
         candidates = []
-        for terminal in terminals:
-            if terminal.name not in self._first:
-                self._first[terminal.name] = first_chars(terminal.pattern.to_regexp(), lexer.g_regex_flags)
-            first = self._first[terminal.name]
+        for name in terminals:
+            if name not in self._first:
+                self._first[name] = first_chars(self._patterns[name], self._flags)
+            first = self._first[name]
             if first is None or (char in first[0] if char.isascii() else first[1]):
-                candidates.append(terminal)
+                candidates.append(name)
         if not candidates:
             return None
-        key = tuple(terminal.name for terminal in candidates)
+        key = tuple(candidates)
         if key not in self._compiled:
-            pattern = "|".join(f"(?P<{t.name}>{t.pattern.to_regexp()})" for t in candidates)
-            self._compiled[key] = lexer.re.compile(pattern, lexer.g_regex_flags)
+            pattern = "|".join(f"(?P<{name}>{self._patterns[name]})" for name in candidates)
+            self._compiled[key] = re.compile(pattern, self._flags)
         return self._compiled[key]
 
 
-def _scanner_parts(lexer: Any) -> tuple[list[Any], dict[str, Callable[[Token], Token]]]:
-    """A state lexer's terminals in its scanner's order and its token callbacks, as Lark's `_build_scanner`
-    makes them, without the scanner itself: that compiles one expression of all the state's terminals, which
-    the lean loop never runs (it compiles a narrower one per next character), about 7 ms per process."""
-    try:
-        from lark.lexer import CallChain, _create_unless
-    except ImportError:  # another Lark: let it build its scanner, which also fills `lexer.callback`
-        return lexer.scanner.terminals, lexer.callback
-    terminals, callbacks = _create_unless(lexer.terminals, lexer.g_regex_flags, lexer.re, lexer.use_bytes)
-    for kind, callback in lexer.user_callbacks.items():
-        if kind in callbacks:
-            callbacks[kind] = CallChain(callbacks[kind], callback, lambda t, kind=kind: t.type == kind)
-        else:
-            callbacks[kind] = callback
-    return terminals, callbacks
-
-
 class _ByCharacter(dict):
-    """Next character -> expression, for one state's scanner."""
+    """Next character -> expression, for one state's scanner (states that scan the same terminals share one)."""
 
-    def __init__(self, scanners: _Scanners, lexer: Any, terminals: list[Any]) -> None:
+    def __init__(self, scanners: _Scanners, terminals: tuple[str, ...]) -> None:
         super().__init__()
         self._scanners = scanners
-        self._lexer = lexer
         self._terminals = terminals
 
     def __missing__(self, char: str) -> Any:
-        expression = self[char] = self._scanners.expression(self._lexer, self._terminals, char)
+        expression = self[char] = self._scanners.expression(self._terminals, char)
         return expression
 
 
-class LeanParser:
-    """Parses with a `Lark(parser="lalr", lexer="contextual")` instance's tables and callbacks."""
+def _filtered(expand: tuple[bool, ...], method: Callable[[list], Any]) -> Callable[[list], Any]:
+    """A named rule's callback when some children are `_rule`s: their children spliced in, as Lark's child filter."""
 
-    def __init__(self, lark: Lark) -> None:
-        frontend = lark.parser
-        lalr = frontend.parser.parser
-        table = lalr.parse_table
-        terminals = {terminal.name for terminal in lark.terminals} | {"$END"}
-        options = lark.options
-        inline = options.keep_all_tokens and not options.maybe_placeholders
-        rule_index: dict[int, int] = {}
-        self._rules: list[tuple[int, str, Callable[[list], Any]]] = []
+    def call(children: list) -> Any:
+        out: list = []
+        for child, spliced in zip(children, expand, strict=True):
+            if spliced:
+                out += child
+            else:
+                out.append(child)
+        return method(out)
+
+    return call
+
+
+def _only_child(children: list) -> Any:
+    return children[0]
+
+
+def _single_or(method: Callable[[list], Any]) -> Callable[[list], Any]:
+    """A `?rule`'s callback: a lone child stands for the rule, as Lark's `ExpandSingleChild` does."""
+
+    def call(children: list) -> Any:
+        return children[0] if len(children) == 1 else method(children)
+
+    return call
+
+
+def rule_callback(builder: object, rule: tuple) -> Callable[[list], Any]:
+    """The callback Lark's tree builder makes for one exported rule, from the builder's method for it."""
+    size, origin, name, expand_single, expand = rule
+    if origin.startswith("_"):
+        return _inliner(expand)
+    if expand_single and size == 1 and not expand[0]:
+        return _only_child  # the builder needs no method for this alternative of a `?rule`
+    method = getattr(builder, name)  # no method: Lark would build a `Tree`, which this loop does not
+    if expand_single:
+        method = _single_or(method)
+    return _filtered(expand, method) if any(expand) else method
+
+
+class LeanParser:
+    """Parses with tables exported by `panoptic.syntax.lean_tables`, building nodes with `builder`'s methods."""
+
+    def __init__(
+        self, tables: Mapping[str, Any], builder: object, lexer_callbacks: Mapping[str, Callable[[Token], Token]]
+    ) -> None:
+        self._rules = [(rule[0], rule[1], rule_callback(builder, rule)) for rule in tables["rules"]]
         # Per state: terminal -> state to shift to (>= 0) or ~rule to reduce by; nonterminal -> state.
-        self._action_of: list[Callable[[str], int | None]] = []
-        self._gotos: list[dict[str, int]] = []
-        for state in range(len(table.states)):
-            actions: dict[str, int] = {}
-            gotos: dict[str, int] = {}
-            for symbol, (action, arg) in table.states[state].items():
-                if action.name == "Shift":
-                    (actions if symbol in terminals else gotos)[symbol] = arg
-                    continue
-                index = rule_index.get(id(arg))
-                if index is None:
-                    index = rule_index[id(arg)] = len(self._rules)
-                    origin = arg.origin.name
-                    if inline and origin.startswith("_"):
-                        callback = _inliner(tuple(not s.is_term and s.name.startswith("_") for s in arg.expansion))
-                    else:
-                        callback = lalr.callbacks[arg]
-                    self._rules.append((len(arg.expansion), origin, callback))
-                actions[symbol] = ~index
-            self._action_of.append(actions.get)
-            self._gotos.append(gotos)
-        self._start = table.start_states["start"]
-        self._end = table.end_states["start"]
-        lexers = frontend.lexer.lexers
-        self._scanners = _Scanners(lexers)
-        self._ignore = frozenset().union(*(lexer.ignore_types for lexer in lexers.values()))
-        self._newlines = frozenset().union(*(lexer.newline_types for lexer in lexers.values()))
-        if self._ignore & set(lark.options.lexer_callbacks):
+        self._action_of: list[Callable[[str], int | None]] = [actions.get for actions in tables["actions"]]
+        self._gotos: list[dict[str, int]] = tables["gotos"]
+        self._start: int = tables["start"]
+        self._end: int = tables["end"]
+        self._scanners = _Scanners(tables, dict(lexer_callbacks))
+        self._ignore = frozenset(tables["ignore"])
+        self._newlines = frozenset(tables["newlines"])
+        if self._ignore & set(lexer_callbacks):
             raise ValueError("callbacks on ignored terminals need Lark's own lexer")
         self._offsets: list[int] = []
 

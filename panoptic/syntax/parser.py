@@ -19,20 +19,13 @@ added, the rest on its own. The mark itself never appears in a message.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import sys
 import threading
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-
-import panoptic.syntax.lark_import  # noqa: F401  (first: Lark without `regex`)
-
-# isort: split
-from lark import Lark, Token, Transformer
-from lark import __version__ as lark_version
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+from typing import TYPE_CHECKING, Any
 
 from panoptic.cachedir import cache_dir
 from panoptic.diagnostics import Diagnostic, Fix, diagnostic
@@ -41,9 +34,14 @@ from panoptic.source import Source, Span
 from panoptic.syntax import ast
 from panoptic.syntax.first_chars import first_chars_unavailable
 from panoptic.syntax.interpolation import parse_string
-from panoptic.syntax.lalr import Fallback, LeanParser
+from panoptic.syntax.lalr import Fallback, LeanParser, Token
+from panoptic.syntax.lean_tables import export_tables, load_tables, save_tables
 from panoptic.syntax.scan import brace_balance, code_chars, in_string_at, unclosed_brace
 from panoptic.syntax.units import unit_mistake
+
+if TYPE_CHECKING:
+    from lark import Lark
+    from lark.exceptions import UnexpectedInput
 
 MAX_ERRORS_PER_FILE = 25
 MAX_DIGITS = 12  # longer numbers are refused (PAN309): they overflow floats and mean nothing in a test
@@ -99,11 +97,14 @@ class _State(threading.local):
     diagnostics: list[Diagnostic]
 
 
-class _Builder(Transformer):
-    """Builds AST nodes while Lark parses (every token is kept, so spans cover keywords too)."""
+class _Builder:
+    """Builds AST nodes while the lean loop or Lark parses (every token is kept, so spans cover keywords too).
+
+    Each rule's method takes its children: AST nodes, lists, and tokens, which are `str`s on both paths
+    (`panoptic.syntax.lalr.Token` from the lean loop, Lark's `Token` from Lark's).
+    """
 
     def __init__(self, state: _State) -> None:
-        super().__init__(visit_tokens=False)
         self.state = state
 
     # -- helpers --
@@ -118,11 +119,11 @@ class _Builder(Transformer):
         for last in reversed(children):
             if _has_span(last):
                 break
-        if isinstance(first, Token):
+        if isinstance(first, str):
             file, start, line, col = self.state.source.path, first.start_pos, first.line, first.column
         else:
             file, start, line, col = first.span.file, first.span.start, first.span.line, first.span.col
-        if isinstance(last, Token):
+        if isinstance(last, str):
             return _new_span(Span, file, start, last.end_pos, line, col, last.end_line, last.end_column)
         return _new_span(Span, file, start, last.span.end, line, col, last.span.end_line, last.span.end_col)
 
@@ -133,7 +134,7 @@ class _Builder(Transformer):
         )
 
     def _expr(self, child) -> ast.Expr:
-        if not isinstance(child, Token):
+        if not isinstance(child, str):
             return child
         kind, text = child.type, child.value
         if kind == "STRING":
@@ -183,19 +184,19 @@ class _Builder(Transformer):
 
     @staticmethod
     def _named(children: list, *types: str) -> list:
-        return [c for c in children if not isinstance(c, Token) or c.type in types]
+        return [c for c in children if not isinstance(c, str) or c.type in types]
 
     # -- rules --
     def start(self, children):
-        return [c for c in children if not isinstance(c, Token)]
+        return [c for c in children if not isinstance(c, str)]
 
     def dotted(self, children):
-        names = [c.value for c in children if isinstance(c, Token) and c.type == "NAME"]
+        names = [c.value for c in children if isinstance(c, str) and c.type == "NAME"]
         return ast.Var(tuple(names), self._span(children))
 
     def use_decl(self, children):
         target = children[1]
-        if isinstance(target, Token):
+        if isinstance(target, str):
             return ast.Use(self._string(target).text, True, self._span(children))
         return ast.Use(".".join(target.path), False, self._span(children))
 
@@ -221,7 +222,7 @@ class _Builder(Transformer):
         return self._let(children, True)
 
     def params(self, children):
-        return [ast.Param(c.value, self._tok_span(c)) for c in children if isinstance(c, Token) and c.type == "NAME"]
+        return [ast.Param(c.value, self._tok_span(c)) for c in children if isinstance(c, str) and c.type == "NAME"]
 
     def flow_decl(self, children):
         name = children[1]
@@ -239,7 +240,7 @@ class _Builder(Transformer):
 
     def for_clause(self, children):
         names = tuple(
-            ast.Param(c.value, self._tok_span(c)) for c in children if isinstance(c, Token) and c.type == "NAME"
+            ast.Param(c.value, self._tok_span(c)) for c in children if isinstance(c, str) and c.type == "NAME"
         )
         return ("data", ast.ScenarioData(names, self._expr(children[-1]), self._span(children)))
 
@@ -275,14 +276,14 @@ class _Builder(Transformer):
         return ast.ErrorNode(self._span(children), block)
 
     def block(self, children):
-        stmts = tuple(c for c in children if not isinstance(c, Token))
+        stmts = tuple(c for c in children if not isinstance(c, str))
         return ast.Block(stmts, self._span(children))
 
     def statement(self, children):
         items: list = []
         block = orelse = None
         for c in children:
-            if isinstance(c, Token):
+            if isinstance(c, str):
                 kind = c.type
                 if kind == "NAME":
                     items.append(_new_word(ast.Word, c.value, self._tok_span(c)))
@@ -305,9 +306,9 @@ class _Builder(Transformer):
     def phrase(self, children):
         items: list = []
         for c in children:
-            if isinstance(c, Token) and c.type in ("NAME", "OP"):
+            if isinstance(c, str) and c.type in ("NAME", "OP"):
                 items.append(_new_word(ast.Word, c.value, self._tok_span(c)))
-            elif isinstance(c, Token) and c.type == "FIELD":
+            elif isinstance(c, str) and c.type == "FIELD":
                 items.append(ast.Var(tuple(c.value.split(".")), self._tok_span(c)))
             elif isinstance(c, ast.Var) and len(c.path) == 1:
                 items.append(ast.Word(c.path[0], c.span))
@@ -319,16 +320,16 @@ class _Builder(Transformer):
         return ("else", children[-1])
 
     def var(self, children):
-        names = tuple(c.value for c in children if isinstance(c, Token) and c.type == "NAME")
+        names = tuple(c.value for c in children if isinstance(c, str) and c.type == "NAME")
         return ast.Var(names, self._span(children))
 
     def call(self, children):
         name = children[0]
-        args = tuple(self._expr(c) for c in children[2:-1] if not (isinstance(c, Token) and c.type == "COMMA"))
+        args = tuple(self._expr(c) for c in children[2:-1] if not (isinstance(c, str) and c.type == "COMMA"))
         return ast.Call(name.value, args, self._span(children))
 
     def _exprs(self, children, skip: set[str]):
-        return tuple(self._expr(c) for c in children if not (isinstance(c, Token) and c.type in skip))
+        return tuple(self._expr(c) for c in children if not (isinstance(c, str) and c.type in skip))
 
     def list(self, children):
         return ast.ListLit(self._exprs(children, {"LSQB", "RSQB", "COMMA", "_NL"}), self._span(children))
@@ -344,7 +345,7 @@ class _Builder(Transformer):
 
 
 def _has_span(child: object) -> bool:
-    if isinstance(child, Token):
+    if isinstance(child, str):
         return child.type != "_NL"
     return hasattr(child, "span")
 
@@ -368,24 +369,46 @@ def _collect_comments(tok: Token) -> Token:
     return tok
 
 
-TABLES_SUFFIX = ".tables"  # next to the packaged grammar: its LALR tables, built with the wheel
+TABLES_SUFFIX = ".tables"  # next to the packaged grammar: Lark's LALR tables, built with the wheel
+LEAN_SUFFIX = ".lean"  # beside them: the same tables for the lean loop (`panoptic.syntax.lean_tables`)
 _OPTIONS = {"parser": "lalr", "lexer": "contextual", "keep_all_tokens": True, "maybe_placeholders": False}
+_LEXER_CALLBACKS = {"_NL": _collect_comments}
 
 
 def _runtime_options() -> dict:
-    return {"transformer": _Builder(_STATE), "lexer_callbacks": {"_NL": _collect_comments}}
+    return {"transformer": _Builder(_STATE), "lexer_callbacks": _LEXER_CALLBACKS}
+
+
+def _lark() -> Any:
+    """The `lark` package, imported on first use: the lean loop parses without it."""
+    import panoptic.syntax.lark_import  # noqa: F401  (first: Lark without `regex`)
+
+    # isort: split
+    import lark
+
+    return lark
 
 
 def _tables_key(grammar: str) -> bytes:
-    """What the tables depend on: the grammar, the options, and Lark's and Python's versions."""
-    versions = f"{lark_version} {sys.version_info[:2]} {sorted(_OPTIONS.items())}"
+    """What Lark's tables depend on: the grammar, the options, and Lark's and Python's versions."""
+    import hashlib
+
+    versions = f"{_lark().__version__} {sys.version_info[:2]} {sorted(_OPTIONS.items())}"
     return hashlib.sha256(f"{versions}\n{grammar}".encode()).hexdigest().encode()
 
 
 def write_tables(path: Path, parser: Lark | None = None) -> None:
-    """Save the grammar's LALR tables to `path` (the wheel build does this once; so does a first run)."""
+    """Save the grammar's LALR tables to `path` for Lark, and beside it (`LEAN_SUFFIX`) for the lean loop.
+
+    The wheel build does this once; a first run without them does it in the cache folder.
+    """
     grammar = grammar_path().read_text(encoding="utf-8")
-    parser = parser or Lark(grammar, **_OPTIONS)
+    parser = parser or _lark().Lark(grammar, **_OPTIONS)
+    _write_lark_tables(path, parser, grammar)
+    save_tables(path.with_suffix(LEAN_SUFFIX), export_tables(parser), grammar)
+
+
+def _write_lark_tables(path: Path, parser: Lark, grammar: str) -> None:
     partial = path.with_name(path.name + ".partial")
     with partial.open("wb") as out:
         out.write(_tables_key(grammar) + b"\n")
@@ -394,6 +417,7 @@ def write_tables(path: Path, parser: Lark | None = None) -> None:
 
 
 def _load_tables(path: Path, key: bytes) -> Lark | None:
+    Lark = _lark().Lark
     try:
         with path.open("rb") as tables:
             if tables.readline().rstrip(b"\n") != key:
@@ -404,28 +428,49 @@ def _load_tables(path: Path, key: bytes) -> Lark | None:
         return None
 
 
+def _table_files(suffix: str) -> list[Path]:
+    """Where tables are looked for: beside the packaged grammar, then in the cache folder."""
+    folder = cache_dir()
+    return [grammar_path().with_suffix(suffix)] + ([folder / f"grammar{suffix}"] if folder is not None else [])
+
+
+def _save_in_cache(save: Callable[[Path], None], suffix: str) -> None:
+    folder = cache_dir()
+    if folder is None:
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        save(folder / f"grammar{suffix}")
+    except OSError:
+        pass  # a read-only cache folder costs the next run the build, nothing else
+
+
 @lru_cache(maxsize=1)
 def lark_parser() -> Lark:
-    """Lark's LALR parser for the grammar, with the AST builder inline.
+    """Lark's LALR parser for the grammar, with the AST builder inline: what decides syntax errors.
 
     Its tables come from the wheel (built at install), else from the cache folder, else from the grammar
     (and are then saved to the cache folder for the next run).
     """
     grammar = grammar_path().read_text(encoding="utf-8")
     key = _tables_key(grammar)
-    folder = cache_dir()
-    cached = folder / "grammar.tables" if folder is not None else None
-    for path in (grammar_path().with_suffix(TABLES_SUFFIX), cached):
-        if path is not None and (parser := _load_tables(path, key)) is not None:
+    for path in _table_files(TABLES_SUFFIX):
+        if (parser := _load_tables(path, key)) is not None:
             return parser
-    parser = Lark(grammar, **_OPTIONS, **_runtime_options())
-    if cached is not None:
-        try:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            write_tables(cached, parser)
-        except OSError:
-            pass  # a read-only cache folder costs the next run the build, nothing else
+    parser = _lark().Lark(grammar, **_OPTIONS, **_runtime_options())
+    _save_in_cache(lambda path: _write_lark_tables(path, parser, grammar), TABLES_SUFFIX)
     return parser
+
+
+def lean_tables() -> dict[str, Any]:
+    """The lean loop's tables: from the wheel, else from the cache folder, else exported from `lark_parser()`."""
+    grammar = grammar_path().read_text(encoding="utf-8")
+    for path in _table_files(LEAN_SUFFIX):
+        if (tables := load_tables(path, grammar)) is not None:
+            return tables
+    tables = export_tables(lark_parser())
+    _save_in_cache(lambda path: save_tables(path, tables, grammar), LEAN_SUFFIX)
+    return tables
 
 
 class _LeanStatus:
@@ -443,16 +488,20 @@ def _describe_error(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
+def make_lean_parser(tables: dict[str, Any]) -> LeanParser:
+    """A lean loop over `tables` (as `lean_tables()` gives them) building the parser's AST."""
+    return LeanParser(tables, _Builder(_STATE), _LEXER_CALLBACKS)
+
+
 @lru_cache(maxsize=1)
 def lean_parser() -> LeanParser | None:
-    """The lean loop over `lark_parser()`'s tables, what every parse tries first; None when it cannot be built.
+    """The lean loop over `lean_tables()`, what every parse tries first; None when it cannot be built.
 
-    The loop reads Lark's internals; if a Lark release renamed one, building fails with whatever exception that
-    gives, and every parse then goes through Lark's own loop (slower, same results).
+    Exporting the tables reads Lark's internals; if a Lark release renamed one, building fails with whatever
+    exception that gives, and every parse then goes through Lark's own loop (slower, same results).
     """
-    parser = lark_parser()
     try:
-        return LeanParser(parser)
+        return make_lean_parser(lean_tables())
     except Exception as exc:  # any: a renamed internal must never turn every file into an internal error
         _LEAN.build_error = _describe_error(exc)
         return None
@@ -553,7 +602,14 @@ def _parse_recovering(
             decls, comments, problems = _parse_pass(source if work == source.text else Source(source.path, work))
             diags.extend(problems)
             return head + decls, head_comments + comments
-        except UnexpectedInput as exc:
+        except Exception as exc:
+            from lark.exceptions import UnexpectedInput, VisitError  # what failed was Lark's loop: Lark is imported
+
+            if not isinstance(exc, UnexpectedInput):
+                if isinstance(exc, (VisitError, ValueError, AssertionError, IndexError, AttributeError)):  # a bug
+                    diags.append(diagnostic("PAN900", f"internal parser error: {exc}", source.span(0, 0)))
+                    return [], []
+                raise
             diag, recovered = _recover(source, work, exc, seen)
             if diag is not None:
                 diags.append(diag)
@@ -564,9 +620,6 @@ def _parse_recovering(
             if recovered is None:
                 return head, head_comments
             work = recovered
-        except (VisitError, ValueError, AssertionError, IndexError, AttributeError) as exc:  # a bug, not the user's
-            diags.append(diagnostic("PAN900", f"internal parser error: {exc}", source.span(0, 0)))
-            return [], []
     return [], []
 
 
@@ -679,6 +732,8 @@ def _recover(
     source: Source, work: str, exc: UnexpectedInput, seen: set[int]
 ) -> tuple[Diagnostic | None, str | _Split | None]:
     """Report the error and return the text with the offending line neutralised (None: give up)."""
+    from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
+
     original_len = len(source.text)
     pos = exc.pos_in_stream if exc.pos_in_stream is not None else 0
     if _at_error_mark(work, exc, pos):
@@ -863,6 +918,8 @@ def _unquoted_url(source: Source, work: str, pos: int) -> Diagnostic | None:
 
 def _at_error_mark(work: str, exc: UnexpectedInput, pos: int) -> bool:
     """Whether the parser stopped at an error mark that recovery put there."""
+    from lark.exceptions import UnexpectedCharacters, UnexpectedToken
+
     if isinstance(exc, UnexpectedToken):
         return exc.token.type == "ERROR_MARK"
     return isinstance(exc, UnexpectedCharacters) and pos < len(work) and work[pos] == ERROR_MARK

@@ -1,7 +1,7 @@
 """When the lean LALR loop or `first_chars` cannot use the internals they read, parsing goes on unchanged.
 
-The lean loop reads private parts of Lark and `first_chars` reads CPython's
-`re._parser`. A release that renames one of them must cost speed, never
+The lean loop's tables are exported from private parts of Lark and
+`first_chars` reads CPython's `re._parser`. A release that renames one of them must cost speed, never
 results: each test breaks one internal and checks that every `.pan` file of
 the repository still parses to the same module and diagnostics, and that the
 reason is there for `panoptic doctor` to show.
@@ -9,7 +9,6 @@ reason is there for `panoptic doctor` to show.
 
 from __future__ import annotations
 
-import contextlib
 import pickle
 import subprocess
 import sys
@@ -26,7 +25,16 @@ from panoptic.syntax import ast
 from panoptic.syntax import first_chars as first_chars_module
 from panoptic.syntax import parser as parser_module
 from panoptic.syntax.lalr import Fallback, LeanParser
-from panoptic.syntax.parser import lark_parser, lean_available, lean_status, parse_once, parse_text
+from panoptic.syntax.lean_tables import export_tables
+from panoptic.syntax.parser import (
+    lark_parser,
+    lean_available,
+    lean_status,
+    lean_tables,
+    make_lean_parser,
+    parse_once,
+    parse_text,
+)
 from tests.core.test_lean_parser import FILES, ROOT
 
 Parsed = dict[str, tuple[ast.Module, list[Diagnostic]]]
@@ -78,7 +86,8 @@ def _count_lark_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def test_a_missing_lark_internal_falls_back_to_larks_loop(
     normal: Parsed, fresh: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.delattr(lark_parser(), "terminals")  # read by the lean builder only, not by Lark's parse
+    monkeypatch.setattr(parser_module, "load_tables", lambda path, grammar: None)  # no saved tables: export them
+    monkeypatch.delattr(lark_parser(), "terminals")  # read by the export only, not by Lark's parse
     lark_parses = _count_lark_parses(monkeypatch)
     assert not lean_available()
     status = lean_status()
@@ -91,7 +100,7 @@ def test_a_missing_lark_internal_falls_back_to_larks_loop(
 def test_any_error_building_the_lean_loop_falls_back(
     error: type[Exception], normal: Parsed, fresh: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(lark: object) -> LeanParser:
+    def broken(*args: object) -> LeanParser:
         raise error("an internal moved")
 
     monkeypatch.setattr(parser_module, "LeanParser", broken)
@@ -104,7 +113,7 @@ def test_any_error_building_the_lean_loop_falls_back(
 def test_a_lean_loop_failing_while_parsing_hands_that_parse_to_lark(
     normal: Parsed, fresh: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    lean = LeanParser(lark_parser())
+    lean = make_lean_parser(lean_tables())
     lean._gotos = [{} for _ in lean._gotos]  # a table read the wrong way: the first reduction raises KeyError
     monkeypatch.setattr(parser_module, "lean_parser", lambda: lean)
     lark_parses = _count_lark_parses(monkeypatch)
@@ -118,7 +127,7 @@ def test_an_error_of_both_loops_is_not_blamed_on_the_lean_loop(fresh: None, monk
     def failing(text: str) -> list[object]:
         raise ValueError("a builder bug")
 
-    lean = LeanParser(lark_parser())
+    lean = make_lean_parser(lean_tables())
     monkeypatch.setattr(lean, "parse", failing)
     monkeypatch.setattr(lark_parser(), "parse", failing, raising=False)
     monkeypatch.setattr(parser_module, "lean_parser", lambda: lean)
@@ -153,7 +162,7 @@ def test_re_parser_answering_in_another_shape_scans_with_every_terminal(
     assert lean_available()
     status = lean_status()
     assert status is not None and "every terminal" in status
-    _lean_and_lark_agree_on_every_file(LeanParser(lark_parser()))
+    _lean_and_lark_agree_on_every_file(make_lean_parser(lean_tables()))
     assert _parse_all() == normal
 
 
@@ -163,7 +172,7 @@ def test_re_parser_raising_scans_with_every_terminal(
     monkeypatch.setattr(first_chars_module, "_parser", types.SimpleNamespace())  # `parse` renamed
     reason = first_chars_module.first_chars_unavailable()
     assert reason is not None and "AttributeError" in reason
-    _lean_and_lark_agree_on_every_file(LeanParser(lark_parser()))
+    _lean_and_lark_agree_on_every_file(make_lean_parser(lean_tables()))
     assert _parse_all() == normal
 
 
@@ -197,26 +206,29 @@ def test_a_python_without_re_parser_parses_every_file_the_same(normal: Parsed, t
     assert parsed == normal
 
 
-def test_the_lean_loop_builds_none_of_larks_scanners(fresh: None) -> None:
+def test_the_export_builds_none_of_larks_scanners(fresh: None) -> None:
     lark_parser.cache_clear()
-    lean = LeanParser(lark_parser())  # a Lark no test has parsed with yet
+    lark = lark_parser()  # a Lark no test has parsed with yet
     lark_parser.cache_clear()
-    for text in TEXTS.values():
-        with contextlib.suppress(Fallback):
-            parse_once(Source("t.pan", text), lean.parse)
-    lexers = lean._scanners._lexers.values()
-    assert len(lean._scanners) > 10  # the files reached many parser states...
-    assert all(lexer._scanner is None for lexer in lexers)  # ...and none of them compiled Lark's scanner
+    tables = export_tables(lark)
+    assert tables == lean_tables()
+    lexers = set(lark.parser.lexer.lexers.values())
+    assert len(lexers) > 10
+    assert all(lexer._scanner is None for lexer in lexers)  # no state's whole alternation was compiled
 
 
-def test_a_lark_without_the_scanner_parts_scans_with_its_own_scanners(
+def test_a_lark_without_the_scanner_parts_exports_its_scanners_order(
     normal: Parsed, fresh: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import lark.lexer
-
-    monkeypatch.delattr(lark.lexer, "CallChain")  # renamed in a release: the lean loop's import fails, not Lark
-    lean = LeanParser(lark_parser())
+    # Renamed in a release: the export's import fails (Lark's own code keeps reading its module's globals).
+    monkeypatch.setitem(sys.modules, "lark.lexer", types.ModuleType("lark.lexer"))
+    lark_parser.cache_clear()
+    lark = lark_parser()
+    lark_parser.cache_clear()
+    tables = export_tables(lark)
+    assert tables == lean_tables()  # the same terminals, in the same order
+    assert any(lexer._scanner is not None for lexer in lark.parser.lexer.lexers.values())
+    lean = make_lean_parser(tables)
     _lean_and_lark_agree_on_every_file(lean)
-    assert any(lexer._scanner is not None for lexer in lean._scanners._lexers.values())
     monkeypatch.setattr(parser_module, "lean_parser", lambda: lean)
     assert _parse_all() == normal

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import sysconfig
@@ -46,6 +47,7 @@ def test_wheel_builds_and_installs_into_a_clean_venv(tmp_path: Path) -> None:
     assert "panoptic/_data/grammar/panoptic.lark" in names
     assert "panoptic/_data/stdlib/web.pan" in names
     assert "panoptic/_data/frozen.methods" in names  # the frozen classes' methods, compiled at build time
+    assert "panoptic/_data/grammar/panoptic.lean" in names  # the lean loop's tables: parsing needs no Lark
     assert any(n.startswith("panoptic/report/templates/") for n in names)
     assert not any(n.startswith("tests/") for n in names)
 
@@ -90,5 +92,14 @@ def test_wheel_builds_and_installs_into_a_clean_venv(tmp_path: Path) -> None:
     ahead = subprocess.run([str(python), "-c", compiled], capture_output=True, text=True, cwd=tmp_path)
     assert ahead.returncode == 0, ahead.stderr  # `compile` gone: every class of the check's modules came compiled
     assert int(ahead.stdout) > 40
+    lark_free = (
+        "import sys; from panoptic.syntax.parser import parse_text; "
+        "module, diags = parse_text(open('a.pan').read(), 'a.pan'); assert module.decls and not diags; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('lark', 'hashlib', 'logging', 'tempfile')))"
+    )
+    env = {**os.environ, "PANOPTIC_NO_CACHE": "1"}
+    parsed = subprocess.run([str(python), "-c", lark_free], capture_output=True, text=True, cwd=tmp_path, env=env)
+    assert parsed.returncode == 0, parsed.stderr
+    assert parsed.stdout.strip() == "[]"  # the packaged tables: no Lark (nor what it imports) to parse a file
     version = subprocess.run([*script, "--version"], capture_output=True, text=True, cwd=tmp_path, check=True)
     assert version.stdout.strip() == "panoptic 0.1.0"
