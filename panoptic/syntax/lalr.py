@@ -141,15 +141,10 @@ class _ByCharacter(dict):
 
 def _filtered(expand: tuple[bool, ...], method: Callable[[list], Any]) -> Callable[[list], Any]:
     """A named rule's callback when some children are `_rule`s: their children spliced in, as Lark's child filter."""
+    splice = _inliner(expand)
 
     def call(children: list) -> Any:
-        out: list = []
-        for child, spliced in zip(children, expand, strict=True):
-            if spliced:
-                out += child
-            else:
-                out.append(child)
-        return method(out)
+        return method(splice(children))
 
     return call
 
