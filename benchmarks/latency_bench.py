@@ -1,7 +1,7 @@
 """Parallel runs where scenarios wait: a page served with a fixed latency per request.
 
     .venv/bin/python benchmarks/latency_bench.py [--scenarios 8] [--latency 400] [--rounds 3]
-        [--settings w1 w2 cluster1 cluster2 pw1 pw2] [--json out.json]
+        [--settings w1 w2 cluster1 cluster2 pw1 pw2 pwp1 pwp2] [--json out.json]
 
 Each scenario opens three pages of a server that answers every request after
 `--latency` milliseconds (a `ThreadingHTTPServer`: requests are answered
@@ -14,7 +14,10 @@ processes: the cluster executor against itself), and the peer: `pw1` and
 `pw2`, the same scenarios as a Python script over Playwright's sync API in one
 or two processes, each launching its own browser and taking every other
 scenario, as Playwright Test's workers do (`playwright 1`, `playwright 2` in the
-table). The speed-up column is against the first setting named; with both cluster settings, `cluster2`
+table); `pwp1` and `pwp2` the same over Playwright's async API, each process
+creating its next scenario's context and page while the current scenario runs
+(does preparing the next browser context off the critical path help two
+workers more than one?). The speed-up column is against the first setting named; with both cluster settings, `cluster2`
 against `cluster1` is printed under the table. Rounds alternate the order of
 the settings (reversed every other round) so that a change in machine load
 hits them alike; the load average is read before every run.
@@ -51,6 +54,8 @@ SETTINGS = {
     "cluster2": ("--cluster", "local:2"),
     "pw1": ("playwright", "1"),
     "pw2": ("playwright", "2"),
+    "pwp1": ("playwright-prewarm", "1"),
+    "pwp2": ("playwright-prewarm", "2"),
 }
 
 
@@ -183,11 +188,13 @@ def run_panoptic(suite: Path, out: Path, *extra: str) -> float:
     return wall
 
 
-def run_playwright(suite: Path, out: Path, workers: int, url: str, scenarios: int) -> tuple[float, dict[str, float]]:
-    """Wall time and timeline of the same scenarios as a Python script over Playwright's sync API, in `workers`
+def run_playwright(
+    suite: Path, out: Path, workers: int, url: str, scenarios: int, source: str
+) -> tuple[float, dict[str, float]]:
+    """Wall time and timeline of the same scenarios as a Python script over Playwright (`source`), in `workers`
     processes, each with its own browser, taking every `workers`-th scenario (how Playwright Test's workers run)."""
     script = suite.parent / "raw_playwright.py"
-    script.write_text(RAW_PLAYWRIGHT, encoding="utf-8")
+    script.write_text(source, encoding="utf-8")
     out.mkdir(parents=True, exist_ok=True)
     timings = out / "timings.json"
     started_at = time.time()
@@ -245,13 +252,65 @@ if __name__ == "__main__":
 """
 
 
+RAW_PLAYWRIGHT_PREWARM = """
+import asyncio, json, sys, time
+from multiprocessing import Process, Queue
+
+from panoptic.environment import CHROMIUM_ARGS, find_chromium
+
+URL, SCENARIOS, WORKERS, OUT = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+
+
+def worker(number, queue):
+    from playwright.async_api import async_playwright, expect
+
+    async def scenarios():
+        async with async_playwright() as p:
+            browser = await p.chromium.launch(executable_path=find_chromium(), args=list(CHROMIUM_ARGS))
+
+            async def prepared():
+                context = await browser.new_context(viewport={"width": 1280, "height": 720})
+                context.set_default_timeout(10_000)
+                return context, await context.new_page()
+
+            mine = list(range(number, SCENARIOS, WORKERS))
+            upcoming = asyncio.ensure_future(prepared())
+            for left in range(len(mine) - 1, -1, -1):
+                begin, started = time.time(), time.perf_counter()
+                context, page = await upcoming
+                if left:  # the next scenario's context and page, made while this one waits on the server
+                    upcoming = asyncio.ensure_future(prepared())
+                for path in ("/a", "/b", "/c"):
+                    await page.goto(URL + path)
+                await expect(page.locator("#late")).to_be_visible(timeout=5_000)
+                await context.close()
+                queue.put((begin, time.perf_counter() - started, number))
+            await browser.close()
+
+    asyncio.run(scenarios())
+
+
+if __name__ == "__main__":
+    queue = Queue()
+    processes = [Process(target=worker, args=(n, queue)) for n in range(WORKERS)]
+    for process in processes:
+        process.start()
+    runs = [queue.get() for _ in range(SCENARIOS)]
+    for process in processes:
+        process.join()
+    json.dump(runs, open(OUT, "w"))
+    sys.exit(max(process.exitcode for process in processes))
+"""
+
+
 def run_once(suite: Path, out: Path, setting: str, url: str, scenarios: int) -> dict[str, float]:
     """One whole process (`panoptic run`, or the Playwright script): wall time, the load average before it, and
     its timeline."""
     load = float(Path("/proc/loadavg").read_text().split()[0])
     extra = SETTINGS[setting]
-    if extra[0] == "playwright":
-        wall, found_timeline = run_playwright(suite, out, int(extra[1]), url, scenarios)
+    if extra[0].startswith("playwright"):
+        source = RAW_PLAYWRIGHT if extra[0] == "playwright" else RAW_PLAYWRIGHT_PREWARM
+        wall, found_timeline = run_playwright(suite, out, int(extra[1]), url, scenarios, source)
     else:
         wall = run_panoptic(suite, out, *extra)
         found_timeline = timeline(out)
@@ -310,6 +369,10 @@ def main() -> None:
         ratio = summary["pw1"]["wall"] / summary["pw2"]["wall"]
         print(f"\nPlaywright, two processes against one: {ratio:.2f}x")
         summary["pw2"]["speedup_pw1"] = ratio
+    if "pwp1" in summary and "pwp2" in summary:
+        ratio = summary["pwp1"]["wall"] / summary["pwp2"]["wall"]
+        print(f"\nPlaywright preparing each next context, two processes against one: {ratio:.2f}x")
+        summary["pwp2"]["speedup_pwp1"] = ratio
     if "cluster1" in summary and "cluster2" in summary:
         ratio = summary["cluster1"]["wall"] / summary["cluster2"]["wall"]
         print(f"\n--cluster local:2 against --cluster local:1: {ratio:.2f}x")
