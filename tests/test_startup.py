@@ -94,7 +94,16 @@ def test_check_loads_no_driver_and_no_typer(project: Path, tmp_path: Path):
     assert "panoptic.compiler.lower" in modules  # it really checked
     assert heavy_in(modules) == []
     assert "typer" not in modules  # `check` has a fast path without Typer
-    assert "lark" in modules and "regex" not in modules  # Lark parsed without its optional `regex` package
+    assert "regex" not in modules  # Lark, if this run imported it, came without its optional `regex` package
+
+
+def test_a_cold_check_runs_without_lark(project: Path, tmp_path: Path):
+    cache = tmp_path / "cache"
+    run_cli(["check", "small.pan"], project, cache)  # an editable install saves the parser's tables here first
+    code, output, modules = run_cli(["check", "--no-cache", "small.pan"], project, cache)
+    assert code == 0 and "no problems" in output
+    assert "panoptic.compiler.lower" in modules  # it really checked
+    assert not {"lark", "hashlib", "logging", "tempfile", "argparse"} & modules  # (the wrapper imports json)
 
 
 def test_check_of_a_broken_file_loads_no_driver(project: Path, tmp_path: Path):
