@@ -400,7 +400,7 @@ def _tables_key(grammar: str) -> bytes:
 def write_tables(path: Path, parser: Lark | None = None) -> None:
     """Save the grammar's LALR tables to `path` for Lark, and beside it (`LEAN_SUFFIX`) for the lean loop.
 
-    The wheel build does this once; a first run without them does it in the cache folder.
+    The wheel build does this once; a run that finds either missing saves it into the cache folder.
     """
     grammar = grammar_path().read_text(encoding="utf-8")
     parser = parser or _lark().Lark(grammar, **_OPTIONS)
@@ -603,10 +603,9 @@ def _parse_recovering(
             diags.extend(problems)
             return head + decls, head_comments + comments
         except Exception as exc:
-            from lark.exceptions import UnexpectedInput, VisitError  # what failed was Lark's loop: Lark is imported
-
-            if not isinstance(exc, UnexpectedInput):
-                if isinstance(exc, (VisitError, ValueError, AssertionError, IndexError, AttributeError)):  # a bug
+            errors = _lark().exceptions  # already imported: only Lark's loop lets an exception out of a pass
+            if not isinstance(exc, errors.UnexpectedInput):
+                if isinstance(exc, (errors.VisitError, ValueError, AssertionError, IndexError, AttributeError)):  # bug
                     diags.append(diagnostic("PAN900", f"internal parser error: {exc}", source.span(0, 0)))
                     return [], []
                 raise
