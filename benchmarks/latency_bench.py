@@ -212,8 +212,9 @@ def run_playwright(
     return wall, spans_timeline(sorted(runs), started_at)  # type: ignore[arg-type]
 
 
-RAW_PLAYWRIGHT = """
-import json, sys, time
+# The peer's scripts: the same process set-up and result file, a sync or an async worker.
+_RAW_HEAD = """
+import asyncio, json, sys, time
 from multiprocessing import Process, Queue
 
 from panoptic.environment import CHROMIUM_ARGS, find_chromium
@@ -221,7 +222,24 @@ from panoptic.environment import CHROMIUM_ARGS, find_chromium
 URL, SCENARIOS, WORKERS, OUT = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 
 
-def worker(number, queue):
+"""
+_RAW_MAIN = """
+
+if __name__ == "__main__":
+    queue = Queue()
+    processes = [Process(target=worker, args=(n, queue)) for n in range(WORKERS)]
+    for process in processes:
+        process.start()
+    runs = [queue.get() for _ in range(SCENARIOS)]
+    for process in processes:
+        process.join()
+    json.dump(runs, open(OUT, "w"))
+    sys.exit(max(process.exitcode for process in processes))
+"""
+
+RAW_PLAYWRIGHT = (
+    _RAW_HEAD
+    + """def worker(number, queue):
     from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as p:
@@ -237,31 +255,13 @@ def worker(number, queue):
             context.close()
             queue.put((begin, time.perf_counter() - started, number))
         browser.close()
-
-
-if __name__ == "__main__":
-    queue = Queue()
-    processes = [Process(target=worker, args=(n, queue)) for n in range(WORKERS)]
-    for process in processes:
-        process.start()
-    runs = [queue.get() for _ in range(SCENARIOS)]
-    for process in processes:
-        process.join()
-    json.dump(runs, open(OUT, "w"))
-    sys.exit(max(process.exitcode for process in processes))
 """
+    + _RAW_MAIN
+)
 
-
-RAW_PLAYWRIGHT_PREWARM = """
-import asyncio, json, sys, time
-from multiprocessing import Process, Queue
-
-from panoptic.environment import CHROMIUM_ARGS, find_chromium
-
-URL, SCENARIOS, WORKERS, OUT = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
-
-
-def worker(number, queue):
+RAW_PLAYWRIGHT_PREWARM = (
+    _RAW_HEAD
+    + """def worker(number, queue):
     from playwright.async_api import async_playwright, expect
 
     async def scenarios():
@@ -288,19 +288,9 @@ def worker(number, queue):
             await browser.close()
 
     asyncio.run(scenarios())
-
-
-if __name__ == "__main__":
-    queue = Queue()
-    processes = [Process(target=worker, args=(n, queue)) for n in range(WORKERS)]
-    for process in processes:
-        process.start()
-    runs = [queue.get() for _ in range(SCENARIOS)]
-    for process in processes:
-        process.join()
-    json.dump(runs, open(OUT, "w"))
-    sys.exit(max(process.exitcode for process in processes))
 """
+    + _RAW_MAIN
+)
 
 
 def run_once(suite: Path, out: Path, setting: str, url: str, scenarios: int) -> dict[str, float]:
