@@ -1,4 +1,8 @@
-"""Frozen dataclasses that are quick to build: a check makes hundreds of thousands of AST and IR nodes."""
+"""Dataclasses that are quick to define and build: a check makes hundreds of thousands of AST and IR nodes.
+
+`@frozen` and `@frozen_slots` for nodes and definitions, `@record` for the compiler's mutable working records;
+all generate their methods as source, compiled once when the wheel is built.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ import marshal
 import os
 import sys
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import MISSING, FrozenInstanceError, dataclass, fields
+from dataclasses import MISSING, FrozenInstanceError, dataclass, field, fields
 from reprlib import recursive_repr
 from typing import Any, TypeVar, dataclass_transform
 
@@ -31,7 +35,9 @@ def frozen(cls: type[T]) -> type[T]:
     cls, every, params, namespace = _prepare(cls)
     names = "".join(f"{f.name!r}," for f in every)
     lines = [f"def __init__(self, {', '.join(params)}):", "    values = self.__dict__"]
-    lines += [f"    values[{f.name!r}] = {f.name}" for f in every]
+    for f in every:  # a field outside `__init__` gets its default, or is left to `__post_init__`
+        if f.init or f"_default_{f.name}" in namespace:
+            lines.append(f"    values[{f.name!r}] = {f.name if f.init else f'_default_{f.name}'}")
     if hasattr(cls, "__post_init__"):
         lines.append("    self.__post_init__()")
     # The same bodies as `dataclass(frozen=True)` writes (CPython's dataclasses.py):
@@ -56,9 +62,12 @@ def frozen(cls: type[T]) -> type[T]:
     return cls
 
 
-def _prepare(cls: type[T]) -> tuple[type[T], tuple[Any, ...], list[str], dict[str, Any]]:
+def _prepare(
+    cls: type[T], *, params_of: Any = None, factories: bool = False
+) -> tuple[type[T], tuple[Any, ...], list[str], dict[str, Any]]:
     """The dataclass fields of a `@frozen` class (no method generated), its `__init__` parameters, and a
-    namespace holding their defaults and what the generated methods use."""
+    namespace holding their defaults and what the generated methods use. A field with a default factory
+    (`factories=True` only) defaults to `_FACTORY`, which `__init__` replaces with the factory's value."""
     for name in ("__hash__", "__setattr__", "__delattr__"):
         if name in cls.__dict__:
             raise TypeError(f"{cls.__name__} defines {name}, which a frozen dataclass cannot have")
@@ -67,30 +76,34 @@ def _prepare(cls: type[T]) -> tuple[type[T], tuple[Any, ...], list[str], dict[st
         cls.__doc__ = cls.__name__
     # Fields, `__match_args__` and the checks of the field definitions, without generating any method:
     cls = dataclass(init=False, repr=False, eq=False)(cls)  # type: ignore[assignment]
-    cls.__dataclass_params__ = _frozen_params()  # type: ignore[attr-defined]
+    cls.__dataclass_params__ = params_of or _frozen_params()  # type: ignore[attr-defined]
     every = fields(cls)  # type: ignore[arg-type]
     if not documented:
         cls.__doc__ = f"{cls.__name__}({', '.join(f.name for f in every)})"
     params: list[str] = []
-    namespace: dict[str, Any] = {"_recursive_repr": recursive_repr}
+    namespace: dict[str, Any] = {"_recursive_repr": recursive_repr, "_FACTORY": _FACTORY}
     for f in every:
         if f.default_factory is not MISSING:
-            raise TypeError(f"{cls.__name__}.{f.name}: default_factory is not supported by @frozen")
-        if f.default is MISSING:
-            params.append(f.name)
+            if not factories:
+                raise TypeError(f"{cls.__name__}.{f.name}: default_factory is not supported by @frozen")
+            namespace[f"_factory_{f.name}"] = f.default_factory
+            params.append(f"{f.name}=_FACTORY")
+        elif f.default is MISSING:
+            if f.init:
+                params.append(f.name)
         else:
             namespace[f"_default_{f.name}"] = f.default
-            params.append(f"{f.name}=_default_{f.name}")
+            if f.init:
+                params.append(f"{f.name}=_default_{f.name}")
     return cls, every, params, namespace
 
 
-def _compare_and_show(every: tuple[Any, ...]) -> list[str]:
-    """`__repr__`, `__eq__` and `__hash__` with the bodies `dataclass(frozen=True)` writes."""
+def _compare_and_show(every: tuple[Any, ...], *, hashed: bool = True) -> list[str]:
+    """`__repr__`, `__eq__` and (if `hashed`) `__hash__` with the bodies `dataclass(frozen=True)` writes."""
     compared = "".join(f"self.{f.name}," for f in every if f.compare)
     other = "".join(f"other.{f.name}," for f in every if f.compare)
-    hashed = "".join(f"self.{f.name}," for f in every if (f.compare if f.hash is None else f.hash))
     shown = ", ".join(f"{f.name}={{self.{f.name}!r}}" for f in every if f.repr)
-    return [
+    lines = [
         "@_recursive_repr()",
         "def __repr__(self):",
         f'    return self.__class__.__qualname__ + f"({shown})"',
@@ -98,9 +111,43 @@ def _compare_and_show(every: tuple[Any, ...]) -> list[str]:
         "    if other.__class__ is self.__class__:",
         f"        return ({compared})==({other})",
         "    return NotImplemented",
-        "def __hash__(self):",
-        f"    return hash(({hashed}))",
     ]
+    if hashed:
+        fields_hashed = "".join(f"self.{f.name}," for f in every if (f.compare if f.hash is None else f.hash))
+        lines += ["def __hash__(self):", f"    return hash(({fields_hashed}))"]
+    return lines
+
+
+@dataclass_transform(field_specifiers=(field,))
+def record(cls: type[T]) -> type[T]:
+    """`@dataclass` for the compiler's mutable working records: fields, default factories, equality, `repr`, no hash.
+
+    The methods are the ones `dataclass` writes, compiled in one piece and saved with the wheel like `@frozen`'s,
+    so the classes a check defines before it reads a file cost no compiling. A field without `init` is refused.
+    """
+    cls, every, params, namespace = _prepare(cls, params_of=_record_params(), factories=True)
+    if not all(f.init for f in every):
+        raise TypeError(f"{cls.__name__}: @record takes no `init=False` field")
+    lines = [f"def __init__(self, {', '.join(params)}):"]
+    for f in every:
+        value = (
+            f"_factory_{f.name}() if {f.name} is _FACTORY else {f.name}"
+            if f"_factory_{f.name}" in namespace
+            else f.name
+        )
+        lines.append(f"    self.{f.name} = {value}")
+    if hasattr(cls, "__post_init__"):
+        lines.append("    self.__post_init__()")
+    lines += _compare_and_show(every, hashed=False)  # `dataclass(eq=True)` leaves a mutable class unhashable
+    _define("\n".join(lines), namespace)
+    for name in ("__init__", "__repr__", "__eq__"):
+        method = namespace[name]
+        method.__qualname__ = f"{cls.__qualname__}.{name}"
+        if name == "__init__" or name not in cls.__dict__:
+            setattr(cls, name, method)
+    if "__hash__" not in cls.__dict__:
+        cls.__hash__ = None  # type: ignore[assignment]
+    return cls
 
 
 _METHODS: dict[str, Any] | None = None  # generated source -> its code, compiled ahead or in this process
@@ -154,6 +201,7 @@ def write_methods(path: str) -> int:
 
 
 _PARAMS: list[Any] = []
+_FACTORY = object()  # a `@record` argument left to its field's default factory
 
 
 def _frozen_params() -> Any:
@@ -166,6 +214,21 @@ def _frozen_params() -> Any:
 
         _PARAMS.append(Reference.__dataclass_params__)  # type: ignore[attr-defined]
     return _PARAMS[0]
+
+
+_RECORD_PARAMS: list[Any] = []
+
+
+def _record_params() -> Any:
+    """The `__dataclass_params__` of `@dataclass(init=False)` (what `@record` classes declare)."""
+    if not _RECORD_PARAMS:
+
+        @dataclass(init=False)
+        class Reference:
+            """The parameters every `@record` class has."""
+
+        _RECORD_PARAMS.append(Reference.__dataclass_params__)  # type: ignore[attr-defined]
+    return _RECORD_PARAMS[0]
 
 
 class FrozenMap(Mapping[K, V]):

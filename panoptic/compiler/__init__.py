@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from panoptic.diagnostics import Diagnostic, Severity, diagnostic
+from panoptic.frozen import record
 from panoptic.source import Source
 
 if TYPE_CHECKING:  # the loader imports the parser (Lark); keep `import panoptic.compiler` cheap
@@ -23,7 +24,7 @@ if TYPE_CHECKING:  # the loader imports the parser (Lark); keep `import panoptic
 _IGNORE = re.compile(r"#\s*pan:\s*ignore(?:\[([A-Z0-9_,\s]+)\])?")
 
 
-@dataclass
+@record
 class CompileResult:
     program: Program | None
     diagnostics: list[Diagnostic]

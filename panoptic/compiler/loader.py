@@ -8,7 +8,7 @@ parsed once, however many files use it.
 from __future__ import annotations
 
 import pickle
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from panoptic.compiler.checkcache import blake2b, cache_dir, code_salt, store_pickle
@@ -21,6 +21,7 @@ from panoptic.compiler.files import (
     stdlib_modules,
 )
 from panoptic.diagnostics import Diagnostic, Severity, diagnostic
+from panoptic.frozen import record
 from panoptic.source import Source
 from panoptic.syntax import ast
 
@@ -36,7 +37,7 @@ __all__ = [
 ]
 
 
-@dataclass
+@record
 class LoadedModule:
     key: str  # "std.web" or the display path
     path: str  # display path used in spans

@@ -15,7 +15,7 @@ import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from sys import intern
 from typing import Any
@@ -33,7 +33,7 @@ from panoptic.contract import PlatformSpec
 from panoptic.contract.family import AppCheckRequest, Argument, CheckRequest, families
 from panoptic.contract.platform import platforms
 from panoptic.diagnostics import Diagnostic, Fix, Label, diagnostic, did_you_mean
-from panoptic.frozen import FrozenMap
+from panoptic.frozen import FrozenMap, record
 from panoptic.source import Span
 from panoptic.syntax import ast
 from panoptic.syntax.units import unit_mistake
@@ -145,7 +145,7 @@ def _code_names(text: str) -> Counter[str]:
     return Counter(_NAME_WORD.findall(_CODE_NOISE.sub(keep, text)))
 
 
-@dataclass
+@record
 class Var:
     id: str
     type: str  # string, number, duration, size, list, map, bool, any
@@ -155,7 +155,7 @@ class Var:
     used: bool = False
 
 
-@dataclass
+@record
 class Scope:
     names: dict[str, Var]
     parent: Scope | None = None
@@ -177,7 +177,7 @@ class Scope:
         return out
 
 
-@dataclass
+@record
 class FlowInfo:
     id: str
     decl: ast.Flow
@@ -185,14 +185,14 @@ class FlowInfo:
     called: bool = False
 
 
-@dataclass
+@record
 class ModuleNames:
     apps: dict[str, tuple[str, ast.App]] = field(default_factory=dict)  # name -> (app id, decl)
     flows: dict[str, FlowInfo] = field(default_factory=dict)
     globals: dict[str, Var] = field(default_factory=dict)
 
 
-@dataclass
+@record
 class _Context:
     """Where a block is being lowered."""
 
@@ -205,7 +205,7 @@ class _Context:
     record_video: bool = False
 
 
-@dataclass
+@record
 class _Pending:
     """A platform-dependent check of a statement inside a flow, done once the calling scenarios are known."""
 

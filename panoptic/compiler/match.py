@@ -9,10 +9,8 @@ statement. A target takes one to four items (`"#id"`, `text "Hi"`,
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from panoptic.compiler.registry import TARGET_WORDS, Lit, Opt, Part, StatementDef
-from panoptic.frozen import frozen_slots
+from panoptic.frozen import frozen_slots, record
 from panoptic.source import Span
 from panoptic.syntax import ast
 
@@ -36,7 +34,7 @@ class Match:
     variables_used: int  # bare words taken as variables (fewer is a better match)
 
 
-@dataclass
+@record
 class Miss:
     """The furthest point any signature reached, for "expected … here" messages."""
 

@@ -27,11 +27,12 @@ from __future__ import annotations
 import os
 import pickle
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 from panoptic.diagnostics import Diagnostic
+from panoptic.frozen import record
 
 FsCheck = tuple[str, str, bool]
 # The module steps of Lowerer.run, in its order (each runs over every loaded module in dependency order).
@@ -39,7 +40,7 @@ _MODULE_STEPS = ("_declare", "_import_names", "_lower_module_globals", "_lower_a
 MIN_BYTES = 64 * 1024  # from this much input on, a second process shortens a check by about a fifth (callgrind)
 
 
-@dataclass
+@record
 class Merged:
     """What a parallel check found, as `run_check` needs it."""
 
@@ -49,7 +50,7 @@ class Merged:
     fs_checks: list[FsCheck]
 
 
-@dataclass
+@record
 class _Ignores:
     """What `suppress` reads of a module: its path, its `# pan: ignore` comments and the lines they are on."""
 
@@ -69,7 +70,7 @@ class _Ignores:
         return self.lines[line]
 
 
-@dataclass
+@record
 class Share:
     """What one share of the inputs found (pickled back from a worker)."""
 

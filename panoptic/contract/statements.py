@@ -16,7 +16,7 @@ read the same definitions.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from panoptic.frozen import frozen
@@ -64,7 +64,7 @@ class Opt:
 Part = Lit | Par | Opt
 
 
-@dataclass(frozen=True)
+@frozen
 class StatementDef:
     """One statement form.
 
