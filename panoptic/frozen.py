@@ -62,12 +62,10 @@ def frozen(cls: type[T]) -> type[T]:
     return cls
 
 
-def _prepare(
-    cls: type[T], *, params_of: Any = None, factories: bool = False
-) -> tuple[type[T], tuple[Any, ...], list[str], dict[str, Any]]:
-    """The dataclass fields of a `@frozen` class (no method generated), its `__init__` parameters, and a
-    namespace holding their defaults and what the generated methods use. A field with a default factory
-    (`factories=True` only) defaults to `_FACTORY`, which `__init__` replaces with the factory's value."""
+def _prepare(cls: type[T], *, frozen: bool = True) -> tuple[type[T], tuple[Any, ...], list[str], dict[str, Any]]:
+    """The dataclass fields of a `@frozen` (or, `frozen=False`, `@record`) class (no method generated), its
+    `__init__` parameters, and a namespace holding their defaults and what the generated methods use. A record's
+    field with a default factory defaults to `_FACTORY`, which `__init__` replaces with the factory's value."""
     for name in ("__hash__", "__setattr__", "__delattr__"):
         if name in cls.__dict__:
             raise TypeError(f"{cls.__name__} defines {name}, which a frozen dataclass cannot have")
@@ -76,7 +74,7 @@ def _prepare(
         cls.__doc__ = cls.__name__
     # Fields, `__match_args__` and the checks of the field definitions, without generating any method:
     cls = dataclass(init=False, repr=False, eq=False)(cls)  # type: ignore[assignment]
-    cls.__dataclass_params__ = params_of or _frozen_params()  # type: ignore[attr-defined]
+    cls.__dataclass_params__ = _dataclass_params(frozen)  # type: ignore[attr-defined]
     every = fields(cls)  # type: ignore[arg-type]
     if not documented:
         cls.__doc__ = f"{cls.__name__}({', '.join(f.name for f in every)})"
@@ -84,7 +82,7 @@ def _prepare(
     namespace: dict[str, Any] = {"_recursive_repr": recursive_repr, "_FACTORY": _FACTORY}
     for f in every:
         if f.default_factory is not MISSING:
-            if not factories:
+            if frozen:
                 raise TypeError(f"{cls.__name__}.{f.name}: default_factory is not supported by @frozen")
             namespace[f"_factory_{f.name}"] = f.default_factory
             params.append(f"{f.name}=_FACTORY")
@@ -125,7 +123,7 @@ def record(cls: type[T]) -> type[T]:
     The methods are the ones `dataclass` writes, compiled in one piece and saved with the wheel like `@frozen`'s,
     so the classes a check defines before it reads a file cost no compiling. A field without `init` is refused.
     """
-    cls, every, params, namespace = _prepare(cls, params_of=_record_params(), factories=True)
+    cls, every, params, namespace = _prepare(cls, frozen=False)
     if not all(f.init for f in every):
         raise TypeError(f"{cls.__name__}: @record takes no `init=False` field")
     lines = [f"def __init__(self, {', '.join(params)}):"]
@@ -138,15 +136,14 @@ def record(cls: type[T]) -> type[T]:
         lines.append(f"    self.{f.name} = {value}")
     if hasattr(cls, "__post_init__"):
         lines.append("    self.__post_init__()")
-    lines += _compare_and_show(every, hashed=False)  # `dataclass(eq=True)` leaves a mutable class unhashable
+    lines += _compare_and_show(every, hashed=False)
     _define("\n".join(lines), namespace)
     for name in ("__init__", "__repr__", "__eq__"):
         method = namespace[name]
         method.__qualname__ = f"{cls.__qualname__}.{name}"
         if name == "__init__" or name not in cls.__dict__:
             setattr(cls, name, method)
-    if "__hash__" not in cls.__dict__:
-        cls.__hash__ = None  # type: ignore[assignment]
+    cls.__hash__ = None  # type: ignore[assignment]  # as `dataclass(eq=True)` leaves a mutable class
     return cls
 
 
@@ -200,35 +197,19 @@ def write_methods(path: str) -> int:
     return len(methods)
 
 
-_PARAMS: list[Any] = []
 _FACTORY = object()  # a `@record` argument left to its field's default factory
+_PARAMS: dict[bool, Any] = {}
 
 
-def _frozen_params() -> Any:
-    """The `__dataclass_params__` of `@dataclass(frozen=True, init=False)` (what `@frozen` classes declare)."""
-    if not _PARAMS:
+def _dataclass_params(frozen: bool) -> Any:
+    """The `__dataclass_params__` of `@dataclass(init=False, frozen=frozen)`: what `@frozen` and `@record` declare."""
+    if frozen not in _PARAMS:
 
-        @dataclass(frozen=True, init=False)
         class Reference:
-            """The parameters every `@frozen` class has."""
+            """The parameters every class of the kind has."""
 
-        _PARAMS.append(Reference.__dataclass_params__)  # type: ignore[attr-defined]
-    return _PARAMS[0]
-
-
-_RECORD_PARAMS: list[Any] = []
-
-
-def _record_params() -> Any:
-    """The `__dataclass_params__` of `@dataclass(init=False)` (what `@record` classes declare)."""
-    if not _RECORD_PARAMS:
-
-        @dataclass(init=False)
-        class Reference:
-            """The parameters every `@record` class has."""
-
-        _RECORD_PARAMS.append(Reference.__dataclass_params__)  # type: ignore[attr-defined]
-    return _RECORD_PARAMS[0]
+        _PARAMS[frozen] = dataclass(frozen=frozen, init=False)(Reference).__dataclass_params__  # type: ignore[literal-required, attr-defined]
+    return _PARAMS[frozen]
 
 
 class FrozenMap(Mapping[K, V]):
