@@ -18,11 +18,12 @@ parses every file with Lark's own loop.
 from __future__ import annotations
 
 import marshal
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
-FORMAT = 1
+FORMAT = 1  # raise it whenever what `export_tables` returns changes shape: older files are then ignored
 _HEADER = f"panoptic lean tables {FORMAT}, Python {sys.version_info[0]}.{sys.version_info[1]}\n".encode()
 
 
@@ -113,8 +114,9 @@ def _scanner_order(lexer: Any) -> list[Any]:
 
 
 def save_tables(path: Path, tables: dict[str, Any], grammar: str) -> None:
-    """Write `tables` (exported from `grammar`) to `path`, atomically."""
-    partial = path.with_name(path.name + ".partial")
+    """Write `tables` (exported from `grammar`) to `path`, atomically (processes saving at once each write their own
+    partial file)."""
+    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
     with partial.open("wb") as out:
         out.write(_HEADER)
         marshal.dump((grammar, tables), out)
