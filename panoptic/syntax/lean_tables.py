@@ -117,10 +117,14 @@ def save_tables(path: Path, tables: dict[str, Any], grammar: str) -> None:
     """Write `tables` (exported from `grammar`) to `path`, atomically (processes saving at once each write their own
     partial file)."""
     partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
-    with partial.open("wb") as out:
-        out.write(_HEADER)
-        marshal.dump((grammar, tables), out)
-    partial.replace(path)
+    try:
+        with partial.open("wb") as out:
+            out.write(_HEADER)
+            marshal.dump((grammar, tables), out)
+        partial.replace(path)
+    except BaseException:
+        partial.unlink(missing_ok=True)  # a full disk leaves no half-written file behind
+        raise
 
 
 def load_tables(path: Path, grammar: str) -> dict[str, Any] | None:

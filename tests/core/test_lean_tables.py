@@ -109,6 +109,16 @@ def test_saved_tables_load_only_for_their_grammar_and_python(tmp_path: Path) -> 
     assert load_tables(path, grammar) is None
 
 
+def test_a_failed_save_leaves_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def full_disk(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("marshal.dump", full_disk)
+    with pytest.raises(OSError, match="No space"):
+        save_tables(tmp_path / "grammar.lean", {"rules": []}, "grammar")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_second_process_parses_without_importing_lark(tmp_path: Path) -> None:
     script = textwrap.dedent(
         """
