@@ -199,12 +199,12 @@ def check_appium_server(url: str = APPIUM_URL) -> Check:
 
 
 def check_parser() -> Check:
-    """Whether parsing runs on the lean loop over Lark's tables (else Lark's own, slower loop: same results)."""
+    """Whether parsing runs on the lean loop over the saved tables (else Lark's own, slower loop: same results)."""
     from panoptic.syntax.parser import lean_status
 
     status = lean_status()
     if status is None:
-        return Check("core", "parser", True, "lean LALR loop over Lark's tables")
+        return Check("core", "parser", True, "lean LALR loop over the grammar's saved tables (Lark for syntax errors)")
     return Check("core", "parser", False, status, f"{_pip()} install 'lark>=1.2.2,<1.4'")
 
 
