@@ -69,8 +69,9 @@ _PUNCTUATION = {
 }
 
 
+@lru_cache(maxsize=1)
 def grammar_path() -> Path:
-    """The grammar file: packaged inside the wheel, or at the repository's top level."""
+    """The grammar file: packaged inside the wheel, or at the repository's top level (found once per process)."""
     packaged = Path(__file__).resolve().parent.parent / "_data" / "grammar" / "panoptic.lark"
     if packaged.exists():
         return packaged
