@@ -3,15 +3,15 @@
 #   docker build -t panoptic .
 #   docker run --rm -v "$PWD:/work" -w /work panoptic run suite/ -o panoptic-results/ci
 #
-# Web suites run headless in the bundled Debian Chromium (PANOPTIC_BROWSER); `panoptic doctor` lists what is there.
+# Web suites run headless in Debian's Chromium headless shell (`--headed` under xvfb-run: the full Chromium);
+# `panoptic doctor` lists what is there.
 FROM python:3.12-slim-bookworm
 
 RUN apt-get update \
- && apt-get install -y --no-install-recommends chromium fonts-liberation ffmpeg xvfb xauth tesseract-ocr \
+ && apt-get install -y --no-install-recommends chromium chromium-headless-shell fonts-liberation ffmpeg xvfb xauth tesseract-ocr \
  && rm -rf /var/lib/apt/lists/*
 
-ENV PANOPTIC_BROWSER=/usr/bin/chromium \
-    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PYTHONDONTWRITEBYTECODE=1
 
 COPY . /src

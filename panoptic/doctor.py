@@ -107,7 +107,7 @@ def check_playwright_driver() -> Check:
 
 def check_chromium() -> Check:
     located = environment.locate_chromium()
-    fix = "apt-get install -y chromium   (or set PANOPTIC_BROWSER to a Chromium executable)"
+    fix = "apt-get install -y chromium chromium-headless-shell   (or set PANOPTIC_BROWSER to a Chromium executable)"
     if located is None:
         import os
 
@@ -121,7 +121,11 @@ def check_chromium() -> Check:
     version = _run_version([located.path, "--version"], timeout=20)
     if version is None:
         return Check("web", "chromium", False, f"{located.path} ({located.origin}) does not run", fix, True)
-    return Check("web", "chromium", True, f"{version} at {located.path} ({located.origin})", required=True)
+    detail = f"{version} at {located.path} ({located.origin})"
+    headed = environment.locate_chromium(headless=False)
+    if headed is not None and headed.path != located.path:
+        detail += f"; --headed runs launch {headed.path}"
+    return Check("web", "chromium", True, detail, required=True)
 
 
 def check_ffmpeg() -> Check:

@@ -46,10 +46,18 @@ CHROMIUM_ARGS = (
 SYSTEM_CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 """Command names tried, in order, for a system Chromium."""
 
+HEADLESS_SHELL_NAMES = ("chromium-headless-shell", "chrome-headless-shell")
+"""Command names of Chromium's headless shell, tried before `SYSTEM_CHROMIUM_NAMES` for a headless run.
+
+The shell is Chromium without the browser's window code (what Playwright itself launches for a headless
+run): it renders the same pages with less CPU, which is what parallel workers on few cores are short of."""
+
 # Executable paths inside Playwright's browser folders on Linux, newest layout first.
-_PLAYWRIGHT_CHROMIUM_LAYOUTS = (
+_PLAYWRIGHT_FULL_LAYOUTS = (
     ("chromium", ("chrome-linux64", "chrome")),
     ("chromium", ("chrome-linux", "chrome")),
+)
+_PLAYWRIGHT_SHELL_LAYOUTS = (
     ("chromium_headless_shell", ("chrome-headless-shell-linux64", "chrome-headless-shell")),
     ("chromium_headless_shell", ("chrome-linux", "headless_shell")),
 )
@@ -121,13 +129,15 @@ def playwright_revision(name: str) -> str | None:
     return None
 
 
-def playwright_chromium() -> str | None:
-    """Playwright's own Chromium (or headless shell) for the installed Playwright version, if downloaded."""
+def playwright_chromium(*, headless: bool = True) -> str | None:
+    """Playwright's own Chromium for the installed Playwright version, if downloaded: for a headless run its
+    headless shell first (as Playwright chooses), for a headed one only the full browser."""
     revision = playwright_revision("chromium")
     if revision is None:
         return None
     root = playwright_browsers_path()
-    for folder, parts in _PLAYWRIGHT_CHROMIUM_LAYOUTS:
+    layouts = _PLAYWRIGHT_SHELL_LAYOUTS + _PLAYWRIGHT_FULL_LAYOUTS if headless else _PLAYWRIGHT_FULL_LAYOUTS
+    for folder, parts in layouts:
         rev = playwright_revision(folder.replace("_", "-")) or revision
         candidate = root.joinpath(f"{folder}-{rev}", *parts)
         if _is_executable(candidate):
@@ -139,14 +149,16 @@ def playwright_chromium() -> str | None:
 # Browser
 
 
-def locate_chromium(explicit: str | None = None) -> Located | None:
+def locate_chromium(explicit: str | None = None, *, headless: bool = True) -> Located | None:
     """Find a Chromium executable and say where it came from.
 
     Order: `explicit` (a path or a command name), `$PANOPTIC_BROWSER`,
-    Playwright's own Chromium, then the system names in `SYSTEM_CHROMIUM_NAMES`.
-    When `explicit` or the environment variable is set but does not name an
-    executable, the answer is None: a browser that was asked for by name is
-    never silently replaced by another one.
+    Playwright's own Chromium, then the system names: for a headless run
+    `HEADLESS_SHELL_NAMES` first, then `SYSTEM_CHROMIUM_NAMES` (a headed run
+    never gets a headless shell unless it names one). When `explicit` or the
+    environment variable is set but does not name an executable, the answer is
+    None: a browser that was asked for by name is never silently replaced by
+    another one.
     """
     if explicit:
         path = _resolve_executable(explicit)
@@ -155,19 +167,19 @@ def locate_chromium(explicit: str | None = None) -> Located | None:
     if configured:
         path = _resolve_executable(configured)
         return Located(path, f"env {BROWSER_ENV}") if path else None
-    own = playwright_chromium()
+    own = playwright_chromium(headless=headless)
     if own:
         return Located(own, "playwright")
-    for name in SYSTEM_CHROMIUM_NAMES:
+    for name in HEADLESS_SHELL_NAMES + SYSTEM_CHROMIUM_NAMES if headless else SYSTEM_CHROMIUM_NAMES:
         path = shutil.which(name)
         if path:
             return Located(path, "system")
     return None
 
 
-def find_chromium(explicit: str | None = None) -> str | None:
+def find_chromium(explicit: str | None = None, *, headless: bool = True) -> str | None:
     """The path of the Chromium executable to launch, or None (see `locate_chromium` for the order)."""
-    located = locate_chromium(explicit)
+    located = locate_chromium(explicit, headless=headless)
     return located.path if located else None
 
 
@@ -406,10 +418,16 @@ def _remember_version(path: str, version: str) -> None:
         pass
 
 
-def prefetch_browser_version(explicit: str | None = None) -> None:
+def is_headless_shell(path: str) -> bool:
+    """Whether an executable is Chromium's headless shell (by the names Debian and Playwright give it)."""
+    name = Path(path).name
+    return "headless" in name and "shell" in name
+
+
+def prefetch_browser_version(explicit: str | None = None, *, headless: bool = True) -> None:
     """Start asking the Chromium a run would launch for its version (a `--version` process, 0.1–0.3 s) in the
     background, so that `web_environment` finds the answer ready; nothing happens when there is no Chromium."""
-    path = find_chromium(explicit)
+    path = find_chromium(explicit, headless=headless)
     if path is not None:
         _version_of(path)
 
@@ -421,9 +439,11 @@ def web_environment(settings_list: list[dict]) -> dict[str, str]:
         if str(settings.get("browser") or "chromium") != "chromium":
             found.setdefault("browser", str(settings["browser"]))
             continue
-        path = find_chromium(str(settings["browser_path"]) if settings.get("browser_path") else None)
+        explicit = str(settings["browser_path"]) if settings.get("browser_path") else None
+        path = find_chromium(explicit, headless=settings.get("headless", True) is not False)
         if path is not None:
-            found.setdefault("browser", _version_of(path).result() or path)
+            version = _version_of(path).result() or path
+            found.setdefault("browser", f"{version} (headless shell)" if is_headless_shell(path) else version)
     return found
 
 

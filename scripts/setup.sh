@@ -23,6 +23,7 @@ cd "$ROOT"
 # Debian packages the product and its tests drive. Add new needs here.
 APT_PACKAGES=(
     chromium chromium-driver       # web backend (Playwright launches Debian's Chromium); Appium's Chromium driver
+    chromium-headless-shell        # headless web runs launch the lighter shell when it is there
     ffmpeg                         # Playwright video and desktop screen recording
     xvfb xdotool scrot             # desktop backend: virtual display, input, screenshots
     tesseract-ocr                  # OCR of desktop screens

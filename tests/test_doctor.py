@@ -170,6 +170,34 @@ def test_playwright_own_chromium_is_preferred_over_the_system_one(browsers_path)
     assert environment.locate_chromium() == environment.Located(str(own), "playwright")
 
 
+def test_a_headless_run_prefers_the_headless_shell_and_a_headed_run_never_gets_it(
+    browsers_path, tmp_path, monkeypatch
+):
+    shell = make_executable(tmp_path / "bin" / "chromium-headless-shell")
+    full = make_executable(tmp_path / "bin" / "chromium")
+    monkeypatch.setenv("PATH", str(tmp_path / "bin"))
+    assert environment.locate_chromium() == environment.Located(str(shell), "system")
+    assert environment.locate_chromium(headless=False) == environment.Located(str(full), "system")
+    full.unlink()
+    assert environment.locate_chromium(headless=False) is None
+    # a browser named explicitly is launched as named, shell or not
+    assert environment.find_chromium(str(shell), headless=False) == str(shell)
+
+
+def test_playwright_own_headless_shell_is_for_headless_runs_only(browsers_path):
+    revision = environment.playwright_revision("chromium")
+    shell_revision = environment.playwright_revision("chromium-headless-shell") or revision
+    full = make_executable(browsers_path / f"chromium-{revision}" / "chrome-linux64" / "chrome")
+    shell = make_executable(
+        browsers_path
+        / f"chromium_headless_shell-{shell_revision}"
+        / "chrome-headless-shell-linux64"
+        / "chrome-headless-shell"
+    )
+    assert environment.locate_chromium() == environment.Located(str(shell), "playwright")
+    assert environment.locate_chromium(headless=False) == environment.Located(str(full), "playwright")
+
+
 def test_playwright_chromium_of_another_revision_is_ignored(browsers_path):
     make_executable(browsers_path / "chromium-1" / "chrome-linux64" / "chrome")
     located = environment.locate_chromium()

@@ -257,7 +257,7 @@ def run_command(
     if not list_only:  # the report names the browser's version: ask it while the files compile (web_environment)
         from panoptic.environment import prefetch_browser_version
 
-        prefetch_browser_version()
+        prefetch_browser_version(headless=not headed)
     from panoptic.commands.check import print_diagnostics
     from panoptic.compiler import compile_paths
     from panoptic.diagnostics import Severity

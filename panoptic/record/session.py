@@ -140,7 +140,7 @@ def has_display() -> bool:
 def _launch(playwright: Any, options: Options, profile: str) -> Any:
     from panoptic.environment import CHROMIUM_ARGS, find_chromium
 
-    path = find_chromium(options.browser_path)
+    path = find_chromium(options.browser_path, headless=options.headless)
     if path is None:
         raise RecordError(
             "PAN906",

@@ -79,8 +79,9 @@ def environment(options: RunOptions, program: Program | None = None) -> dict[str
 
         specs = platforms()
         by_platform: dict[str, list[Mapping[str, Any]]] = {}
-        for app in program.apps:
-            by_platform.setdefault(app.platform, []).append(app.settings)
+        for app in program.apps:  # `--headed` counts as every app's `headless: false`
+            settings = {**app.settings, "headless": False} if options.headed else app.settings
+            by_platform.setdefault(app.platform, []).append(settings)
         for name, settings_list in by_platform.items():
             spec = specs.get(name)
             hook = spec.hook("environment") if spec is not None else None

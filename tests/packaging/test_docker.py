@@ -27,7 +27,7 @@ def test_the_dockerfile_installs_this_tree_with_the_browser_pieces() -> None:
         "ffmpeg",
         "xvfb",
         "tesseract-ocr",
-        "PANOPTIC_BROWSER=/usr/bin/chromium",
+        "chromium-headless-shell",
         'ENTRYPOINT ["panoptic"]',
     ):
         assert piece in text, piece

@@ -30,6 +30,25 @@ def test_web_apps_report_the_browser_version(tmp_path: Path) -> None:
     assert env["python"] and env["panoptic"]
 
 
+def test_the_report_names_the_headless_shell_and_a_headed_run_its_own_browser(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for name, answer in (("chromium-headless-shell", "Chromium 9.0.1"), ("chromium", "Chromium 9.0.2")):
+        (bin_dir / name).write_text(f"#!/bin/sh\necho {answer}\n")
+        (bin_dir / name).chmod(0o755)
+    monkeypatch.setenv("PATH", str(bin_dir))
+    monkeypatch.setenv("PLAYWRIGHT_BROWSERS_PATH", str(tmp_path / "no-playwright-browsers"))
+    monkeypatch.setenv("PANOPTIC_NO_CACHE", "1")
+    monkeypatch.delenv("PANOPTIC_BROWSER", raising=False)
+    program = compile_text('app shop: web {\n    url: "http://127.0.0.1:9"\n}\n\nscenario "s" {\n    open "/"\n}\n')
+    assert program.program is not None
+    assert environment(options(tmp_path), program.program)["browser"] == "Chromium 9.0.1 (headless shell)"
+    headed = RunOptions(output_dir=tmp_path, run_id="t", headed=True)
+    assert environment(headed, program.program)["browser"] == "Chromium 9.0.2"
+
+
 class _Status(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         body = json.dumps({"value": {"ready": True, "build": {"version": "3.1.0"}}}).encode()

@@ -413,7 +413,7 @@ class WebBackend:
             explicit = self.settings.get("browser_path")
             from panoptic.environment import BROWSER_ENV, CHROMIUM_ARGS, find_chromium
 
-            path = find_chromium(str(explicit) if explicit else None)
+            path = find_chromium(str(explicit) if explicit else None, headless=not self.headed)
             if path is None:
                 if explicit:
                     raise InfrastructureError(
