@@ -170,9 +170,7 @@ def test_playwright_own_chromium_is_preferred_over_the_system_one(browsers_path)
     assert environment.locate_chromium() == environment.Located(str(own), "playwright")
 
 
-def test_a_headless_run_prefers_the_headless_shell_and_a_headed_run_never_gets_it(
-    browsers_path, tmp_path, monkeypatch
-):
+def test_a_headless_run_prefers_the_headless_shell_and_a_headed_run_never_gets_it(browsers_path, tmp_path, monkeypatch):
     shell = make_executable(tmp_path / "bin" / "chromium-headless-shell")
     full = make_executable(tmp_path / "bin" / "chromium")
     monkeypatch.setenv("PATH", str(tmp_path / "bin"))
