@@ -10,7 +10,7 @@ its wall time, its CPU time from wait4 and the load average; the table takes med
 
 Part 2 (`--contexts N`), in one process each: N scenarios of one `open "/"` through `panoptic run`,
 against a Python loop over Playwright's sync API doing launch once, then per scenario new_context(),
-new_page(), goto(), close() on the same served page (Debian's Chromium).
+new_page(), goto(), close() on the same served page (the Chromium Panoptic launches, `find_chromium`).
 
     .venv/bin/python benchmarks/scenario_cost_bench.py [--scenarios 2000] [--steps 10] [--runs 3]
         [--contexts 100] [--before TREE] [--json out.json]

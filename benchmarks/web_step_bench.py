@@ -2,7 +2,8 @@
 
 The same scenario is written twice, on a page served from 127.0.0.1:
 
-  playwright   a Python script over Playwright's sync API: launch Debian's Chromium, one context and page,
+  playwright   a Python script over Playwright's sync API: launch the Chromium Panoptic launches
+               (`find_chromium`: the headless shell when installed), one context and page,
                `goto`, `fill`, `select_option`, `check`, `click`, and the same checks with Playwright's `expect`
   panoptic     `panoptic run scenario.pan` (the app serves the page with `serve:`), once per trace setting:
                  off          `trace: off`
