@@ -136,7 +136,7 @@ def playwright_chromium(*, headless: bool = True) -> str | None:
     if revision is None:
         return None
     root = playwright_browsers_path()
-    layouts = _PLAYWRIGHT_SHELL_LAYOUTS + _PLAYWRIGHT_FULL_LAYOUTS if headless else _PLAYWRIGHT_FULL_LAYOUTS
+    layouts = (_PLAYWRIGHT_SHELL_LAYOUTS + _PLAYWRIGHT_FULL_LAYOUTS) if headless else _PLAYWRIGHT_FULL_LAYOUTS
     for folder, parts in layouts:
         rev = playwright_revision(folder.replace("_", "-")) or revision
         candidate = root.joinpath(f"{folder}-{rev}", *parts)
@@ -170,7 +170,8 @@ def locate_chromium(explicit: str | None = None, *, headless: bool = True) -> Lo
     own = playwright_chromium(headless=headless)
     if own:
         return Located(own, "playwright")
-    for name in HEADLESS_SHELL_NAMES + SYSTEM_CHROMIUM_NAMES if headless else SYSTEM_CHROMIUM_NAMES:
+    names = (HEADLESS_SHELL_NAMES + SYSTEM_CHROMIUM_NAMES) if headless else SYSTEM_CHROMIUM_NAMES
+    for name in names:
         path = shutil.which(name)
         if path:
             return Located(path, "system")
