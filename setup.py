@@ -1,8 +1,9 @@
 """Packaging hook: ship grammar/, stdlib/ and docs/rules.md (SARIF links to it) in the wheel as panoptic/_data/.
 
-The grammar's LALR tables are built here too (Lark's, and the lean loop's that parses without Lark), so the first `panoptic check` after an install does not
-spend its time building them; so is the code of the package's frozen classes' generated methods
-(`panoptic.frozen`), which every command would otherwise compile at start-up.
+The grammar's LALR tables are built here too (Lark's, and the lean loop's that parses without Lark), so
+the first `panoptic check` after an install does not spend its time building them; so is the code of the
+package's frozen classes' generated methods (`panoptic.frozen`), which every command would otherwise
+compile at start-up.
 """
 
 import os

@@ -137,9 +137,9 @@ def playwright_chromium(*, headless: bool = True) -> str | None:
         return None
     root = playwright_browsers_path()
     layouts = (_PLAYWRIGHT_SHELL_LAYOUTS + _PLAYWRIGHT_FULL_LAYOUTS) if headless else _PLAYWRIGHT_FULL_LAYOUTS
+    revisions = {folder: playwright_revision(folder.replace("_", "-")) or revision for folder, _ in layouts}
     for folder, parts in layouts:
-        rev = playwright_revision(folder.replace("_", "-")) or revision
-        candidate = root.joinpath(f"{folder}-{rev}", *parts)
+        candidate = root.joinpath(f"{folder}-{revisions[folder]}", *parts)
         if _is_executable(candidate):
             return str(candidate)
     return None

@@ -78,6 +78,12 @@ def grammar_path() -> Path:
     return Path(__file__).resolve().parents[2] / "grammar" / "panoptic.lark"
 
 
+@lru_cache(maxsize=1)
+def grammar_text() -> str:
+    """The grammar's text, read once per process (the lean tables, Lark's tables and their keys all need it)."""
+    return grammar_path().read_text(encoding="utf-8")
+
+
 def _describe(token_type: str) -> str:
     if token_type in _PUNCTUATION:
         return _PUNCTUATION[token_type]
@@ -403,7 +409,7 @@ def write_tables(path: Path, parser: Lark | None = None) -> None:
 
     The wheel build does this once; a run that finds either missing saves it into the cache folder.
     """
-    grammar = grammar_path().read_text(encoding="utf-8")
+    grammar = grammar_text()
     parser = parser or _lark().Lark(grammar, **_OPTIONS)
     _write_lark_tables(path, parser, grammar)
     save_tables(path.with_suffix(LEAN_SUFFIX), export_tables(parser), grammar)
@@ -453,7 +459,7 @@ def lark_parser() -> Lark:
     Its tables come from the wheel (built at install), else from the cache folder, else from the grammar
     (and are then saved to the cache folder for the next run).
     """
-    grammar = grammar_path().read_text(encoding="utf-8")
+    grammar = grammar_text()
     key = _tables_key(grammar)
     for path in _table_files(TABLES_SUFFIX):
         if (parser := _load_tables(path, key)) is not None:
@@ -465,7 +471,7 @@ def lark_parser() -> Lark:
 
 def lean_tables() -> dict[str, Any]:
     """The lean loop's tables: from the wheel, else from the cache folder, else exported from `lark_parser()`."""
-    grammar = grammar_path().read_text(encoding="utf-8")
+    grammar = grammar_text()
     for path in _table_files(LEAN_SUFFIX):
         if (tables := load_tables(path, grammar)) is not None:
             return tables
